@@ -1,0 +1,79 @@
+/* gcoro-fiber-private.h: machine fibers (layer 1, private)
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A fiber is a body of code with its own stack that can be switched to and
+ * from. This layer knows nothing of GLib's main loop, tasks or futures: the
+ * scheduler (layer 2) decides when to switch.
+ *
+ * Threading: a fiber runs on one thread at a time; gcoro_fiber_switch() must
+ * be called on the thread where @from is running. Freeing may happen on any
+ * thread (the stack goes to that thread's pool).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _GCoroFiber GCoroFiber;
+
+/* The body of a fiber. It must never return: it ends with
+ * gcoro_fiber_exit_to(), which switches away for the last time. */
+typedef void (*GCoroFiberFunc) (gpointer data);
+
+/* Default stack size (256 KiB unless GCORO_STACK_SIZE=<bytes|NK|NM> is set),
+ * rounded to the page size. */
+gsize        gcoro_fiber_get_default_stack_size (void);
+
+/* The fiber that stands for the calling thread's own stack (no stack of its
+ * own is allocated). Owned by the thread; never free it. */
+GCoroFiber  *gcoro_fiber_get_thread_fiber       (void);
+
+/* A new fiber that will start @func (@data) on its first switch-in.
+ * @stack_size 0 means the default. Stacks are mmap()ed with a guard page
+ * below, lazily committed and pooled per thread. Never returns NULL: running
+ * out of address space or mappings aborts with a message that says why. */
+GCoroFiber  *gcoro_fiber_new                    (GCoroFiberFunc  func,
+                                                 gpointer        data,
+                                                 gsize           stack_size);
+
+/* Releases @fiber and gives its stack back to the pool. @fiber must not be
+ * running, and must either never have started or have ended through
+ * gcoro_fiber_exit_to() (a suspended fiber may also be freed: its stack is
+ * discarded without unwinding). */
+void         gcoro_fiber_free                   (GCoroFiber     *fiber);
+
+/* Saves the running context into @from and resumes @to. Returns when some
+ * other fiber switches back to @from. */
+void         gcoro_fiber_switch                 (GCoroFiber     *from,
+                                                 GCoroFiber     *to);
+
+/* The last switch out of @from (which is ending): like gcoro_fiber_switch()
+ * but never returns, and tells sanitizers the stack is gone. */
+G_NORETURN
+void         gcoro_fiber_exit_to                (GCoroFiber     *from,
+                                                 GCoroFiber     *to);
+
+/* The name used when @fiber overflows its stack (borrowed: the caller keeps
+ * @name alive as long as the fiber). */
+void         gcoro_fiber_set_name               (GCoroFiber     *fiber,
+                                                 const char     *name);
+
+gsize        gcoro_fiber_get_stack_size         (GCoroFiber     *fiber);
+
+/* Statistics for tests and benchmarks. */
+typedef struct {
+  guint  n_live;         /* fibers allocated and not freed (all threads) */
+  guint  n_pooled;       /* stacks waiting in pools (all threads) */
+  guint  n_guarded;      /* live stacks protected by a guard page */
+  guint  n_canary;       /* live stacks protected only by a canary */
+} GCoroFiberStats;
+
+void         gcoro_fiber_get_stats              (GCoroFiberStats *stats);
+
+/* Empties the calling thread's stack pool (unmaps what it holds). */
+void         gcoro_fiber_trim_pool              (void);
+
+G_END_DECLS

@@ -1,0 +1,55 @@
+/* gcoro-future-private.h: settling futures and waiting on them
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "gcoro-future.h"
+#include "gcoro-scheduler-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct _GCoroWaiter GCoroWaiter;
+typedef void (*GCoroWaiterFunc) (GCoroWaiter *waiter,
+                                 GCoroFuture *future);
+
+/* Someone waiting for a future to settle. Once the future settles, the
+ * waiter is unlinked (under the future's lock), the future is reffed for
+ * it, and its runnable is posted to @scheduler, where @func runs and then
+ * the ref is dropped. The waiter's owner keeps it alive until then, or
+ * until _gcoro_future_remove_waiter() returns TRUE. */
+struct _GCoroWaiter
+{
+  GCoroRunnable    runnable;
+  GCoroWaiter     *prev;
+  GCoroWaiter     *next;
+  GCoroScheduler  *scheduler;
+  GCoroBand       *band;
+  GCoroFuture     *future;    /* set while listed or in flight */
+  GCoroWaiterFunc  func;
+  guint            listed : 1;
+};
+
+/* Adds @waiter, or returns FALSE (and does nothing) when @self is already
+ * settled. */
+gboolean _gcoro_future_add_waiter    (GCoroFuture *self,
+                                      GCoroWaiter *waiter);
+
+/* Unlinks @waiter if it is still listed. FALSE means it is in flight: its
+ * func will still run. */
+gboolean _gcoro_future_remove_waiter (GCoroFuture *self,
+                                      GCoroWaiter *waiter);
+
+/* Settles @self. Steals @value (may be NULL) and @error. Returns FALSE
+ * (and frees them) when @self was already settled. Any thread. */
+gboolean _gcoro_future_settle        (GCoroFuture      *self,
+                                      GCoroFutureState  state,
+                                      GValue           *value,
+                                      GError           *error);
+
+/* Values that own a C pointer (gcoro_promise_resolve_pointer()). */
+GType    _gcoro_owned_pointer_get_type (void) G_GNUC_CONST;
+gpointer _gcoro_value_get_pointer      (const GValue *value);
+
+G_END_DECLS

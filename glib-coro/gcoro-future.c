@@ -1,0 +1,523 @@
+/* gcoro-future.c: the one awaitable currency
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * GCoroFuture:
+ *
+ * A value that will be there later.
+ *
+ * A future starts pending and settles exactly once: resolved with a value
+ * (a #GValue, possibly empty), rejected with a #GError, or cancelled. Every
+ * waiting mechanism of glib-coro waits on futures: a fiber task suspends on
+ * one with gcoro_await(), GIO-style code and language bindings use
+ * gcoro_future_wait_async(), and plain code can drive one to completion with
+ * gcoro_run_until_complete().
+ *
+ * |[<!-- language="C" -->
+ * static void
+ * consumer (GCoroTask *task, gpointer user_data)
+ * {
+ *   GCoroFuture *answer = user_data;
+ *   g_autoptr(GError) error = NULL;
+ *   gint64 v = gcoro_await_int64 (answer, &error);   // suspends this task only
+ *
+ *   if (error != NULL)
+ *     return gcoro_task_return_error (task, g_steal_pointer (&error));
+ *   g_print ("the answer is %" G_GINT64_FORMAT "\n", v);
+ * }
+ * ]|
+ *
+ * #GCoroPromise is the future you settle by hand (from any thread);
+ * #GCoroTask is the future a coroutine settles when its body returns.
+ *
+ * Completion is always deferred: whoever waits is told from its scheduler's
+ * next dispatch, never from inside the call that settled the future. So
+ * resolving a promise while holding a lock, or from another thread, never
+ * runs someone else's code in the middle of yours.
+ *
+ * Threading: a future may be settled and inspected from any thread. Waiters
+ * are told on the thread (and #GMainContext) they started waiting from.
+ */
+
+/* NOTES:
+ * - Waiters are an intrusive doubly-linked list under the future's mutex, so
+ *   a fiber awaiting a future allocates nothing (its waiter is embedded in
+ *   the task) and cancellation unlinks in O(1).
+ * - Settling detaches the whole list under the lock, then posts each waiter
+ *   to its scheduler outside the lock. A waiter that is no longer listed is
+ *   "in flight": its owner must let it arrive (see GCoroWaiter).
+ * - No GObject properties: a class with properties makes g_object_new()
+ *   freeze notifications (a qdata allocation), which showed up as a third of
+ *   the cost of spawning a trivial task.
+ */
+
+#include "gcoro-config.h"
+
+#include "gcoro-error.h"
+#include "gcoro-future-private.h"
+#include "gcoro-scheduler-private.h"
+
+typedef struct
+{
+  GMutex            lock;
+  GCoroFutureState  state;     /* written under lock; read atomically */
+  GValue            value;
+  GError           *error;
+  GCoroWaiter      *head;
+  GCoroWaiter      *tail;
+} GCoroFuturePrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (GCoroFuture, gcoro_future, G_TYPE_OBJECT)
+
+static void
+gcoro_future_real_cancel (GCoroFuture *self)
+{
+  _gcoro_future_settle (self, GCORO_FUTURE_CANCELLED, NULL,
+                        g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "The operation was cancelled"));
+}
+
+static void
+gcoro_future_finalize (GObject *object)
+{
+  GCoroFuture *self = GCORO_FUTURE (object);
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
+
+  /* Whoever waits holds a reference, so nobody can be listed here. */
+  g_assert (priv->head == NULL);
+
+  if (G_IS_VALUE (&priv->value))
+    g_value_unset (&priv->value);
+  g_clear_error (&priv->error);
+  g_mutex_clear (&priv->lock);
+
+  G_OBJECT_CLASS (gcoro_future_parent_class)->finalize (object);
+}
+
+static void
+gcoro_future_class_init (GCoroFutureClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gcoro_future_finalize;
+  klass->cancel = gcoro_future_real_cancel;
+}
+
+static void
+gcoro_future_init (GCoroFuture *self)
+{
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
+
+  g_mutex_init (&priv->lock);
+}
+
+gboolean
+_gcoro_future_add_waiter (GCoroFuture *self,
+                          GCoroWaiter *waiter)
+{
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
+
+  g_mutex_lock (&priv->lock);
+  if (priv->state != GCORO_FUTURE_PENDING)
+    {
+      g_mutex_unlock (&priv->lock);
+      return FALSE;
+    }
+
+  waiter->future = self;
+  waiter->listed = TRUE;
+  waiter->next = NULL;
+  waiter->prev = priv->tail;
+  if (priv->tail != NULL)
+    priv->tail->next = waiter;
+  else
+    priv->head = waiter;
+  priv->tail = waiter;
+  g_mutex_unlock (&priv->lock);
+
+  return TRUE;
+}
+
+gboolean
+_gcoro_future_remove_waiter (GCoroFuture *self,
+                             GCoroWaiter *waiter)
+{
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
+  gboolean removed = FALSE;
+
+  g_mutex_lock (&priv->lock);
+  if (waiter->listed)
+    {
+      if (waiter->prev != NULL)
+        waiter->prev->next = waiter->next;
+      else
+        priv->head = waiter->next;
+      if (waiter->next != NULL)
+        waiter->next->prev = waiter->prev;
+      else
+        priv->tail = waiter->prev;
+      waiter->prev = waiter->next = NULL;
+      waiter->listed = FALSE;
+      waiter->future = NULL;
+      removed = TRUE;
+    }
+  g_mutex_unlock (&priv->lock);
+
+  return removed;
+}
+
+/* Runs on the waiter's scheduler thread, from dispatch. The future was
+ * reffed for the trip when it settled. */
+static void
+waiter_deliver (GCoroRunnable *runnable)
+{
+  GCoroWaiter *waiter = (GCoroWaiter *) runnable;
+  GCoroFuture *future = g_steal_pointer (&waiter->future);
+
+  waiter->func (waiter, future);
+  g_object_unref (future);
+}
+
+gboolean
+_gcoro_future_settle (GCoroFuture      *self,
+                      GCoroFutureState  state,
+                      GValue           *value,
+                      GError           *error)
+{
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
+  GCoroWaiter *waiters;
+
+  g_assert (state != GCORO_FUTURE_PENDING);
+  g_assert ((state == GCORO_FUTURE_RESOLVED) == (error == NULL));
+
+  g_mutex_lock (&priv->lock);
+  if (priv->state != GCORO_FUTURE_PENDING)
+    {
+      g_mutex_unlock (&priv->lock);
+      if (value != NULL && G_IS_VALUE (value))
+        g_value_unset (value);
+      g_clear_error (&error);
+      return FALSE;
+    }
+
+  if (value != NULL && G_IS_VALUE (value))
+    {
+      /* Steal: a GValue is plain memory plus the data it owns. */
+      priv->value = *value;
+      memset (value, 0, sizeof *value);
+    }
+  priv->error = error;
+  g_atomic_int_set ((int *) &priv->state, state);
+
+  waiters = priv->head;
+  priv->head = priv->tail = NULL;
+  for (GCoroWaiter *w = waiters; w != NULL; w = w->next)
+    w->listed = FALSE;
+  g_mutex_unlock (&priv->lock);
+
+  /* From here on the waiters are in flight and ours alone to post. Read
+   * next before posting: on the owner thread a post may be followed by
+   * nothing, but another thread may run the waiter (and reuse it) at once. */
+  while (waiters != NULL)
+    {
+      GCoroWaiter *w = waiters;
+
+      waiters = w->next;
+      w->prev = w->next = NULL;
+      w->future = g_object_ref (self);
+      w->runnable.func = waiter_deliver;
+      _gcoro_scheduler_post (w->scheduler, w->band, &w->runnable);
+    }
+
+  return TRUE;
+}
+
+/**
+ * gcoro_future_get_state:
+ * @self: a #GCoroFuture
+ *
+ * Gets where @self is in its life. Any thread.
+ *
+ * Returns: the state of @self
+ */
+GCoroFutureState
+gcoro_future_get_state (GCoroFuture *self)
+{
+  GCoroFuturePrivate *priv;
+
+  g_return_val_if_fail (GCORO_IS_FUTURE (self), GCORO_FUTURE_PENDING);
+
+  priv = gcoro_future_get_instance_private (self);
+  return (GCoroFutureState) g_atomic_int_get ((int *) &priv->state);
+}
+
+/**
+ * gcoro_future_is_done:
+ * @self: a #GCoroFuture
+ *
+ * Checks whether @self has settled (resolved, rejected or cancelled).
+ *
+ * Returns: %TRUE once @self is no longer pending
+ */
+gboolean
+gcoro_future_is_done (GCoroFuture *self)
+{
+  return gcoro_future_get_state (self) != GCORO_FUTURE_PENDING;
+}
+
+/**
+ * gcoro_future_get_value:
+ * @self: a #GCoroFuture
+ * @value: (out caller-allocates) (optional): where to copy the value; left
+ *   unset when @self resolved without one
+ * @error: return location for the error of a rejected or cancelled future
+ *
+ * Reads the outcome of a settled future. Reading a pending future fails
+ * with %G_IO_ERROR_PENDING.
+ *
+ * Returns: %TRUE if @self resolved, %FALSE with @error set otherwise
+ */
+gboolean
+gcoro_future_get_value (GCoroFuture  *self,
+                        GValue       *value,
+                        GError      **error)
+{
+  GCoroFuturePrivate *priv;
+  gboolean ret = FALSE;
+
+  g_return_val_if_fail (GCORO_IS_FUTURE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  priv = gcoro_future_get_instance_private (self);
+
+  g_mutex_lock (&priv->lock);
+  switch (priv->state)
+    {
+    case GCORO_FUTURE_PENDING:
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                           "The future has not settled yet; await it first");
+      break;
+
+    case GCORO_FUTURE_RESOLVED:
+      if (value != NULL && G_IS_VALUE (&priv->value))
+        {
+          g_value_init (value, G_VALUE_TYPE (&priv->value));
+          g_value_copy (&priv->value, value);
+        }
+      ret = TRUE;
+      break;
+
+    case GCORO_FUTURE_REJECTED:
+    case GCORO_FUTURE_CANCELLED:
+    default:
+      if (error != NULL)
+        *error = g_error_copy (priv->error);
+      break;
+    }
+  g_mutex_unlock (&priv->lock);
+
+  return ret;
+}
+
+/**
+ * gcoro_future_peek_value:
+ * @self: a #GCoroFuture
+ *
+ * Gets the value of a resolved future without copying it. The value lives
+ * as long as @self.
+ *
+ * Returns: (nullable) (transfer none): the value, or %NULL if @self is not
+ *   resolved or resolved without a value
+ */
+const GValue *
+gcoro_future_peek_value (GCoroFuture *self)
+{
+  GCoroFuturePrivate *priv;
+
+  g_return_val_if_fail (GCORO_IS_FUTURE (self), NULL);
+
+  priv = gcoro_future_get_instance_private (self);
+  if (gcoro_future_get_state (self) != GCORO_FUTURE_RESOLVED ||
+      !G_IS_VALUE (&priv->value))
+    return NULL;
+
+  /* Settled futures never change, so no lock is needed past this point. */
+  return &priv->value;
+}
+
+/**
+ * gcoro_future_peek_error:
+ * @self: a #GCoroFuture
+ *
+ * Gets the error of a rejected or cancelled future without copying it.
+ *
+ * Returns: (nullable) (transfer none): the error, or %NULL if @self is
+ *   pending or resolved
+ */
+const GError *
+gcoro_future_peek_error (GCoroFuture *self)
+{
+  GCoroFuturePrivate *priv;
+  GCoroFutureState state;
+
+  g_return_val_if_fail (GCORO_IS_FUTURE (self), NULL);
+
+  priv = gcoro_future_get_instance_private (self);
+  state = gcoro_future_get_state (self);
+  if (state != GCORO_FUTURE_REJECTED && state != GCORO_FUTURE_CANCELLED)
+    return NULL;
+
+  return priv->error;
+}
+
+/**
+ * gcoro_future_cancel:
+ * @self: a #GCoroFuture
+ *
+ * Requests cancellation. A pending promise settles as
+ * %GCORO_FUTURE_CANCELLED at once; a task is asked to stop, and its current
+ * await fails with %G_IO_ERROR_CANCELLED (see gcoro_task_cancel()).
+ * Cancelling a settled future does nothing.
+ */
+void
+gcoro_future_cancel (GCoroFuture *self)
+{
+  g_return_if_fail (GCORO_IS_FUTURE (self));
+
+  if (gcoro_future_is_done (self))
+    return;
+
+  GCORO_FUTURE_GET_CLASS (self)->cancel (self);
+}
+
+/* --- waiting from callbacks (GIO style, used by bindings) ------------------ */
+
+typedef struct
+{
+  GCoroWaiter  waiter;
+  GTask       *task;         /* the pending GTask; owned by whoever completes it */
+  gulong       cancel_id;
+} WaitClosure;
+
+static void
+wait_closure_free (gpointer data)
+{
+  WaitClosure *closure = data;
+
+  g_clear_object (&closure->waiter.scheduler);
+  g_free (closure);
+}
+
+static void
+wait_delivered (GCoroWaiter *waiter,
+                GCoroFuture *future)
+{
+  WaitClosure *closure = (WaitClosure *) waiter;
+  GTask *task = g_steal_pointer (&closure->task);
+
+  g_cancellable_disconnect (g_task_get_cancellable (task), closure->cancel_id);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+/* May run on any thread (whichever called g_cancellable_cancel()). Whoever
+ * unlinks the waiter owns the completion: here, or wait_delivered(). */
+static void
+wait_cancelled (GCancellable *cancellable,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  WaitClosure *closure = g_task_get_task_data (task);
+  GCoroFuture *future = g_task_get_source_object (task);
+
+  if (_gcoro_future_remove_waiter (future, &closure->waiter))
+    {
+      /* The reference the waiter held; GTask delivers to its own context. */
+      g_task_return_error_if_cancelled (task);
+      g_object_unref (task);
+    }
+}
+
+/**
+ * gcoro_future_wait_async:
+ * @self: a #GCoroFuture
+ * @cancellable: (nullable): cancels the wait (not @self)
+ * @callback: (scope async) (nullable): called once @self settles
+ * @user_data: data for @callback
+ *
+ * Waits for @self to settle without suspending anything: @callback runs on
+ * the thread-default #GMainContext of the caller. This is how GIO-style C
+ * code and language bindings wait; fiber tasks use gcoro_await().
+ *
+ * Cancelling @cancellable ends the wait with %G_IO_ERROR_CANCELLED and
+ * leaves @self alone; use gcoro_future_cancel() to cancel @self itself.
+ */
+void
+gcoro_future_wait_async (GCoroFuture         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GCoroScheduler *scheduler;
+  WaitClosure *closure;
+
+  g_return_if_fail (GCORO_IS_FUTURE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcoro_future_wait_async);
+  g_task_set_name (task, "[gcoro] gcoro_future_wait_async");
+
+  scheduler = _gcoro_scheduler_get_for_thread_default ();
+  closure = g_new0 (WaitClosure, 1);
+  closure->waiter.scheduler = g_object_ref (scheduler);
+  closure->waiter.band = _gcoro_scheduler_get_main_band (scheduler);
+  closure->waiter.func = wait_delivered;
+  g_task_set_task_data (task, closure, wait_closure_free);
+
+  if (!_gcoro_future_add_waiter (self, &closure->waiter))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* The listed waiter holds this reference until one side completes. */
+  closure->task = g_object_ref (task);
+  if (cancellable != NULL)
+    closure->cancel_id = g_cancellable_connect (cancellable,
+                                                G_CALLBACK (wait_cancelled),
+                                                task, NULL);
+}
+
+/**
+ * gcoro_future_wait_finish:
+ * @self: a #GCoroFuture
+ * @result: the #GAsyncResult given to the callback
+ * @value: (out caller-allocates) (optional): where to copy the value
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_future_wait_async(): the outcome of @self, as
+ * gcoro_future_get_value() reads it, or %G_IO_ERROR_CANCELLED if the wait
+ * itself was cancelled.
+ *
+ * Returns: %TRUE if @self resolved
+ */
+gboolean
+gcoro_future_wait_finish (GCoroFuture   *self,
+                          GAsyncResult  *result,
+                          GValue        *value,
+                          GError       **error)
+{
+  g_return_val_if_fail (GCORO_IS_FUTURE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  return gcoro_future_get_value (self, value, error);
+}

@@ -1,0 +1,344 @@
+/* gcoro-promise.c: a future settled by hand, from any thread
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * GCoroPromise:
+ *
+ * A #GCoroFuture that you settle yourself.
+ *
+ * A promise is how work that is not a coroutine (a callback, a worker
+ * thread, a signal handler) hands a result to whoever awaits it:
+ *
+ * |[<!-- language="C" -->
+ * static gpointer
+ * worker (gpointer data)
+ * {
+ *   GCoroPromise *promise = data;
+ *
+ *   gcoro_promise_resolve_int64 (promise, compute_answer ());  // any thread
+ *   g_object_unref (promise);
+ *   return NULL;
+ * }
+ *
+ * // in a fiber task:
+ * g_autoptr(GCoroPromise) promise = gcoro_promise_new ();
+ * g_thread_unref (g_thread_new ("worker", worker, g_object_ref (promise)));
+ * gint64 answer = gcoro_await_int64 (GCORO_FUTURE (promise), &error);
+ * ]|
+ *
+ * The first call that settles a promise wins; later ones return %FALSE and
+ * change nothing, so a producer racing a cancellation needs no lock of its
+ * own.
+ */
+
+#include "gcoro-config.h"
+
+#include "gcoro-promise.h"
+#include "gcoro-future-private.h"
+
+struct _GCoroPromise
+{
+  GCoroFuture parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (GCoroPromise, gcoro_promise, GCORO_TYPE_FUTURE)
+
+static void
+gcoro_promise_class_init (GCoroPromiseClass *klass)
+{
+}
+
+static void
+gcoro_promise_init (GCoroPromise *self)
+{
+}
+
+/**
+ * gcoro_promise_new:
+ *
+ * Creates a pending promise.
+ *
+ * Returns: (transfer full): a new #GCoroPromise
+ */
+GCoroPromise *
+gcoro_promise_new (void)
+{
+  return g_object_new (GCORO_TYPE_PROMISE, NULL);
+}
+
+/**
+ * gcoro_promise_resolve:
+ * @self: a #GCoroPromise
+ * @value: (nullable): the value (copied), or %NULL to resolve without one
+ *
+ * Resolves @self. Any thread.
+ *
+ * Returns: %TRUE if this call settled @self, %FALSE if it had settled
+ *   already (the value is then dropped)
+ */
+gboolean
+gcoro_promise_resolve (GCoroPromise *self,
+                       const GValue *value)
+{
+  GValue copy = G_VALUE_INIT;
+
+  g_return_val_if_fail (GCORO_IS_PROMISE (self), FALSE);
+  g_return_val_if_fail (value == NULL || G_IS_VALUE (value), FALSE);
+
+  if (value != NULL)
+    {
+      g_value_init (&copy, G_VALUE_TYPE (value));
+      g_value_copy (value, &copy);
+    }
+
+  return _gcoro_future_settle (GCORO_FUTURE (self), GCORO_FUTURE_RESOLVED, &copy, NULL);
+}
+
+#define RESOLVE_WITH(gtype, setter, v)                                        \
+  G_STMT_START {                                                              \
+    GValue gv = G_VALUE_INIT;                                                 \
+    g_return_val_if_fail (GCORO_IS_PROMISE (self), FALSE);                    \
+    g_value_init (&gv, gtype);                                                \
+    setter (&gv, v);                                                          \
+    return _gcoro_future_settle (GCORO_FUTURE (self), GCORO_FUTURE_RESOLVED, &gv, NULL); \
+  } G_STMT_END
+
+/**
+ * gcoro_promise_resolve_boolean:
+ * @self: a #GCoroPromise
+ * @value: the value
+ *
+ * Resolves @self with a %G_TYPE_BOOLEAN value.
+ *
+ * Returns: %TRUE if this call settled @self
+ */
+gboolean
+gcoro_promise_resolve_boolean (GCoroPromise *self,
+                               gboolean      value)
+{
+  RESOLVE_WITH (G_TYPE_BOOLEAN, g_value_set_boolean, value);
+}
+
+/**
+ * gcoro_promise_resolve_int64:
+ * @self: a #GCoroPromise
+ * @value: the value
+ *
+ * Resolves @self with a %G_TYPE_INT64 value.
+ *
+ * Returns: %TRUE if this call settled @self
+ */
+gboolean
+gcoro_promise_resolve_int64 (GCoroPromise *self,
+                             gint64        value)
+{
+  RESOLVE_WITH (G_TYPE_INT64, g_value_set_int64, value);
+}
+
+/**
+ * gcoro_promise_resolve_double:
+ * @self: a #GCoroPromise
+ * @value: the value
+ *
+ * Resolves @self with a %G_TYPE_DOUBLE value.
+ *
+ * Returns: %TRUE if this call settled @self
+ */
+gboolean
+gcoro_promise_resolve_double (GCoroPromise *self,
+                              double        value)
+{
+  RESOLVE_WITH (G_TYPE_DOUBLE, g_value_set_double, value);
+}
+
+/**
+ * gcoro_promise_resolve_string:
+ * @self: a #GCoroPromise
+ * @value: (nullable): the string (copied)
+ *
+ * Resolves @self with a %G_TYPE_STRING value.
+ *
+ * Returns: %TRUE if this call settled @self
+ */
+gboolean
+gcoro_promise_resolve_string (GCoroPromise *self,
+                              const char   *value)
+{
+  RESOLVE_WITH (G_TYPE_STRING, g_value_set_string, value);
+}
+
+/**
+ * gcoro_promise_resolve_object:
+ * @self: a #GCoroPromise
+ * @object: (type GObject) (nullable): the object (a reference is taken)
+ *
+ * Resolves @self with an object; the value's type is the object's type.
+ *
+ * Returns: %TRUE if this call settled @self
+ */
+gboolean
+gcoro_promise_resolve_object (GCoroPromise *self,
+                              gpointer      object)
+{
+  g_return_val_if_fail (object == NULL || G_IS_OBJECT (object), FALSE);
+
+  RESOLVE_WITH (object ? G_OBJECT_TYPE (object) : G_TYPE_OBJECT, g_value_set_object, object);
+}
+
+typedef struct
+{
+  gpointer       pointer;
+  GDestroyNotify destroy;
+} OwnedPointer;
+
+static OwnedPointer *
+owned_pointer_copy (OwnedPointer *p)
+{
+  /* The boxed value is shared, never duplicated: the pointer has one owner. */
+  return g_atomic_rc_box_acquire (p);
+}
+
+static void
+owned_pointer_clear (gpointer data)
+{
+  OwnedPointer *p = data;
+
+  if (p->destroy != NULL && p->pointer != NULL)
+    p->destroy (p->pointer);
+}
+
+static void
+owned_pointer_free (OwnedPointer *p)
+{
+  g_atomic_rc_box_release_full (p, owned_pointer_clear);
+}
+
+typedef OwnedPointer GCoroOwnedPointer;
+
+G_DEFINE_BOXED_TYPE (GCoroOwnedPointer, _gcoro_owned_pointer, owned_pointer_copy, owned_pointer_free)
+
+/* The raw pointer inside a value made by gcoro_promise_resolve_pointer()
+ * or gcoro_task_return_pointer(); plain G_TYPE_POINTER values too. */
+gpointer
+_gcoro_value_get_pointer (const GValue *value)
+{
+  if (G_VALUE_HOLDS (value, _gcoro_owned_pointer_get_type ()))
+    {
+      OwnedPointer *p = g_value_get_boxed (value);
+      return p ? p->pointer : NULL;
+    }
+  if (G_VALUE_HOLDS_POINTER (value))
+    return g_value_get_pointer (value);
+  return NULL;
+}
+
+/**
+ * gcoro_promise_resolve_pointer: (skip)
+ * @self: a #GCoroPromise
+ * @pointer: (nullable): the pointer
+ * @destroy: (nullable): frees @pointer when @self is finalized (or at once
+ *   if @self had already settled)
+ *
+ * Resolves @self with a C pointer that it owns from now on. Read it back
+ * with gcoro_await_pointer().
+ *
+ * Returns: %TRUE if this call settled @self
+ */
+gboolean
+gcoro_promise_resolve_pointer (GCoroPromise   *self,
+                               gpointer        pointer,
+                               GDestroyNotify  destroy)
+{
+  OwnedPointer *p;
+  GValue gv = G_VALUE_INIT;
+
+  g_return_val_if_fail (GCORO_IS_PROMISE (self), FALSE);
+
+  p = g_atomic_rc_box_new0 (OwnedPointer);
+  p->pointer = pointer;
+  p->destroy = destroy;
+  g_value_init (&gv, _gcoro_owned_pointer_get_type ());
+  g_value_take_boxed (&gv, p);
+
+  return _gcoro_future_settle (GCORO_FUTURE (self), GCORO_FUTURE_RESOLVED, &gv, NULL);
+}
+
+/**
+ * gcoro_promise_reject:
+ * @self: a #GCoroPromise
+ * @error: (transfer full): the error
+ *
+ * Rejects @self with @error. A %G_IO_ERROR_CANCELLED error settles @self
+ * as %GCORO_FUTURE_CANCELLED. Any thread.
+ *
+ * Returns: %TRUE if this call settled @self (otherwise @error is freed)
+ */
+gboolean
+gcoro_promise_reject (GCoroPromise *self,
+                      GError       *error)
+{
+  GCoroFutureState state;
+
+  g_return_val_if_fail (GCORO_IS_PROMISE (self), FALSE);
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  state = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+        ? GCORO_FUTURE_CANCELLED : GCORO_FUTURE_REJECTED;
+
+  return _gcoro_future_settle (GCORO_FUTURE (self), state, NULL, error);
+}
+
+/**
+ * gcoro_promise_reject_literal:
+ * @self: a #GCoroPromise
+ * @domain: the error domain
+ * @code: the error code
+ * @message: the error message
+ *
+ * Rejects @self with a new #GError. Convenient from language bindings.
+ *
+ * Returns: %TRUE if this call settled @self
+ */
+gboolean
+gcoro_promise_reject_literal (GCoroPromise *self,
+                              GQuark        domain,
+                              int           code,
+                              const char   *message)
+{
+  g_return_val_if_fail (GCORO_IS_PROMISE (self), FALSE);
+  g_return_val_if_fail (domain != 0, FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  return gcoro_promise_reject (self, g_error_new_literal (domain, code, message));
+}
+
+/**
+ * gcoro_promise_async_ready_callback: (skip)
+ * @source_object: (nullable): the source object of the operation
+ * @result: the result of the operation
+ * @user_data: a #GCoroPromise (its reference is consumed)
+ *
+ * A #GAsyncReadyCallback that resolves the promise passed as @user_data
+ * with @result, to bridge any GIO `_async` call to a future:
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(GCoroPromise) p = gcoro_promise_new ();
+ * g_file_read_async (file, G_PRIORITY_DEFAULT, gcoro_get_cancellable (),
+ *                    gcoro_promise_async_ready_callback, g_object_ref (p));
+ * g_autoptr(GAsyncResult) res = gcoro_await_async_result (p, &error);
+ * ]|
+ */
+void
+gcoro_promise_async_ready_callback (GObject      *source_object,
+                                    GAsyncResult *result,
+                                    gpointer      user_data)
+{
+  g_autoptr(GCoroPromise) self = user_data;
+
+  g_return_if_fail (GCORO_IS_PROMISE (self));
+
+  gcoro_promise_resolve_object (self, result);
+}

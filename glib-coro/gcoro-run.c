@@ -1,0 +1,134 @@
+/* gcoro-run.c: driving futures to completion from plain code
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* gcoro_run_until_complete() is asyncio's run_until_complete(): plain
+ * synchronous code (main(), a test, a command-line tool) iterates the
+ * context until a future settles.
+ *
+ * What it refuses, and why:
+ * - inside a fiber task: the task would block its own scheduler; it should
+ *   gcoro_await() instead;
+ * - inside a callback dispatched by the scheduler of the context it would
+ *   iterate (a wait_async callback, say): GLib does not re-enter a source
+ *   that is dispatching, so no task could run and the wait would never
+ *   end. Both fail with G_IO_ERROR_WOULD_RECURSE (and a critical for the
+ *   first, which is always a programming error);
+ * - a context that another thread is running: G_IO_ERROR_BUSY.
+ * What it allows: being called from another source's callback while a
+ * GMainLoop runs the same context higher up the stack. That iterates the
+ * context recursively, like gtk_dialog_run() did: sources that are in the
+ * middle of a dispatch (the caller's own) do not run until it returns. */
+
+#include "gcoro-config.h"
+
+#include "gcoro-run.h"
+#include "gcoro-scheduler-private.h"
+#include "gcoro-task-private.h"
+
+/**
+ * gcoro_run_until_complete:
+ * @future: a #GCoroFuture
+ * @error: return location for the future's error
+ *
+ * Iterates a #GMainContext until @future settles, then reads its outcome
+ * like gcoro_future_get_value(). The context is the task's own for a
+ * #GCoroTask, the thread-default one otherwise. If nothing will ever
+ * settle @future, this never returns.
+ *
+ * Fails with %G_IO_ERROR_WOULD_RECURSE when called inside a fiber task or
+ * from a callback of the context's scheduler (where the tasks it waits for
+ * could not run), and with %G_IO_ERROR_BUSY when another thread is
+ * running the context. Calling it from another source's callback while a
+ * #GMainLoop runs the same context iterates the context recursively; the
+ * caller's own source does not run again until it returns.
+ *
+ * Returns: %TRUE if @future resolved
+ */
+gboolean
+gcoro_run_until_complete (GCoroFuture  *future,
+                          GError      **error)
+{
+  GCoroTask *current = _gcoro_task_current ();
+  GCoroScheduler *scheduler;
+  GMainContext *context;
+
+  g_return_val_if_fail (GCORO_IS_FUTURE (future), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (current != NULL)
+    {
+      g_critical ("%s() called inside task '%s': it would block the task's own "
+                  "scheduler; use gcoro_await() there",
+                  G_STRFUNC, gcoro_task_get_name (current));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_RECURSE,
+                   "Cannot run the main loop from inside task '%s'",
+                   gcoro_task_get_name (current));
+      return FALSE;
+    }
+
+  scheduler = GCORO_IS_TASK (future) ? gcoro_task_get_scheduler (GCORO_TASK (future))
+                                     : gcoro_scheduler_get_default ();
+  context = gcoro_scheduler_get_context (scheduler);
+
+  if (!gcoro_future_is_done (future))
+    {
+      if (_gcoro_scheduler_is_dispatching (scheduler))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_RECURSE,
+                       "%s() was called from a callback of the scheduler it would "
+                       "have to run; wait with gcoro_future_wait_async() instead",
+                       G_STRFUNC);
+          return FALSE;
+        }
+      if (context == NULL || !g_main_context_acquire (context))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                       "The context %p is being run by another thread", context);
+          return FALSE;
+        }
+
+      while (!gcoro_future_is_done (future))
+        g_main_context_iteration (context, TRUE);
+
+      g_main_context_release (context);
+    }
+
+  return gcoro_future_get_value (future, NULL, error);
+}
+
+/**
+ * gcoro_run: (skip)
+ * @func: the body of the main task
+ * @user_data: data for @func
+ * @value: (out caller-allocates) (optional): an unset #GValue for the result
+ * @error: return location for a #GError
+ *
+ * Spawns @func as a fiber task on the thread-default context and runs the
+ * context until it ends: the `asyncio.run(main())` of C programs.
+ *
+ * Returns: %TRUE if the task resolved
+ */
+gboolean
+gcoro_run (GCoroTaskFunc   func,
+           gpointer        user_data,
+           GValue         *value,
+           GError        **error)
+{
+  g_autoptr(GCoroTask) task = NULL;
+
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  task = gcoro_spawn (func, user_data, NULL);
+  if (task == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not spawn the task");
+      return FALSE;
+    }
+  if (!gcoro_run_until_complete (GCORO_FUTURE (task), error))
+    return FALSE;
+
+  return gcoro_future_get_value (GCORO_FUTURE (task), value, error);
+}

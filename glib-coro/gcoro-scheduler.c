@@ -1,0 +1,815 @@
+/* gcoro-scheduler.c: one scheduler per GMainContext
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * GCoroScheduler:
+ *
+ * Runs coroutine tasks on a #GMainContext.
+ *
+ * Every #GMainContext that runs tasks gets exactly one scheduler, created
+ * the first time it is asked for (gcoro_scheduler_get_default() for the
+ * thread-default context, gcoro_scheduler_get_for_context() for any other)
+ * and destroyed with the context. It is a custom #GSource attached to the
+ * context, so tasks take turns with every other source: timeouts, I/O,
+ * GTK's frame clock.
+ *
+ * The scheduler owns a ready queue and a timer heap. Each dispatch first
+ * moves expired timers' tasks to the queue, then runs the tasks that were
+ * ready when it started (a snapshot, at most #GCoroScheduler:max-batch of
+ * them): a task that yields goes to the back of the queue and runs again
+ * only after the other ready sources of the context had their turn. Sleeps
+ * and timeouts are entries in the heap, not #GSources of their own; the
+ * source's prepare() reports the earliest deadline as its poll timeout.
+ *
+ * A scheduler belongs to the thread that created it: create it on the
+ * thread that runs its context. Futures may be settled from any thread:
+ * the wake-up is handed over through a locked inbox and
+ * g_main_context_wakeup().
+ *
+ * Setting `G_MESSAGES_DEBUG=GCoro` logs task life cycles;
+ * gcoro_scheduler_dump() lists every live task with what it waits for.
+ */
+
+/* NOTES:
+ * - One GSource cannot carry two priorities: GLib dispatches only the
+ *   highest-priority ready sources of an iteration, and a child source
+ *   always takes its parent's priority. So the scheduler is one "band"
+ *   GSource per priority in use: the main band (the scheduler's priority,
+ *   which also carries the timer heap) and, created lazily, the idle band
+ *   for gcoro_idle_yield() and bands for tasks spawned at other priorities.
+ *   Each band is the same GSourceFuncs over its own queue.
+ * - Readiness is computed in prepare()/check() from the queue (owner thread
+ *   only, no lock) rather than with g_source_set_ready_time(), which takes
+ *   the context lock and writes to the wake-up fd on every call.
+ * - The snapshot is O(1): detach the list, run it, splice back what the
+ *   batch limit left over in front of whatever was queued meanwhile.
+ */
+
+#include "gcoro-config.h"
+
+#include "gcoro-debug-private.h"
+#include "gcoro-scheduler-private.h"
+
+#define DEFAULT_MAX_BATCH 1024
+
+struct _GCoroBand
+{
+  GSource          source;
+  GCoroScheduler  *scheduler;  /* the main band holds a ref; others are held by it */
+  GCoroRunnable   *head;       /* ready queue: owner thread only */
+  GCoroRunnable  **tailp;
+  int              priority;
+  guint            is_main : 1;
+};
+
+struct _GCoroScheduler
+{
+  GObject         parent_instance;
+
+  GMainContext   *context;     /* not owned: the context owns our sources */
+  GThread        *owner;
+  GCoroBand      *main;        /* NULL once the context is gone */
+  GCoroBand      *idle;
+  GPtrArray      *bands;       /* every band but main, with a ref each */
+
+  /* Cross-thread hand-off: anything may append under inbox_lock, the owner
+   * drains it in prepare()/check(). inbox_pending avoids the lock when
+   * empty. */
+  GMutex          inbox_lock;
+  GCoroRunnable  *inbox_head;
+  GCoroRunnable **inbox_tailp;
+  int             inbox_pending;
+
+  /* Timer heap (min-heap on deadline, then seq): owner thread only. */
+  GCoroTimer    **heap;
+  guint           heap_len;
+  guint           heap_size;
+  guint64         timer_seq;
+
+  GCoroTaskLink  *tasks;       /* live tasks, each holding a ref */
+  guint           n_tasks;
+
+  guint           max_batch;
+  int             dispatch_depth;
+};
+
+G_DEFINE_FINAL_TYPE (GCoroScheduler, gcoro_scheduler, G_TYPE_OBJECT)
+
+/* context -> scheduler; no refs either way (see band_finalize) */
+static GMutex      schedulers_lock;
+static GHashTable *schedulers;
+static int         schedulers_generation;
+
+/* Per-thread cache of the scheduler of the thread-default context. */
+static __thread GMainContext   *cached_context;
+static __thread GCoroScheduler *cached_scheduler;
+static __thread int             cached_generation;
+
+static void
+gcoro_scheduler_finalize (GObject *object)
+{
+  GCoroScheduler *self = GCORO_SCHEDULER (object);
+
+  g_assert (self->main == NULL);
+  g_assert (self->tasks == NULL);
+
+  g_clear_pointer (&self->bands, g_ptr_array_unref);
+  g_free (self->heap);
+  g_mutex_clear (&self->inbox_lock);
+
+  G_OBJECT_CLASS (gcoro_scheduler_parent_class)->finalize (object);
+}
+
+static void
+gcoro_scheduler_class_init (GCoroSchedulerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gcoro_scheduler_finalize;
+}
+
+static void
+gcoro_scheduler_init (GCoroScheduler *self)
+{
+  g_mutex_init (&self->inbox_lock);
+  self->inbox_tailp = &self->inbox_head;
+  self->max_batch = DEFAULT_MAX_BATCH;
+  self->bands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+}
+
+/* --- timer heap ------------------------------------------------------------ */
+
+static inline gboolean
+timer_before (const GCoroTimer *a,
+              const GCoroTimer *b)
+{
+  return a->deadline < b->deadline ||
+         (a->deadline == b->deadline && a->seq < b->seq);
+}
+
+static inline void
+heap_place (GCoroScheduler *self,
+            guint           i,
+            GCoroTimer     *timer)
+{
+  self->heap[i] = timer;
+  timer->heap_index = i + 1;
+}
+
+static void
+heap_sift_up (GCoroScheduler *self,
+              guint           i)
+{
+  GCoroTimer *timer = self->heap[i];
+
+  while (i > 0)
+    {
+      guint parent = (i - 1) / 2;
+
+      if (!timer_before (timer, self->heap[parent]))
+        break;
+      heap_place (self, i, self->heap[parent]);
+      i = parent;
+    }
+  heap_place (self, i, timer);
+}
+
+static void
+heap_sift_down (GCoroScheduler *self,
+                guint           i)
+{
+  GCoroTimer *timer = self->heap[i];
+
+  for (;;)
+    {
+      guint child = 2 * i + 1;
+
+      if (child >= self->heap_len)
+        break;
+      if (child + 1 < self->heap_len && timer_before (self->heap[child + 1], self->heap[child]))
+        child++;
+      if (!timer_before (self->heap[child], timer))
+        break;
+      heap_place (self, i, self->heap[child]);
+      i = child;
+    }
+  heap_place (self, i, timer);
+}
+
+void
+_gcoro_scheduler_add_timer (GCoroScheduler *self,
+                            GCoroTimer     *timer,
+                            gint64          deadline)
+{
+  g_assert (timer->heap_index == 0);
+
+  if (self->heap_len == self->heap_size)
+    {
+      self->heap_size = MAX (16, self->heap_size * 2);
+      self->heap = g_renew (GCoroTimer *, self->heap, self->heap_size);
+    }
+
+  timer->deadline = deadline;
+  timer->seq = self->timer_seq++;
+  self->heap[self->heap_len++] = timer;
+  heap_sift_up (self, self->heap_len - 1);
+}
+
+void
+_gcoro_scheduler_remove_timer (GCoroScheduler *self,
+                               GCoroTimer     *timer)
+{
+  guint i;
+  GCoroTimer *last;
+
+  if (timer->heap_index == 0)
+    return;
+
+  i = timer->heap_index - 1;
+  timer->heap_index = 0;
+  last = self->heap[--self->heap_len];
+  if (i == self->heap_len)
+    return;
+
+  heap_place (self, i, last);
+  if (i > 0 && timer_before (last, self->heap[(i - 1) / 2]))
+    heap_sift_up (self, i);
+  else
+    heap_sift_down (self, i);
+}
+
+static void
+run_expired_timers (GCoroScheduler *self,
+                    gint64          now)
+{
+  while (self->heap_len > 0 && self->heap[0]->deadline <= now)
+    {
+      GCoroTimer *timer = self->heap[0];
+
+      _gcoro_scheduler_remove_timer (self, timer);
+      timer->func (timer);
+    }
+}
+
+/* --- queues ----------------------------------------------------------------- */
+
+void
+_gcoro_band_push (GCoroBand     *band,
+                  GCoroRunnable *runnable)
+{
+  runnable->next = NULL;
+  *band->tailp = runnable;
+  band->tailp = &runnable->next;
+}
+
+static void
+drain_inbox (GCoroScheduler *self)
+{
+  GCoroRunnable *list;
+
+  if (!g_atomic_int_get (&self->inbox_pending))
+    return;
+
+  g_mutex_lock (&self->inbox_lock);
+  list = self->inbox_head;
+  self->inbox_head = NULL;
+  self->inbox_tailp = &self->inbox_head;
+  g_atomic_int_set (&self->inbox_pending, 0);
+  g_mutex_unlock (&self->inbox_lock);
+
+  while (list != NULL)
+    {
+      GCoroRunnable *r = list;
+
+      list = r->next;
+      _gcoro_band_push (r->band, r);
+    }
+}
+
+void
+_gcoro_scheduler_post (GCoroScheduler *self,
+                       GCoroBand      *band,
+                       GCoroRunnable  *runnable)
+{
+  if (G_LIKELY (self->owner == g_thread_self ()))
+    {
+      _gcoro_band_push (band, runnable);
+      return;
+    }
+
+  runnable->band = band;
+  runnable->next = NULL;
+  g_mutex_lock (&self->inbox_lock);
+  *self->inbox_tailp = runnable;
+  self->inbox_tailp = &runnable->next;
+  g_atomic_int_set (&self->inbox_pending, 1);
+  g_mutex_unlock (&self->inbox_lock);
+
+  g_main_context_wakeup (self->context);
+}
+
+static void
+run_queue (GCoroScheduler *self,
+           GCoroBand      *band)
+{
+  GCoroRunnable *head = band->head;
+  GCoroRunnable **snapshot_tailp = band->tailp;
+  guint n = 0;
+
+  band->head = NULL;
+  band->tailp = &band->head;
+
+  while (head != NULL)
+    {
+      GCoroRunnable *r;
+
+      if (n == self->max_batch)
+        {
+          /* The last runnable of the snapshot has not run, so its next
+           * field is still ours: splice the leftovers in front. */
+          *snapshot_tailp = band->head;
+          if (band->head == NULL)
+            band->tailp = snapshot_tailp;
+          band->head = head;
+          break;
+        }
+
+      r = head;
+      head = r->next;
+      r->next = NULL;
+      r->func (r);
+      n++;
+    }
+}
+
+/* --- the GSource ------------------------------------------------------------ */
+
+static gboolean
+band_is_ready (GCoroBand *band,
+               gint      *timeout)
+{
+  GCoroScheduler *self = band->scheduler;
+
+  drain_inbox (self);
+
+  if (band->head != NULL)
+    {
+      *timeout = 0;
+      return TRUE;
+    }
+
+  *timeout = -1;
+  if (band->is_main && self->heap_len > 0)
+    {
+      gint64 now = g_source_get_time ((GSource *) band);
+      gint64 deadline = self->heap[0]->deadline;
+
+      if (deadline <= now)
+        {
+          *timeout = 0;
+          return TRUE;
+        }
+      *timeout = (int) MIN ((deadline - now + 999) / 1000, G_MAXINT);
+    }
+
+  return FALSE;
+}
+
+static gboolean
+band_prepare (GSource *source,
+              gint    *timeout)
+{
+  return band_is_ready ((GCoroBand *) source, timeout);
+}
+
+static gboolean
+band_check (GSource *source)
+{
+  gint timeout;
+
+  return band_is_ready ((GCoroBand *) source, &timeout);
+}
+
+static gboolean
+band_dispatch (GSource     *source,
+               GSourceFunc  callback,
+               gpointer     user_data)
+{
+  GCoroBand *band = (GCoroBand *) source;
+  GCoroScheduler *self = band->scheduler;
+  GMainContext *thread_default = g_main_context_get_thread_default ();
+  gboolean push;
+
+  if (G_UNLIKELY (self->owner != g_thread_self ()))
+    {
+      g_critical ("The glib-coro scheduler of context %p was created on another thread "
+                  "than the one dispatching it; get the scheduler of a context "
+                  "(gcoro_scheduler_get_for_context()) on the thread that runs it",
+                  self->context);
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* Tasks run with our context as thread-default, so the GIO calls they
+   * make complete here. */
+  push = thread_default != self->context &&
+         !(thread_default == NULL && self->context == g_main_context_default ());
+  if (push)
+    g_main_context_push_thread_default (self->context);
+
+  self->dispatch_depth++;
+  if (band->is_main)
+    run_expired_timers (self, g_source_get_time (source));
+  run_queue (self, band);
+  self->dispatch_depth--;
+
+  if (push)
+    g_main_context_pop_thread_default (self->context);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void scheduler_die (GCoroScheduler *self);
+
+static void
+band_finalize (GSource *source)
+{
+  GCoroBand *band = (GCoroBand *) source;
+
+  /* Only the main band's end (its context is being destroyed) ends the
+   * scheduler; the other bands are dropped by scheduler_die(). */
+  if (band->is_main && band->scheduler != NULL)
+    scheduler_die (g_steal_pointer (&band->scheduler));
+}
+
+static GSourceFuncs band_funcs = {
+  band_prepare,
+  band_check,
+  band_dispatch,
+  band_finalize,
+  NULL,
+  NULL,
+};
+
+static GCoroBand *
+band_new (GCoroScheduler *self,
+          int             priority,
+          gboolean        is_main)
+{
+  GCoroBand *band = (GCoroBand *) g_source_new (&band_funcs, sizeof (GCoroBand));
+  g_autofree char *name = NULL;
+
+  band->scheduler = self;
+  band->tailp = &band->head;
+  band->priority = priority;
+  band->is_main = !!is_main;
+
+  name = is_main ? g_strdup ("[gcoro] scheduler")
+                 : g_strdup_printf ("[gcoro] scheduler (priority %d)", priority);
+  g_source_set_static_name ((GSource *) band, g_intern_string (name));
+  g_source_set_priority ((GSource *) band, priority);
+  g_source_set_can_recurse ((GSource *) band, FALSE);
+
+  return band;
+}
+
+static void
+scheduler_die (GCoroScheduler *self)
+{
+  g_mutex_lock (&schedulers_lock);
+  if (schedulers != NULL && g_hash_table_lookup (schedulers, self->context) == self)
+    g_hash_table_remove (schedulers, self->context);
+  schedulers_generation++;
+  g_mutex_unlock (&schedulers_lock);
+
+  GCORO_DEBUG ("scheduler of context %p ends with its context (%u live tasks)",
+           self->context, self->n_tasks);
+
+  self->main = NULL;
+  self->idle = NULL;
+  for (guint i = 0; i < self->bands->len; i++)
+    {
+      GCoroBand *band = g_ptr_array_index (self->bands, i);
+      band->scheduler = NULL;
+      g_source_destroy ((GSource *) band);
+    }
+  g_ptr_array_set_size (self->bands, 0);
+
+  /* Tasks that can no longer run: drop the references that kept them
+   * alive. They end (without unwinding) when their last user lets go. */
+  while (self->tasks != NULL)
+    {
+      GCoroTaskLink *link = self->tasks;
+
+      _gcoro_scheduler_unlink_task (self, link);
+    }
+
+  self->context = NULL;
+  g_object_unref (self);
+}
+
+static GCoroScheduler *
+scheduler_new (GMainContext *context)
+{
+  GCoroScheduler *self = g_object_new (GCORO_TYPE_SCHEDULER, NULL);
+
+  self->context = context;
+  self->owner = g_thread_self ();
+  /* The main band holds the only initial reference; the context holds
+   * the main band. */
+  self->main = band_new (self, G_PRIORITY_DEFAULT, TRUE);
+  g_source_attach ((GSource *) self->main, context);
+  g_source_unref ((GSource *) self->main);
+
+  return self;
+}
+
+/**
+ * gcoro_scheduler_get_for_context:
+ * @context: (nullable): a #GMainContext, or %NULL for the global default
+ *   context
+ *
+ * Gets the scheduler of @context, creating it on first use. Call this on
+ * the thread that runs @context: the scheduler belongs to that thread.
+ *
+ * Returns: (transfer none): the scheduler of @context; it lives as long as
+ *   @context
+ */
+GCoroScheduler *
+gcoro_scheduler_get_for_context (GMainContext *context)
+{
+  GCoroScheduler *self;
+
+  if (context == NULL)
+    context = g_main_context_default ();
+
+  g_mutex_lock (&schedulers_lock);
+  if (schedulers == NULL)
+    schedulers = g_hash_table_new (NULL, NULL);
+  self = g_hash_table_lookup (schedulers, context);
+  if (self == NULL)
+    {
+      self = scheduler_new (context);
+      g_hash_table_insert (schedulers, context, self);
+    }
+  g_mutex_unlock (&schedulers_lock);
+
+  return self;
+}
+
+GCoroScheduler *
+_gcoro_scheduler_get_for_thread_default (void)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  if (context == NULL)
+    context = g_main_context_default ();
+
+  if (G_LIKELY (cached_context == context &&
+                cached_generation == g_atomic_int_get (&schedulers_generation)))
+    return cached_scheduler;
+
+  cached_generation = g_atomic_int_get (&schedulers_generation);
+  cached_scheduler = gcoro_scheduler_get_for_context (context);
+  cached_context = context;
+
+  return cached_scheduler;
+}
+
+/**
+ * gcoro_scheduler_get_default:
+ *
+ * Gets the scheduler of the calling thread's thread-default #GMainContext
+ * (the global default context when none was pushed), creating it on first
+ * use.
+ *
+ * Returns: (transfer none): the scheduler
+ */
+GCoroScheduler *
+gcoro_scheduler_get_default (void)
+{
+  return _gcoro_scheduler_get_for_thread_default ();
+}
+
+gboolean
+_gcoro_scheduler_is_owner_thread (GCoroScheduler *self)
+{
+  return self->owner == g_thread_self ();
+}
+
+gboolean
+_gcoro_scheduler_is_dispatching (GCoroScheduler *self)
+{
+  return self->dispatch_depth > 0 && self->owner == g_thread_self ();
+}
+
+GCoroBand *
+_gcoro_scheduler_get_main_band (GCoroScheduler *self)
+{
+  return self->main;
+}
+
+GCoroBand *
+_gcoro_scheduler_get_band (GCoroScheduler *self,
+                           int             priority)
+{
+  GCoroBand *band;
+
+  if (priority == G_PRIORITY_DEFAULT || self->main == NULL ||
+      priority == self->main->priority)
+    return self->main;
+
+  for (guint i = 0; i < self->bands->len; i++)
+    {
+      band = g_ptr_array_index (self->bands, i);
+      if (band->priority == priority)
+        return band;
+    }
+
+  band = band_new (self, priority, FALSE);
+  g_source_attach ((GSource *) band, self->context);
+  g_ptr_array_add (self->bands, band);
+
+  return band;
+}
+
+GCoroBand *
+_gcoro_scheduler_get_idle_band (GCoroScheduler *self)
+{
+  if (self->idle == NULL)
+    self->idle = _gcoro_scheduler_get_band (self, G_PRIORITY_DEFAULT_IDLE);
+
+  return self->idle;
+}
+
+void
+_gcoro_scheduler_link_task (GCoroScheduler *self,
+                            GCoroTaskLink  *link)
+{
+  g_object_ref (link->task);
+  link->prev = NULL;
+  link->next = self->tasks;
+  if (self->tasks != NULL)
+    self->tasks->prev = link;
+  self->tasks = link;
+  self->n_tasks++;
+}
+
+void
+_gcoro_scheduler_unlink_task (GCoroScheduler *self,
+                              GCoroTaskLink  *link)
+{
+  if (link->prev != NULL)
+    link->prev->next = link->next;
+  else
+    self->tasks = link->next;
+  if (link->next != NULL)
+    link->next->prev = link->prev;
+  link->prev = link->next = NULL;
+  self->n_tasks--;
+
+  g_object_unref (link->task);
+}
+
+/**
+ * gcoro_scheduler_get_context:
+ * @self: a #GCoroScheduler
+ *
+ * Gets the context @self runs on.
+ *
+ * Returns: (transfer none) (nullable): the #GMainContext, or %NULL once it
+ *   has been destroyed
+ */
+GMainContext *
+gcoro_scheduler_get_context (GCoroScheduler *self)
+{
+  g_return_val_if_fail (GCORO_IS_SCHEDULER (self), NULL);
+
+  return self->context;
+}
+
+/**
+ * gcoro_scheduler_get_priority:
+ * @self: a #GCoroScheduler
+ *
+ * Gets the #GSource priority tasks are resumed at (unless they were
+ * spawned with a priority of their own).
+ *
+ * Returns: the priority
+ */
+int
+gcoro_scheduler_get_priority (GCoroScheduler *self)
+{
+  g_return_val_if_fail (GCORO_IS_SCHEDULER (self), G_PRIORITY_DEFAULT);
+
+  return self->main ? self->main->priority : G_PRIORITY_DEFAULT;
+}
+
+/**
+ * gcoro_scheduler_set_priority:
+ * @self: a #GCoroScheduler
+ * @priority: a #GSource priority such as %G_PRIORITY_DEFAULT
+ *
+ * Sets the priority of the scheduler's main source: the priority tasks
+ * and timers are dispatched at. Owner thread only.
+ */
+void
+gcoro_scheduler_set_priority (GCoroScheduler *self,
+                              int             priority)
+{
+  g_return_if_fail (GCORO_IS_SCHEDULER (self));
+  if (!_gcoro_scheduler_is_owner_thread (self))
+    {
+      g_critical ("%s() called from a thread that does not own the scheduler", G_STRFUNC);
+      return;
+    }
+  if (self->main == NULL)
+    return;
+
+  self->main->priority = priority;
+  g_source_set_priority ((GSource *) self->main, priority);
+}
+
+/**
+ * gcoro_scheduler_get_max_batch:
+ * @self: a #GCoroScheduler
+ *
+ * Gets how many ready tasks one dispatch runs at most.
+ *
+ * Returns: the batch limit
+ */
+guint
+gcoro_scheduler_get_max_batch (GCoroScheduler *self)
+{
+  g_return_val_if_fail (GCORO_IS_SCHEDULER (self), 0);
+
+  return self->max_batch;
+}
+
+/**
+ * gcoro_scheduler_set_max_batch:
+ * @self: a #GCoroScheduler
+ * @max_batch: the most tasks one dispatch runs (at least 1)
+ *
+ * Bounds the work of one dispatch, so that other sources of the context
+ * get a turn even when thousands of tasks are ready. Tasks left over run
+ * first in the next dispatch. The default is 1024.
+ */
+void
+gcoro_scheduler_set_max_batch (GCoroScheduler *self,
+                               guint           max_batch)
+{
+  g_return_if_fail (GCORO_IS_SCHEDULER (self));
+  g_return_if_fail (max_batch > 0);
+
+  self->max_batch = max_batch;
+}
+
+/**
+ * gcoro_scheduler_get_n_tasks:
+ * @self: a #GCoroScheduler
+ *
+ * Counts the tasks spawned on @self that have not finished.
+ *
+ * Returns: the number of live tasks
+ */
+guint
+gcoro_scheduler_get_n_tasks (GCoroScheduler *self)
+{
+  g_return_val_if_fail (GCORO_IS_SCHEDULER (self), 0);
+
+  return self->n_tasks;
+}
+
+/**
+ * gcoro_scheduler_dump:
+ * @self: a #GCoroScheduler
+ *
+ * Describes every live task of @self, one per line, with its state and what
+ * it waits for, for debugging. Owner thread only.
+ *
+ * Returns: (transfer full): the description
+ */
+char *
+gcoro_scheduler_dump (GCoroScheduler *self)
+{
+  GString *out;
+
+  g_return_val_if_fail (GCORO_IS_SCHEDULER (self), NULL);
+
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "GCoroScheduler %p (context %p): %u live task%s, %u timer%s\n",
+                          self, self->context,
+                          self->n_tasks, self->n_tasks == 1 ? "" : "s",
+                          self->heap_len, self->heap_len == 1 ? "" : "s");
+  for (GCoroTaskLink *link = self->tasks; link != NULL; link = link->next)
+    {
+      g_string_append (out, "  ");
+      _gcoro_task_describe (link->task, out);
+      g_string_append_c (out, '\n');
+    }
+
+  return g_string_free (out, FALSE);
+}

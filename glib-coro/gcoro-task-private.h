@@ -1,0 +1,71 @@
+/* gcoro-task-private.h: suspending and waking fiber tasks
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The primitives (await, yield, sleep, GIO bridge) are written on these
+ * few calls. All of them run on the task's own thread.
+ */
+#pragma once
+
+#include "gcoro-task.h"
+#include "gcoro-future-private.h"
+#include "gcoro-promise.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GCORO_WAKE_NONE,
+  GCORO_WAKE_FUTURE,   /* the awaited future settled */
+  GCORO_WAKE_TIMER,    /* the task's timer expired */
+  GCORO_WAKE_YIELD,    /* it queued itself */
+  GCORO_WAKE_CANCEL,   /* gcoro_task_cancel() */
+} GCoroWake;
+
+/* The running fiber task of this thread, or NULL. */
+GCoroTask      *_gcoro_task_current          (void);
+
+/* Like _gcoro_task_current(), but a critical naming @func (and @instead,
+ * what to call outside a task) when there is none. */
+GCoroTask      *_gcoro_task_require_current  (const char  *func,
+                                              const char  *instead);
+
+/* Fails with G_IO_ERROR_CANCELLED once the task was asked to stop.
+ * Cancellation is level-triggered: every later await point fails too. */
+gboolean        _gcoro_task_check_cancelled  (GCoroTask   *task,
+                                              GError     **error);
+
+/* Switches away until something wakes the task; returns why. @what and
+ * @target say what it waits for, for gcoro_scheduler_dump(). */
+GCoroWake       _gcoro_task_suspend          (GCoroTask   *task,
+                                              const char  *what,
+                                              gpointer     target);
+
+/* Queues a suspended task to resume with @reason; does nothing if it is
+ * already queued or not suspended. */
+void            _gcoro_task_wake             (GCoroTask   *task,
+                                              GCoroWake    reason);
+
+/* Queues the running @task on @band (NULL: its own band; the idle band for
+ * idle yields), to resume there once it has suspended. */
+void            _gcoro_task_enqueue_on       (GCoroTask   *task,
+                                              GCoroBand   *band);
+
+GCoroScheduler *_gcoro_task_peek_scheduler   (GCoroTask   *task);
+
+/* Waiting on a future with an optional deadline (-1 for none). Returns the
+ * wake reason; on GCORO_WAKE_FUTURE the future has settled. */
+GCoroWake       _gcoro_task_wait_future      (GCoroTask   *task,
+                                              GCoroFuture *future,
+                                              gint64       deadline);
+
+/* The task's timer (sleep), armed for @deadline. */
+GCoroWake       _gcoro_task_wait_until       (GCoroTask   *task,
+                                              gint64       deadline,
+                                              const char  *what);
+
+/* The promise of a GCORO_AWAIT_ASYNC() in progress. */
+GCoroPromise  **_gcoro_task_async_slot       (GCoroTask   *task);
+
+G_END_DECLS

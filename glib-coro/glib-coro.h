@@ -1,0 +1,25 @@
+/* glib-coro.h: the one header applications include
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <glib-object.h>
+#include <gio/gio.h>
+
+#define GCORO_INSIDE
+# include "gcoro-version-macros.h"
+# include "gcoro-enum-types.h"
+# include "gcoro-error.h"
+# include "gcoro-future.h"
+# include "gcoro-promise.h"
+# include "gcoro-scheduler.h"
+# include "gcoro-task.h"
+# include "gcoro-await.h"
+# include "gcoro-yield.h"
+# include "gcoro-sleep.h"
+# include "gcoro-async.h"
+# include "gcoro-run.h"
+#undef GCORO_INSIDE
