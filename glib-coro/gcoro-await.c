@@ -121,7 +121,7 @@ gcoro_await_timeout (GCoroFuture  *future,
  * gcoro_await_value: (skip)
  * @future: a #GCoroFuture
  * @value: (out caller-allocates) (optional): an unset #GValue to receive a
- *   copy of the value (left unset if the future resolved without one)
+ *   copy of the value (see gcoro_future_get_value())
  * @error: return location for a #GError
  *
  * Like gcoro_await(), and copies the value.

@@ -271,8 +271,10 @@ gcoro_future_is_done (GCoroFuture *self)
 /**
  * gcoro_future_get_value:
  * @self: a #GCoroFuture
- * @value: (out caller-allocates) (optional): where to copy the value; left
- *   unset when @self resolved without one
+ * @value: (out caller-allocates) (optional): an unset #GValue that receives
+ *   a copy of the value; when @self resolved without a value, or did not
+ *   resolve, it holds a %NULL #GObject instead (None or null in bindings).
+ *   Unset it when done
  * @error: return location for the error of a rejected or cancelled future
  *
  * Reads the outcome of a settled future. Reading a pending future fails
@@ -294,6 +296,21 @@ gcoro_future_get_value (GCoroFuture  *self,
   priv = gcoro_future_get_instance_private (self);
 
   g_mutex_lock (&priv->lock);
+
+  /* Always hand back an initialised value: bindings convert out values
+   * even when an error is thrown, and a typeless GValue cannot be
+   * converted. An empty result reads as a NULL object (None, null). */
+  if (value != NULL)
+    {
+      if (priv->state == GCORO_FUTURE_RESOLVED && G_IS_VALUE (&priv->value))
+        {
+          g_value_init (value, G_VALUE_TYPE (&priv->value));
+          g_value_copy (&priv->value, value);
+        }
+      else
+        g_value_init (value, G_TYPE_OBJECT);
+    }
+
   switch (priv->state)
     {
     case GCORO_FUTURE_PENDING:
@@ -302,11 +319,6 @@ gcoro_future_get_value (GCoroFuture  *self,
       break;
 
     case GCORO_FUTURE_RESOLVED:
-      if (value != NULL && G_IS_VALUE (&priv->value))
-        {
-          g_value_init (value, G_VALUE_TYPE (&priv->value));
-          g_value_copy (&priv->value, value);
-        }
       ret = TRUE;
       break;
 

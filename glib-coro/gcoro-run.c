@@ -118,6 +118,7 @@ gcoro_run (GCoroTaskFunc   func,
            GError        **error)
 {
   g_autoptr(GCoroTask) task = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (func != NULL, FALSE);
 
@@ -127,8 +128,15 @@ gcoro_run (GCoroTaskFunc   func,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not spawn the task");
       return FALSE;
     }
-  if (!gcoro_run_until_complete (GCORO_FUTURE (task), error))
-    return FALSE;
+  if (!gcoro_run_until_complete (GCORO_FUTURE (task), &local_error) &&
+      !gcoro_future_is_done (GCORO_FUTURE (task)))
+    {
+      /* Refused to run (recursion, busy context). */
+      if (value != NULL)
+        g_value_init (value, G_TYPE_OBJECT);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   return gcoro_future_get_value (GCORO_FUTURE (task), value, error);
 }
