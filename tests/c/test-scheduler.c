@@ -180,6 +180,8 @@ test_task_priority (void)
   g_autoptr(GCoroTask) c = gcoro_spawn_full (&high, log_name, log, NULL);
 
   gcoro_run_until_complete (GCORO_FUTURE (a), NULL);
+  g_assert_true (gcoro_future_is_done (GCORO_FUTURE (b)));
+  g_assert_true (gcoro_future_is_done (GCORO_FUTURE (c)));
   g_assert_true (g_str_has_prefix (log->str, "high"));
   g_assert_true (g_str_has_suffix (log->str, "low"));
   g_string_free (log, TRUE);

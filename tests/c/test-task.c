@@ -135,7 +135,6 @@ test_user_data_freed_at_end (void)
 static void
 test_dropped_reference_keeps_running (void)
 {
-  g_autoptr(GCoroPromise) gate = gcoro_promise_new ();
   GCoroTask *task;
   GCoroScheduler *scheduler = gcoro_scheduler_get_default ();
   GWeakRef weak;
