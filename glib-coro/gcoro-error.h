@@ -27,8 +27,14 @@ G_BEGIN_DECLS
 /**
  * GCoroError:
  * @GCORO_ERROR_FAILED: a generic failure; the message says what happened.
- * @GCORO_ERROR_NO_VALUE: a future resolved without a value (or with a value
- *   of another type) was read as a typed value.
+ * @GCORO_ERROR_NO_VALUE: a value was asked for where there is none: a future
+ *   resolved without a value (or with one of another type) read as a typed
+ *   value, or a context variable with no value and no default (Python's
+ *   `LookupError`).
+ * @GCORO_ERROR_INVALID_TOKEN: a #GCoroToken was used twice, with another
+ *   variable, or in another context than the one it was made in.
+ * @GCORO_ERROR_CONTEXT_ENTERED: gcoro_context_run() on a context that is
+ *   already entered (here or on another thread).
  *
  * Error codes of the %GCORO_ERROR domain.
  */
@@ -36,6 +42,8 @@ typedef enum
 {
   GCORO_ERROR_FAILED,
   GCORO_ERROR_NO_VALUE,
+  GCORO_ERROR_INVALID_TOKEN,
+  GCORO_ERROR_CONTEXT_ENTERED,
 } GCoroError;
 
 GCORO_AVAILABLE_IN_ALL

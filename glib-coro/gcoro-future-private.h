@@ -51,5 +51,10 @@ gboolean _gcoro_future_settle        (GCoroFuture      *self,
 /* Values that own a C pointer (gcoro_promise_resolve_pointer()). */
 GType    _gcoro_owned_pointer_get_type (void) G_GNUC_CONST;
 gpointer _gcoro_value_get_pointer      (const GValue *value);
+/* Initialises @value to own @pointer (freed with @destroy with the last
+ * copy of the value). */
+void     _gcoro_value_take_pointer     (GValue         *value,
+                                        gpointer        pointer,
+                                        GDestroyNotify  destroy);
 
 G_END_DECLS

@@ -56,6 +56,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-context-cell-private.h"
 #include "gcoro-error.h"
 #include "gcoro-future-private.h"
 #include "gcoro-scheduler-private.h"
@@ -480,7 +481,7 @@ gcoro_future_wait_async (GCoroFuture         *self,
   g_return_if_fail (GCORO_IS_FUTURE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  task = _gcoro_context_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gcoro_future_wait_async);
   g_task_set_name (task, "[gcoro] gcoro_future_wait_async");
 

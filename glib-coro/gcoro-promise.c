@@ -235,6 +235,19 @@ _gcoro_value_get_pointer (const GValue *value)
   return NULL;
 }
 
+void
+_gcoro_value_take_pointer (GValue         *value,
+                           gpointer        pointer,
+                           GDestroyNotify  destroy)
+{
+  OwnedPointer *p = g_atomic_rc_box_new0 (OwnedPointer);
+
+  p->pointer = pointer;
+  p->destroy = destroy;
+  g_value_init (value, _gcoro_owned_pointer_get_type ());
+  g_value_take_boxed (value, p);
+}
+
 /**
  * gcoro_promise_resolve_pointer: (skip)
  * @self: a #GCoroPromise
@@ -252,16 +265,11 @@ gcoro_promise_resolve_pointer (GCoroPromise   *self,
                                gpointer        pointer,
                                GDestroyNotify  destroy)
 {
-  OwnedPointer *p;
   GValue gv = G_VALUE_INIT;
 
   g_return_val_if_fail (GCORO_IS_PROMISE (self), FALSE);
 
-  p = g_atomic_rc_box_new0 (OwnedPointer);
-  p->pointer = pointer;
-  p->destroy = destroy;
-  g_value_init (&gv, _gcoro_owned_pointer_get_type ());
-  g_value_take_boxed (&gv, p);
+  _gcoro_value_take_pointer (&gv, pointer, destroy);
 
   return _gcoro_future_settle (GCORO_FUTURE (self), GCORO_FUTURE_RESOLVED, &gv, NULL);
 }

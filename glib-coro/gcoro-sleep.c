@@ -11,6 +11,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-context-cell-private.h"
 #include "gcoro-sleep.h"
 #include "gcoro-scheduler-private.h"
 #include "gcoro-task-private.h"
@@ -160,7 +161,7 @@ gcoro_sleep_async (guint                msec,
       return;
     }
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
+  task = _gcoro_context_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, gcoro_sleep_async);
   g_task_set_name (task, "[gcoro] sleep");
 

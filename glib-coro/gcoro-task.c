@@ -73,6 +73,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-context-cell-private.h"
 #include "gcoro-debug-private.h"
 #include "gcoro-fiber-private.h"
 #include "gcoro-scheduler-private.h"
@@ -114,6 +115,10 @@ struct _GCoroTask
   GCancellable    *cancellable;   /* lazily created */
   GObject         *owner;         /* weak */
   GCoroTaskLink    link;
+
+  GCoroContextCell  cell;         /* the task's context (a copy of its spawner's) */
+  GCoroContextCell *cellp;        /* current while the task runs: its own cell,
+                                   * or a GCoroContext's inside gcoro_context_run() */
 
   GValue           result;
   GError          *error;
@@ -202,6 +207,7 @@ gcoro_task_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->async_promise);
+  _gcoro_context_cell_clear (&self->cell);
   if (self->name != self->auto_name)
     g_free (self->name);
   g_clear_object (&self->scheduler);
@@ -272,6 +278,7 @@ task_reap (GCoroTask *self)
     }
   if (self->notify != NULL)
     g_clear_pointer (&self->user_data, self->notify);
+  _gcoro_context_cell_clear (&self->cell);
 
   /* Drops the scheduler's reference: may finalize self. */
   _gcoro_scheduler_unlink_task (self->scheduler, &self->link);
@@ -294,11 +301,14 @@ static void
 task_resume (GCoroTask *self)
 {
   GCoroTask *prev = current_task;
+  GCoroContextCell *prev_cell;
 
   self->caller = prev != NULL ? prev->fiber : gcoro_fiber_get_thread_fiber ();
   self->state = TASK_RUNNING;
   current_task = self;
+  prev_cell = _gcoro_context_cell_swap_current (self->cellp);
   gcoro_fiber_switch (self->caller, self->fiber);
+  self->cellp = _gcoro_context_cell_swap_current (prev_cell);
   current_task = prev;
 
   if (self->state == TASK_FINISHED)
@@ -613,6 +623,8 @@ gcoro_spawn_full (const GCoroSpawnOptions *options,
   self->stack_size = options->stack_size;
   self->runnable.func = task_run;
   self->link.task = self;
+  _gcoro_context_cell_init_copy (&self->cell, NULL);
+  self->cellp = &self->cell;
 
   if (options->name != NULL)
     self->name = g_strdup (options->name);
@@ -984,17 +996,17 @@ gcoro_task_return_pointer (GCoroTask      *self,
                            gpointer        pointer,
                            GDestroyNotify  destroy)
 {
-  g_autoptr(GCoroPromise) carrier = NULL;
-
   g_return_if_fail (GCORO_IS_TASK (self));
 
   if (!task_may_return (self, G_STRFUNC))
-    return;
+    {
+      if (destroy != NULL && pointer != NULL)
+        destroy (pointer);
+      return;
+    }
 
-  /* Build the owning value the same way a promise does. */
-  carrier = gcoro_promise_new ();
-  gcoro_promise_resolve_pointer (carrier, pointer, destroy);
-  gcoro_task_return_value (self, gcoro_future_peek_value (GCORO_FUTURE (carrier)));
+  _gcoro_value_take_pointer (&self->result, pointer, destroy);
+  self->returned = TRUE;
 }
 
 /**

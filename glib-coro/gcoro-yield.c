@@ -21,6 +21,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-context-cell-private.h"
 #include "gcoro-yield.h"
 #include "gcoro-scheduler-private.h"
 #include "gcoro-task-private.h"
@@ -120,7 +121,7 @@ yield_async_on (gboolean             idle,
 
   op = g_new0 (YieldOp, 1);
   op->runnable.func = yield_op_run;
-  op->task = g_task_new (NULL, cancellable, callback, user_data);
+  op->task = _gcoro_context_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (op->task, source_tag);
   g_task_set_name (op->task, idle ? "[gcoro] idle-yield" : "[gcoro] yield");
 

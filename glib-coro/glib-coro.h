@@ -22,4 +22,6 @@
 # include "gcoro-sleep.h"
 # include "gcoro-async.h"
 # include "gcoro-run.h"
+# include "gcoro-context-var.h"
+# include "gcoro-context.h"
 #undef GCORO_INSIDE

@@ -1,0 +1,132 @@
+/* gcoro-context-cell.c: where the current context lives
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* NOTES:
+ * - Switching tasks swaps one thread-local pointer (the task layer saves
+ *   and restores it around every resume); nothing is copied.
+ * - A thread's default cell is allocated on first use and freed with the
+ *   thread (GPrivate destroy notify), taking its variables' values along.
+ */
+
+#include "gcoro-config.h"
+
+#include "gcoro-context-cell-private.h"
+
+static __thread GCoroContextCell *current_cell;
+static guint64 last_cell_id;
+
+static void
+thread_cell_free (gpointer data)
+{
+  GCoroContextCell *cell = data;
+
+  _gcoro_context_cell_clear (cell);
+  g_free (cell);
+}
+
+static GPrivate thread_cell = G_PRIVATE_INIT (thread_cell_free);
+
+static GCoroContextCell *
+get_thread_cell (void)
+{
+  GCoroContextCell *cell = g_private_get (&thread_cell);
+
+  if (G_UNLIKELY (cell == NULL))
+    {
+      cell = g_new0 (GCoroContextCell, 1);
+      g_private_set (&thread_cell, cell);
+    }
+
+  return cell;
+}
+
+GCoroContextCell *
+_gcoro_context_cell_get_current (void)
+{
+  if (G_LIKELY (current_cell != NULL))
+    return current_cell;
+
+  return get_thread_cell ();
+}
+
+GCoroContextCell *
+_gcoro_context_cell_swap_current (GCoroContextCell *cell)
+{
+  GCoroContextCell *prev = current_cell;
+
+  current_cell = cell;
+  return prev;
+}
+
+void
+_gcoro_context_cell_init_copy (GCoroContextCell *cell,
+                               GCoroContextCell *from)
+{
+  if (from == NULL)
+    from = _gcoro_context_cell_get_current ();
+
+  cell->root = _gcoro_hamt_ref (from->root);
+  cell->id = 0;
+  cell->entered = 0;
+}
+
+void
+_gcoro_context_cell_clear (GCoroContextCell *cell)
+{
+  g_clear_pointer (&cell->root, _gcoro_hamt_unref);
+}
+
+guint64
+_gcoro_context_cell_get_id (GCoroContextCell *cell)
+{
+  if (cell->id == 0)
+    cell->id = g_atomic_pointer_add (&last_cell_id, 1) + 1;
+
+  return cell->id;
+}
+
+/* --- completing in the caller's context ------------------------------------- */
+
+typedef struct
+{
+  GAsyncReadyCallback callback;
+  gpointer            user_data;
+  GCoroContextCell    cell;
+} InContext;
+
+static void
+in_context_trampoline (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      data)
+{
+  InContext *ic = data;
+  GCoroContextCell *prev = _gcoro_context_cell_swap_current (&ic->cell);
+
+  ic->callback (source_object, result, ic->user_data);
+
+  _gcoro_context_cell_swap_current (prev);
+  _gcoro_context_cell_clear (&ic->cell);
+  g_free (ic);
+}
+
+GTask *
+_gcoro_context_task_new (gpointer             source_object,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  InContext *ic;
+
+  if (callback == NULL)
+    return g_task_new (source_object, cancellable, NULL, user_data);
+
+  ic = g_new0 (InContext, 1);
+  ic->callback = callback;
+  ic->user_data = user_data;
+  _gcoro_context_cell_init_copy (&ic->cell, NULL);
+
+  return g_task_new (source_object, cancellable, in_context_trampoline, ic);
+}
