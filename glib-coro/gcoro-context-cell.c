@@ -13,9 +13,10 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-tls-private.h"
 #include "gcoro-context-cell-private.h"
 
-static __thread GCoroContextCell *current_cell;
+static GCORO_TLS GCoroContextCell *current_cell;
 static guint64 last_cell_id;
 
 static void

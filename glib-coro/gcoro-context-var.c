@@ -62,7 +62,6 @@ struct _GCoroContextVar
 
 struct _GCoroToken
 {
-  GObject          parent_instance;
   GCoroContextVar *var;
   GCoroHamtValue  *old;       /* NULL: the variable had no value (MISSING) */
   guint64          cell_id;
@@ -70,7 +69,7 @@ struct _GCoroToken
 };
 
 G_DEFINE_FINAL_TYPE (GCoroContextVar, gcoro_context_var, G_TYPE_OBJECT)
-G_DEFINE_FINAL_TYPE (GCoroToken, gcoro_token, G_TYPE_OBJECT)
+G_DEFINE_BOXED_TYPE (GCoroToken, gcoro_token, gcoro_token_ref, gcoro_token_unref)
 
 enum { PROP_0, PROP_NAME, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -349,7 +348,7 @@ set_taking (GCoroContextVar *self,
             GCoroHamtValue  *value)
 {
   GCoroContextCell *cell = _gcoro_context_cell_get_current ();
-  GCoroToken *token = g_object_new (GCORO_TYPE_TOKEN, NULL);
+  GCoroToken *token = g_atomic_rc_box_new0 (GCoroToken);
   GCoroHamtValue *old = _gcoro_hamt_lookup (cell->root, self, self->hash);
 
   token->var = g_object_ref (self);
@@ -403,7 +402,7 @@ gcoro_context_var_reset (GCoroContextVar  *self,
   GCoroContextCell *cell;
 
   g_return_val_if_fail (GCORO_IS_CONTEXT_VAR (self), FALSE);
-  g_return_val_if_fail (GCORO_IS_TOKEN (token), FALSE);
+  g_return_val_if_fail (token != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (token->used)
@@ -507,6 +506,8 @@ gcoro_context_var_get_int64 (GCoroContextVar *self,
   GValue i = G_VALUE_INIT;
   gint64 ret = fallback;
 
+  if (v != NULL && G_VALUE_HOLDS_INT64 (v))
+    return g_value_get_int64 (v);
   if (v == NULL || !g_value_type_transformable (G_VALUE_TYPE (v), G_TYPE_INT64))
     return fallback;
 
@@ -522,10 +523,7 @@ static GCoroToken *
 set_from_stack_value (GCoroContextVar *self,
                       GValue          *value)
 {
-  GCoroHamtValue *v = _gcoro_hamt_value_new (self, value);
-
-  g_value_unset (value);
-  return set_taking (self, v);
+  return set_taking (self, _gcoro_hamt_value_new_take (self, value));
 }
 
 /**
@@ -620,34 +618,43 @@ gcoro_context_var_set_int64 (GCoroContextVar *self,
 
 /* --- tokens -------------------------------------------------------------------- */
 
-/**
- * GCoroToken:
- *
- * What gcoro_context_var_set() returns: the means to undo that set with
- * gcoro_context_var_reset(), once, in the same context. Like Python's
- * `contextvars.Token`.
- */
-
 static void
-gcoro_token_finalize (GObject *object)
+token_clear (gpointer data)
 {
-  GCoroToken *self = GCORO_TOKEN (object);
+  GCoroToken *self = data;
 
   g_clear_pointer (&self->old, _gcoro_hamt_value_unref);
   g_clear_object (&self->var);
-
-  G_OBJECT_CLASS (gcoro_token_parent_class)->finalize (object);
 }
 
-static void
-gcoro_token_class_init (GCoroTokenClass *klass)
+/**
+ * gcoro_token_ref:
+ * @self: a #GCoroToken
+ *
+ * Takes a reference.
+ *
+ * Returns: (transfer full): @self
+ */
+GCoroToken *
+gcoro_token_ref (GCoroToken *self)
 {
-  G_OBJECT_CLASS (klass)->finalize = gcoro_token_finalize;
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (self);
 }
 
-static void
-gcoro_token_init (GCoroToken *self)
+/**
+ * gcoro_token_unref:
+ * @self: (transfer full): a #GCoroToken
+ *
+ * Drops a reference.
+ */
+void
+gcoro_token_unref (GCoroToken *self)
 {
+  g_return_if_fail (self != NULL);
+
+  g_atomic_rc_box_release_full (self, token_clear);
 }
 
 /**
@@ -661,7 +668,7 @@ gcoro_token_init (GCoroToken *self)
 GCoroContextVar *
 gcoro_token_get_var (GCoroToken *self)
 {
-  g_return_val_if_fail (GCORO_IS_TOKEN (self), NULL);
+  g_return_val_if_fail (self != NULL, NULL);
 
   return self->var;
 }
@@ -680,7 +687,7 @@ gboolean
 gcoro_token_get_old_value (GCoroToken *self,
                            GValue     *value)
 {
-  g_return_val_if_fail (GCORO_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (self != NULL, FALSE);
 
   value_set_or_empty (value, self->old ? _gcoro_hamt_value_peek (self->old) : NULL);
   return self->old != NULL;
@@ -697,7 +704,7 @@ gcoro_token_get_old_value (GCoroToken *self,
 gboolean
 gcoro_token_is_used (GCoroToken *self)
 {
-  g_return_val_if_fail (GCORO_IS_TOKEN (self), FALSE);
+  g_return_val_if_fail (self != NULL, FALSE);
 
   return self->used;
 }

@@ -20,8 +20,23 @@ G_BEGIN_DECLS
 
 GCORO_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (GCoroContextVar, gcoro_context_var, GCORO, CONTEXT_VAR, GObject)
+
+/**
+ * GCoroToken:
+ *
+ * What gcoro_context_var_set() returns: the means to undo that set with
+ * gcoro_context_var_reset(), once, in the same context. Like Python's
+ * `contextvars.Token`. A reference-counted boxed type (cheap: every set
+ * makes one).
+ */
+typedef struct _GCoroToken GCoroToken;
+
 GCORO_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (GCoroToken, gcoro_token, GCORO, TOKEN, GObject)
+GType            gcoro_token_get_type           (void) G_GNUC_CONST;
+GCORO_AVAILABLE_IN_ALL
+GCoroToken      *gcoro_token_ref                (GCoroToken      *self);
+GCORO_AVAILABLE_IN_ALL
+void             gcoro_token_unref              (GCoroToken      *self);
 
 GCORO_AVAILABLE_IN_ALL
 GCoroContextVar *gcoro_context_var_new          (const char      *name,
@@ -79,5 +94,7 @@ gboolean         gcoro_token_get_old_value      (GCoroToken      *self,
                                                  GValue          *value);
 GCORO_AVAILABLE_IN_ALL
 gboolean         gcoro_token_is_used            (GCoroToken      *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GCoroToken, gcoro_token_unref)
 
 G_END_DECLS

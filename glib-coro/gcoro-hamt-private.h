@@ -28,6 +28,9 @@ typedef struct _GCoroHamtValue GCoroHamtValue;  /* a shared, immutable GValue */
  * under: a context variable), so a key lives as long as a value of it. */
 GCoroHamtValue *_gcoro_hamt_value_new    (gpointer        key_object,
                                           const GValue   *value);
+/* Like _gcoro_hamt_value_new(), but steals @value (left zeroed). */
+GCoroHamtValue *_gcoro_hamt_value_new_take (gpointer      key_object,
+                                            GValue       *value);
 GCoroHamtValue *_gcoro_hamt_value_ref    (GCoroHamtValue *value);
 void            _gcoro_hamt_value_unref  (GCoroHamtValue *value);
 const GValue   *_gcoro_hamt_value_peek   (GCoroHamtValue *value);

@@ -82,6 +82,20 @@ _gcoro_hamt_value_new (gpointer      key_object,
 }
 
 GCoroHamtValue *
+_gcoro_hamt_value_new_take (gpointer  key_object,
+                            GValue   *value)
+{
+  GCoroHamtValue *v = g_new (GCoroHamtValue, 1);
+
+  v->ref = 1;
+  v->key_object = g_object_ref (key_object);
+  /* A GValue is plain memory plus what it owns: move it. */
+  v->value = *value;
+  memset (value, 0, sizeof *value);
+  return v;
+}
+
+GCoroHamtValue *
 _gcoro_hamt_value_ref (GCoroHamtValue *value)
 {
   g_atomic_int_inc (&value->ref);
@@ -159,11 +173,22 @@ slot_of (guint32 hash,
   return (hash >> shift) & MASK;
 }
 
+/* Without -mpopcnt, __builtin_popcount() is a call into libgcc; this is a
+ * dozen inline instructions. */
+static inline guint
+popcount32 (guint32 x)
+{
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0f0f0f0fu;
+  return (x * 0x01010101u) >> 24;
+}
+
 static inline guint
 position (guint32 bitmap,
           guint32 bit)
 {
-  return __builtin_popcount (bitmap & (bit - 1));
+  return popcount32 (bitmap & (bit - 1));
 }
 
 static inline gboolean

@@ -50,6 +50,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-tls-private.h"
 #include "gcoro-debug-private.h"
 #include "gcoro-scheduler-private.h"
 
@@ -104,9 +105,9 @@ static GHashTable *schedulers;
 static int         schedulers_generation;
 
 /* Per-thread cache of the scheduler of the thread-default context. */
-static __thread GMainContext   *cached_context;
-static __thread GCoroScheduler *cached_scheduler;
-static __thread int             cached_generation;
+static GCORO_TLS GMainContext   *cached_context;
+static GCORO_TLS GCoroScheduler *cached_scheduler;
+static GCORO_TLS int             cached_generation;
 
 static void
 gcoro_scheduler_finalize (GObject *object)

@@ -73,6 +73,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-tls-private.h"
 #include "gcoro-context-cell-private.h"
 #include "gcoro-debug-private.h"
 #include "gcoro-fiber-private.h"
@@ -142,7 +143,7 @@ struct _GCoroTask
 
 G_DEFINE_FINAL_TYPE (GCoroTask, gcoro_task, GCORO_TYPE_FUTURE)
 
-static __thread GCoroTask *current_task;
+static GCORO_TLS GCoroTask *current_task;
 static guint64 task_counter;
 
 static void task_cancel_on_owner_thread (GCoroTask *self);

@@ -247,7 +247,7 @@ test_typed_values (void)
   /* Still held by nobody but the (used) token? No: tokens keep the OLD
    * value; the pointer went away with its context entry. */
   g_assert_cmpint (pointer_frees, ==, 1);
-  g_object_unref (t2);
+  gcoro_token_unref (t2);
 }
 FRESH (test_typed_values)
 
@@ -508,7 +508,7 @@ test_async_callbacks_run_in_starting_context (void)
   gcoro_sleep_async (1, NULL, slept, &cc);
   /* Changed before the operation completes. */
   g_assert_true (gcoro_context_var_reset (var, t, NULL));
-  g_object_unref (t);
+  gcoro_token_unref (t);
 
   while (cc.done == 0)
     g_main_context_iteration (NULL, TRUE);
