@@ -203,7 +203,7 @@ main (void)
   for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
     {
       g_autofree char *name = g_strdup_printf ("v%u", i);
-      vars[i] = gcoro_context_var_new (name, NULL);
+      vars[i] = gcoro_context_var_new (name);
     }
 
   printf ("# glib-coro context-variable benchmark (%u cores)\n\n", g_get_num_processors ());

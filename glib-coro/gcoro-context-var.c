@@ -18,7 +18,7 @@
  * client's task reads its own value without passing it around:
  *
  * |[<!-- language="C" -->
- * static GCoroContextVar *peer;   // gcoro_context_var_new ("peer", NULL)
+ * static GCoroContextVar *peer;   // gcoro_context_var_new ("peer")
  *
  * static void
  * log_line (const char *line)
@@ -157,30 +157,47 @@ gcoro_context_var_init (GCoroContextVar *self)
 /**
  * gcoro_context_var_new:
  * @name: the name of the variable, for debugging
- * @default_value: (nullable): the value get() returns where the variable
- *   was never set (copied), or %NULL for none
  *
- * Creates a context variable. Like Python's, context variables are meant
- * to be created once (at start-up, or as class fields) and kept: every
- * context that holds a value of the variable holds a reference to it.
+ * Creates a context variable without a default: reading it where it was
+ * never set fails with %GCORO_ERROR_NO_VALUE. Like Python's, context
+ * variables are meant to be created once (at start-up, or as class fields)
+ * and kept: every context that holds a value of the variable holds a
+ * reference to it.
  *
  * Returns: (transfer full): a new #GCoroContextVar
  */
 GCoroContextVar *
-gcoro_context_var_new (const char   *name,
-                       const GValue *default_value)
+gcoro_context_var_new (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_object_new (GCORO_TYPE_CONTEXT_VAR, "name", name, NULL);
+}
+
+/**
+ * gcoro_context_var_new_with_default:
+ * @name: the name of the variable, for debugging
+ * @default_value: the value get() returns where the variable was never set
+ *   (copied)
+ *
+ * Creates a context variable with a default value. (A separate constructor
+ * rather than a nullable argument: GJS turns `null` into a value holding
+ * null, which would make "no default" impossible to ask for.)
+ *
+ * Returns: (transfer full): a new #GCoroContextVar
+ */
+GCoroContextVar *
+gcoro_context_var_new_with_default (const char   *name,
+                                    const GValue *default_value)
 {
   GCoroContextVar *self;
 
   g_return_val_if_fail (name != NULL, NULL);
-  g_return_val_if_fail (default_value == NULL || G_IS_VALUE (default_value), NULL);
+  g_return_val_if_fail (G_IS_VALUE (default_value), NULL);
 
-  self = g_object_new (GCORO_TYPE_CONTEXT_VAR, "name", name, NULL);
-  if (default_value != NULL)
-    {
-      g_value_init (&self->default_value, G_VALUE_TYPE (default_value));
-      g_value_copy (default_value, &self->default_value);
-    }
+  self = gcoro_context_var_new (name);
+  g_value_init (&self->default_value, G_VALUE_TYPE (default_value));
+  g_value_copy (default_value, &self->default_value);
 
   return self;
 }

@@ -39,8 +39,10 @@ GCORO_AVAILABLE_IN_ALL
 void             gcoro_token_unref              (GCoroToken      *self);
 
 GCORO_AVAILABLE_IN_ALL
-GCoroContextVar *gcoro_context_var_new          (const char      *name,
-                                                 const GValue    *default_value);
+GCoroContextVar *gcoro_context_var_new          (const char      *name);
+GCORO_AVAILABLE_IN_ALL
+GCoroContextVar *gcoro_context_var_new_with_default (const char   *name,
+                                                     const GValue *default_value);
 GCORO_AVAILABLE_IN_ALL
 const char      *gcoro_context_var_get_name     (GCoroContextVar *self);
 GCORO_AVAILABLE_IN_ALL

@@ -156,6 +156,22 @@ gcoro_context_run (GCoroContext      *self,
 }
 
 /**
+ * gcoro_context_is_entered:
+ * @self: a #GCoroContext
+ *
+ * Checks whether some caller is inside gcoro_context_run() of @self.
+ *
+ * Returns: %TRUE while @self is entered
+ */
+gboolean
+gcoro_context_is_entered (GCoroContext *self)
+{
+  g_return_val_if_fail (GCORO_IS_CONTEXT (self), FALSE);
+
+  return g_atomic_int_get (&self->cell.entered) != 0;
+}
+
+/**
  * gcoro_context_get_length:
  * @self: a #GCoroContext
  *

@@ -38,6 +38,8 @@ gboolean      gcoro_context_run          (GCoroContext     *self,
                                           gpointer          user_data,
                                           GError          **error);
 GCORO_AVAILABLE_IN_ALL
+gboolean      gcoro_context_is_entered   (GCoroContext     *self);
+GCORO_AVAILABLE_IN_ALL
 guint         gcoro_context_get_length   (GCoroContext     *self);
 GCORO_AVAILABLE_IN_ALL
 gboolean      gcoro_context_contains     (GCoroContext     *self,

@@ -7,7 +7,7 @@
  * says a callee must preserve is pushed on the fiber's own stack, in this
  * order (lowest address first, which is where the saved sp points):
  *
- *   sp + 0   MXCSR (4 bytes), x87 control word (2 bytes), 2 zero bytes
+ *   sp + 0   MXCSR (4 bytes), x87 control word (2 bytes), 2 unused bytes
  *   sp + 8   r15
  *   sp + 16  r14
  *   sp + 24  r13
@@ -55,7 +55,6 @@ gcoro_fiber_asm_prepare:
 	.cfi_startproc
 	GCORO_ENDBR
 	leaq	-64(%rdi), %rax
-	movq	$0, (%rax)
 	stmxcsr	(%rax)
 	fnstcw	4(%rax)
 	xorl	%ecx, %ecx
@@ -97,6 +96,11 @@ gcoro_fiber_asm_start:
 gcoro_fiber_asm_switch:
 	.cfi_startproc
 	GCORO_ENDBR
+	/* The control words first, straight into their slot (in the red zone
+	 * until the pushes below cover it): stmxcsr and fnstcw wait for the
+	 * FP pipeline, and issued early they overlap with the pushes. */
+	stmxcsr	-56(%rsp)
+	fnstcw	-52(%rsp)
 	pushq	%rbp
 	.cfi_adjust_cfa_offset 8
 	.cfi_rel_offset rbp, 0
@@ -117,20 +121,20 @@ gcoro_fiber_asm_switch:
 	.cfi_rel_offset r15, 0
 	subq	$8, %rsp
 	.cfi_adjust_cfa_offset 8
-	stmxcsr	(%rsp)
-	fnstcw	4(%rsp)
-	movq	(%rsp), %rax
 
+	movq	%rsp, %rax
 	movq	%rsp, (%rdi)
 	movq	%rsi, %rsp
 
-	/* Loading the control words is the slow part of a switch (fldcw and
-	 * ldmxcsr stall the FP pipeline); nearly always both fibers have the
-	 * same ones, so load only when they differ. The 2 bytes above the x87
-	 * word are garbage in a saved frame, hence the 48-bit compare. */
-	xorq	(%rsp), %rax
-	shlq	$16, %rax
-	jnz	1f
+	/* ldmxcsr and fldcw serialise the pipeline too; nearly always both
+	 * fibers have the same control words, so load them only when they
+	 * differ. Two loads the size of the two stores, so they forward. */
+	movl	(%rax), %ecx
+	cmpl	(%rsp), %ecx
+	jne	1f
+	movzwl	4(%rax), %ecx
+	cmpw	4(%rsp), %cx
+	jne	1f
 2:
 	.cfi_remember_state
 	addq	$8, %rsp

@@ -12,10 +12,10 @@ string_var (const char *name,
   g_auto(GValue) v = G_VALUE_INIT;
 
   if (default_value == NULL)
-    return gcoro_context_var_new (name, NULL);
+    return gcoro_context_var_new (name);
   g_value_init (&v, G_TYPE_STRING);
   g_value_set_string (&v, default_value);
-  return gcoro_context_var_new (name, &v);
+  return gcoro_context_var_new_with_default (name, &v);
 }
 
 /* Each test runs in a fresh context, so the thread's own context does not
@@ -33,7 +33,7 @@ in_fresh_context (GTestDataFunc func)
 static void
 test_get_set_reset (void)
 {
-  g_autoptr(GCoroContextVar) var = gcoro_context_var_new ("answer", NULL);
+  g_autoptr(GCoroContextVar) var = gcoro_context_var_new ("answer");
   g_autoptr(GError) error = NULL;
   g_auto(GValue) v = G_VALUE_INIT;
   g_autoptr(GCoroToken) t1 = NULL;
@@ -104,8 +104,8 @@ FRESH (test_default_and_fallback)
 static void
 test_bad_tokens (void)
 {
-  g_autoptr(GCoroContextVar) a = gcoro_context_var_new ("a", NULL);
-  g_autoptr(GCoroContextVar) b = gcoro_context_var_new ("b", NULL);
+  g_autoptr(GCoroContextVar) a = gcoro_context_var_new ("a");
+  g_autoptr(GCoroContextVar) b = gcoro_context_var_new ("b");
   g_autoptr(GCoroToken) t = gcoro_context_var_set_int64 (a, 5);
   g_autoptr(GError) error = NULL;
 
@@ -140,7 +140,7 @@ reset_in_other_context (gpointer data)
 static void
 test_token_from_another_context (void)
 {
-  g_autoptr(GCoroContextVar) var = gcoro_context_var_new ("v", NULL);
+  g_autoptr(GCoroContextVar) var = gcoro_context_var_new ("v");
   g_autoptr(GCoroToken) t = gcoro_context_var_set_int64 (var, 1);
   g_autoptr(GCoroContext) other = gcoro_context_copy_current ();
   ForeignToken ft = { var, t, NULL };
@@ -166,6 +166,7 @@ set_inside (gpointer data)
   RunState *rs = data;
   g_autoptr(GCoroToken) t = gcoro_context_var_set_string (rs->var, "inside");
 
+  g_assert_true (gcoro_context_is_entered (rs->ctx));
   rs->reentered = gcoro_context_run (rs->ctx, set_inside, rs, &rs->error);
 }
 
@@ -180,7 +181,9 @@ test_run_contains_changes (void)
   g_autofree char *now = NULL;
 
   g_assert_cmpuint (gcoro_context_get_length (ctx), ==, 1);
+  g_assert_false (gcoro_context_is_entered (ctx));
   g_assert_true (gcoro_context_run (ctx, set_inside, &rs, NULL));
+  g_assert_false (gcoro_context_is_entered (ctx));
   /* Re-entering an entered context is refused. */
   g_assert_false (rs.reentered);
   g_assert_error (rs.error, GCORO_ERROR, GCORO_ERROR_CONTEXT_ENTERED);
@@ -197,8 +200,8 @@ FRESH (test_run_contains_changes)
 static void
 test_enumerate (void)
 {
-  g_autoptr(GCoroContextVar) a = gcoro_context_var_new ("a", NULL);
-  g_autoptr(GCoroContextVar) b = gcoro_context_var_new ("b", NULL);
+  g_autoptr(GCoroContextVar) a = gcoro_context_var_new ("a");
+  g_autoptr(GCoroContextVar) b = gcoro_context_var_new ("b");
   g_autoptr(GCoroContextVar) unset = string_var ("unset", "has default");
   g_autoptr(GCoroToken) ta = gcoro_context_var_set_int64 (a, 1);
   g_autoptr(GCoroToken) tb = gcoro_context_var_set_string (b, "two");
@@ -229,7 +232,7 @@ count_free (gpointer p)
 static void
 test_typed_values (void)
 {
-  g_autoptr(GCoroContextVar) var = gcoro_context_var_new ("any", NULL);
+  g_autoptr(GCoroContextVar) var = gcoro_context_var_new ("any");
   g_autoptr(GObject) obj = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(GCoroToken) t1 = NULL;
   GCoroToken *t2;
@@ -346,7 +349,7 @@ static void
 test_thousand_tasks_own_values (void)
 {
   enum { N = 1000 };
-  Crowd crowd = { gcoro_context_var_new ("id", NULL), 0 };
+  Crowd crowd = { gcoro_context_var_new ("id"), 0 };
   GCoroTask *tasks[N];
 
   for (gsize i = 0; i < N; i++)
