@@ -263,7 +263,8 @@ collect_var (gconstpointer   key,
  *
  * Lists the variables that have a value in @self, in no particular order.
  *
- * Returns: (transfer full) (element-type GCoroContextVar): the variables
+ * Returns: (transfer container) (element-type GCoroContextVar): the
+ *   variables; the array holds a reference to each, dropped with the array
  */
 GPtrArray *
 gcoro_context_list_vars (GCoroContext *self)
