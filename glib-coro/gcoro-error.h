@@ -35,6 +35,11 @@ G_BEGIN_DECLS
  *   variable, or in another context than the one it was made in.
  * @GCORO_ERROR_CONTEXT_ENTERED: gcoro_context_run() on a context that is
  *   already entered (here or on another thread).
+ * @GCORO_ERROR_CLOSED: the object was closed: a #GCoroQueue after
+ *   gcoro_queue_close() (once drained), a #GCoroTaskGroup after it ended.
+ * @GCORO_ERROR_BROKEN: a #GCoroBarrier was aborted while tasks waited at
+ *   it (Python's `BrokenBarrierError`).
+ * @GCORO_ERROR_DESTROYED: the primitive a task waited on was finalized.
  *
  * Error codes of the %GCORO_ERROR domain.
  */
@@ -44,6 +49,9 @@ typedef enum
   GCORO_ERROR_NO_VALUE,
   GCORO_ERROR_INVALID_TOKEN,
   GCORO_ERROR_CONTEXT_ENTERED,
+  GCORO_ERROR_CLOSED,
+  GCORO_ERROR_BROKEN,
+  GCORO_ERROR_DESTROYED,
 } GCoroError;
 
 GCORO_AVAILABLE_IN_ALL

@@ -65,6 +65,11 @@ GCoroWake       _gcoro_task_wait_until       (GCoroTask   *task,
                                               gint64       deadline,
                                               const char  *what);
 
+/* Suspends @task until @future settles, whatever cancellation says
+ * (cleanup that must finish: re-acquiring a condition's lock, shields). */
+void            _gcoro_task_wait_uncancellable (GCoroTask   *task,
+                                                GCoroFuture *future);
+
 /* The promise of a GCORO_AWAIT_ASYNC() in progress. */
 GCoroPromise  **_gcoro_task_async_slot       (GCoroTask   *task);
 

@@ -541,6 +541,14 @@ _gcoro_task_wait_future (GCoroTask   *task,
   return wake;
 }
 
+void
+_gcoro_task_wait_uncancellable (GCoroTask   *task,
+                                GCoroFuture *future)
+{
+  while (!gcoro_future_is_done (future))
+    _gcoro_task_wait_future (task, future, -1);
+}
+
 /* --- spawning -------------------------------------------------------------- */
 
 static void

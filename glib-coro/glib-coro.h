@@ -24,4 +24,10 @@
 # include "gcoro-run.h"
 # include "gcoro-context-var.h"
 # include "gcoro-context.h"
+# include "gcoro-event.h"
+# include "gcoro-lock.h"
+# include "gcoro-semaphore.h"
+# include "gcoro-condition.h"
+# include "gcoro-queue.h"
+# include "gcoro-barrier.h"
 #undef GCORO_INSIDE

@@ -1,0 +1,312 @@
+/* gcoro-barrier.c: a meeting point for a number of tasks
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * GCoroBarrier:
+ *
+ * A barrier for a fixed number of tasks ("parties"), like asyncio's
+ * `Barrier`: each task that waits is held until the last one arrives, then
+ * all go on together, and the barrier is ready for the next round. Each
+ * wait returns the task's arrival index in its round (0 for the first).
+ *
+ * A task cancelled while waiting leaves the round (the others still wait
+ * for a full party). gcoro_barrier_abort() breaks the barrier: waiting and
+ * later waits fail with %GCORO_ERROR_BROKEN. Used from the thread of its
+ * scheduler.
+ */
+
+#include "gcoro-config.h"
+
+#include "gcoro-barrier.h"
+#include "gcoro-error.h"
+#include "gcoro-wait-queue-private.h"
+
+#define PASSED G_MAXSIZE   /* wait.amount of a waiter whose round completed */
+
+struct _GCoroBarrier
+{
+  GObject        parent_instance;
+  GCoroWaitQueue waiters;   /* wait.item holds the arrival index */
+  guint          parties;
+  guint          arrived;
+  gboolean       broken;
+};
+
+G_DEFINE_FINAL_TYPE (GCoroBarrier, gcoro_barrier, G_TYPE_OBJECT)
+
+static void
+gcoro_barrier_finalize (GObject *object)
+{
+  GCoroBarrier *self = GCORO_BARRIER (object);
+
+  _gcoro_wait_queue_fail_all (&self->waiters,
+                              g_error_new_literal (GCORO_ERROR, GCORO_ERROR_DESTROYED,
+                                                   "The barrier was destroyed"));
+
+  G_OBJECT_CLASS (gcoro_barrier_parent_class)->finalize (object);
+}
+
+static void
+gcoro_barrier_class_init (GCoroBarrierClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gcoro_barrier_finalize;
+}
+
+static void
+gcoro_barrier_init (GCoroBarrier *self)
+{
+  _gcoro_wait_queue_init (&self->waiters);
+}
+
+/**
+ * gcoro_barrier_new:
+ * @parties: how many tasks each round waits for (at least 1)
+ *
+ * Creates a barrier.
+ *
+ * Returns: (transfer full): a new #GCoroBarrier
+ */
+GCoroBarrier *
+gcoro_barrier_new (guint parties)
+{
+  GCoroBarrier *self;
+
+  g_return_val_if_fail (parties > 0, NULL);
+
+  self = g_object_new (GCORO_TYPE_BARRIER, NULL);
+  self->parties = parties;
+  return self;
+}
+
+/**
+ * gcoro_barrier_get_parties:
+ * @self: a #GCoroBarrier
+ *
+ * Returns: the number of tasks per round
+ */
+guint
+gcoro_barrier_get_parties (GCoroBarrier *self)
+{
+  g_return_val_if_fail (GCORO_IS_BARRIER (self), 0);
+
+  return self->parties;
+}
+
+/**
+ * gcoro_barrier_get_n_waiting:
+ * @self: a #GCoroBarrier
+ *
+ * Returns: the number of tasks waiting in the current round
+ */
+guint
+gcoro_barrier_get_n_waiting (GCoroBarrier *self)
+{
+  g_return_val_if_fail (GCORO_IS_BARRIER (self), 0);
+
+  return _gcoro_wait_queue_length (&self->waiters);
+}
+
+/**
+ * gcoro_barrier_is_broken:
+ * @self: a #GCoroBarrier
+ *
+ * Returns: %TRUE once gcoro_barrier_abort() was called
+ */
+gboolean
+gcoro_barrier_is_broken (GCoroBarrier *self)
+{
+  g_return_val_if_fail (GCORO_IS_BARRIER (self), FALSE);
+
+  return self->broken;
+}
+
+/* Completes the round: everyone waiting goes on. */
+static void
+release_round (GCoroBarrier *self)
+{
+  GCoroWait *wait;
+
+  self->arrived = 0;
+  while ((wait = _gcoro_wait_queue_pop (&self->waiters)) != NULL)
+    _gcoro_wait_grant (wait);
+}
+
+/* The round completed just as this waiter was cancelled: it passed. */
+static void
+mark_passed (gpointer   primitive,
+             GCoroWait *wait)
+{
+  wait->amount = PASSED;
+}
+
+static gboolean
+fail_if_broken (GCoroBarrier  *self,
+                GError       **error)
+{
+  if (!self->broken)
+    return FALSE;
+
+  g_set_error_literal (error, GCORO_ERROR, GCORO_ERROR_BROKEN, "The barrier is broken");
+  return TRUE;
+}
+
+/* Arrives; TRUE (with *index) if this arrival completed the round. */
+static gboolean
+arrive (GCoroBarrier *self,
+        int          *index)
+{
+  *index = (int) self->arrived++;
+  if (self->arrived < self->parties)
+    return FALSE;
+
+  release_round (self);
+  return TRUE;
+}
+
+/* A waiter that left the round before it completed. */
+static void
+leave (GCoroBarrier *self,
+       GCoroWait    *wait)
+{
+  if (wait->amount != PASSED && !self->broken && self->arrived > 0)
+    self->arrived--;
+}
+
+/**
+ * gcoro_barrier_wait: (skip)
+ * @self: a #GCoroBarrier
+ * @error: return location for a #GError
+ *
+ * Suspends the calling fiber task until the round is complete. Fails with
+ * %GCORO_ERROR_BROKEN on a broken barrier and %G_IO_ERROR_CANCELLED when
+ * the task is cancelled first. Binding twin: gcoro_barrier_wait_async().
+ *
+ * Returns: the arrival index (0 to parties - 1), or -1 with @error set
+ */
+int
+gcoro_barrier_wait (GCoroBarrier  *self,
+                    GError       **error)
+{
+  GCoroWait wait = { 0, };
+  int index;
+
+  g_return_val_if_fail (GCORO_IS_BARRIER (self), -1);
+
+  if (fail_if_broken (self, error))
+    return -1;
+  if (arrive (self, &index))
+    return index;
+
+  if (!_gcoro_wait_queue_wait (&self->waiters, &wait, self, mark_passed,
+                               G_STRFUNC, "gcoro_barrier_wait_async()", error))
+    {
+      leave (self, &wait);
+      return -1;
+    }
+
+  return index;
+}
+
+static void
+waited (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  GTask *task = user_data;
+  GCoroBarrier *self = GCORO_BARRIER (source);
+  int index = GPOINTER_TO_INT (g_task_get_task_data (task));
+  GError *error = NULL;
+
+  if (_gcoro_wait_queue_wait_finish (source, result, waited, NULL, &error))
+    g_task_return_int (task, index);
+  else
+    {
+      /* The async waiter is gone with its GTask; a completed round would
+       * have resolved it, so it left before. */
+      if (!g_error_matches (error, GCORO_ERROR, GCORO_ERROR_BROKEN) && self->arrived > 0)
+        self->arrived--;
+      g_task_return_error (task, error);
+    }
+  g_object_unref (task);
+}
+
+/**
+ * gcoro_barrier_wait_async:
+ * @self: a #GCoroBarrier
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called once the round is complete
+ * @user_data: data for @callback
+ *
+ * Arrives at @self and waits for the rest of the round.
+ */
+void
+gcoro_barrier_wait_async (GCoroBarrier        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task;
+  GError *error = NULL;
+  int index;
+
+  g_return_if_fail (GCORO_IS_BARRIER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcoro_barrier_wait_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (fail_if_broken (self, &error))
+    g_task_return_error (task, error);
+  else if (arrive (self, &index))
+    g_task_return_int (task, index);
+  else
+    {
+      g_task_set_task_data (task, GINT_TO_POINTER (index), NULL);
+      _gcoro_wait_queue_wait_async (&self->waiters, self, mark_passed, NULL, 0,
+                                    waited, cancellable, waited, g_object_ref (task));
+    }
+  g_object_unref (task);
+}
+
+/**
+ * gcoro_barrier_wait_finish:
+ * @self: a #GCoroBarrier
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_barrier_wait_async().
+ *
+ * Returns: the arrival index, or -1 with @error set
+ */
+int
+gcoro_barrier_wait_finish (GCoroBarrier  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_barrier_wait_async, -1);
+
+  return (int) g_task_propagate_int (G_TASK (result), error);
+}
+
+/**
+ * gcoro_barrier_abort:
+ * @self: a #GCoroBarrier
+ *
+ * Breaks @self: every waiting task fails with %GCORO_ERROR_BROKEN, and so
+ * does every later wait.
+ */
+void
+gcoro_barrier_abort (GCoroBarrier *self)
+{
+  g_return_if_fail (GCORO_IS_BARRIER (self));
+
+  self->broken = TRUE;
+  self->arrived = 0;
+  _gcoro_wait_queue_fail_all (&self->waiters,
+                              g_error_new_literal (GCORO_ERROR, GCORO_ERROR_BROKEN,
+                                                   "The barrier was aborted"));
+}

@@ -1,0 +1,297 @@
+/* gcoro-condition.c: waiting for a state change under a lock
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * GCoroCondition:
+ *
+ * A condition variable for tasks, like asyncio's `Condition`: a task that
+ * holds the condition's #GCoroLock waits for another task to change some
+ * state and notify it.
+ *
+ * |[<!-- language="C" -->
+ * gcoro_lock_acquire (gcoro_condition_get_lock (cond), NULL);
+ * while (!ready)
+ *   if (!gcoro_condition_wait (cond, &error))   // releases, waits, re-acquires
+ *     break;
+ * gcoro_lock_release (gcoro_condition_get_lock (cond));
+ * ]|
+ *
+ * A wait always returns with the lock held again, even when the task was
+ * cancelled while waiting (then it fails with %G_IO_ERROR_CANCELLED). A
+ * notification that reaches a waiter that was cancelled at that moment is
+ * passed on to the next waiter, so none is lost. Used from the thread of
+ * its scheduler.
+ */
+
+#include "gcoro-config.h"
+
+#include "gcoro-condition.h"
+#include "gcoro-error.h"
+#include "gcoro-lock-private.h"
+#include "gcoro-wait-queue-private.h"
+
+struct _GCoroCondition
+{
+  GObject        parent_instance;
+  GCoroLock     *lock;
+  GCoroWaitQueue waiters;
+};
+
+G_DEFINE_FINAL_TYPE (GCoroCondition, gcoro_condition, G_TYPE_OBJECT)
+
+static void
+gcoro_condition_finalize (GObject *object)
+{
+  GCoroCondition *self = GCORO_CONDITION (object);
+
+  _gcoro_wait_queue_fail_all (&self->waiters,
+                              g_error_new_literal (GCORO_ERROR, GCORO_ERROR_DESTROYED,
+                                                   "The condition was destroyed"));
+  g_clear_object (&self->lock);
+
+  G_OBJECT_CLASS (gcoro_condition_parent_class)->finalize (object);
+}
+
+static void
+gcoro_condition_class_init (GCoroConditionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gcoro_condition_finalize;
+}
+
+static void
+gcoro_condition_init (GCoroCondition *self)
+{
+  _gcoro_wait_queue_init (&self->waiters);
+}
+
+/**
+ * gcoro_condition_new:
+ * @lock: (nullable): the lock that guards the state, or %NULL for a new one
+ *
+ * Creates a condition.
+ *
+ * Returns: (transfer full): a new #GCoroCondition
+ */
+GCoroCondition *
+gcoro_condition_new (GCoroLock *lock)
+{
+  GCoroCondition *self;
+
+  g_return_val_if_fail (lock == NULL || GCORO_IS_LOCK (lock), NULL);
+
+  self = g_object_new (GCORO_TYPE_CONDITION, NULL);
+  self->lock = lock ? g_object_ref (lock) : gcoro_lock_new ();
+  return self;
+}
+
+/**
+ * gcoro_condition_get_lock:
+ * @self: a #GCoroCondition
+ *
+ * Returns: (transfer none): the lock of @self
+ */
+GCoroLock *
+gcoro_condition_get_lock (GCoroCondition *self)
+{
+  g_return_val_if_fail (GCORO_IS_CONDITION (self), NULL);
+
+  return self->lock;
+}
+
+static void
+pass_on_notification (gpointer   primitive,
+                      GCoroWait *wait)
+{
+  gcoro_condition_notify (primitive, 1);
+}
+
+static gboolean
+check_lock_held (GCoroCondition *self,
+                 const char     *func,
+                 GError        **error)
+{
+  if (gcoro_lock_is_locked (self->lock))
+    return TRUE;
+
+  g_critical ("%s(): acquire the condition's lock before waiting on it", func);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               "%s() needs the condition's lock to be held", func);
+  return FALSE;
+}
+
+/**
+ * gcoro_condition_wait: (skip)
+ * @self: a #GCoroCondition
+ * @error: return location for a #GError
+ *
+ * Releases the lock, suspends the calling fiber task until notified, and
+ * takes the lock again before returning (also when cancelled). The caller
+ * must hold the lock. Binding twin: gcoro_condition_wait_async().
+ *
+ * Returns: %TRUE if notified, %FALSE if the task was cancelled
+ */
+gboolean
+gcoro_condition_wait (GCoroCondition  *self,
+                      GError         **error)
+{
+  GCoroWait wait = { 0, };
+  gboolean ok;
+
+  g_return_val_if_fail (GCORO_IS_CONDITION (self), FALSE);
+
+  if (!check_lock_held (self, G_STRFUNC, error))
+    return FALSE;
+
+  gcoro_lock_release (self->lock);
+  ok = _gcoro_wait_queue_wait (&self->waiters, &wait, self, pass_on_notification,
+                               G_STRFUNC, "gcoro_condition_wait_async()", error);
+  _gcoro_lock_acquire_uncancellable (self->lock);
+
+  return ok;
+}
+
+typedef struct
+{
+  GError *error;   /* of the wait itself, reported after the lock is back */
+} CondWait;
+
+static void
+cond_wait_free (gpointer data)
+{
+  CondWait *cw = data;
+
+  g_clear_error (&cw->error);
+  g_free (cw);
+}
+
+static void
+relocked (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GTask *task = user_data;
+  CondWait *cw = g_task_get_task_data (task);
+
+  /* Not cancellable: it cannot fail. */
+  gcoro_lock_acquire_finish (GCORO_LOCK (source), result, NULL);
+  if (cw->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&cw->error));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+notified (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GTask *task = user_data;
+  GCoroCondition *self = g_task_get_source_object (task);
+  CondWait *cw = g_task_get_task_data (task);
+
+  _gcoro_wait_queue_wait_finish (source, result, notified, NULL, &cw->error);
+  gcoro_lock_acquire_async (self->lock, NULL, relocked, task);
+}
+
+/**
+ * gcoro_condition_wait_async:
+ * @self: a #GCoroCondition
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called once notified and holding
+ *   the lock again
+ * @user_data: data for @callback
+ *
+ * Releases the lock, waits to be notified, and takes the lock again before
+ * @callback runs (also when cancelled). The caller must hold the lock.
+ */
+void
+gcoro_condition_wait_async (GCoroCondition      *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+  GError *error = NULL;
+
+  g_return_if_fail (GCORO_IS_CONDITION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcoro_condition_wait_async);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_new0 (CondWait, 1), cond_wait_free);
+
+  if (!check_lock_held (self, G_STRFUNC, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  gcoro_lock_release (self->lock);
+  _gcoro_wait_queue_wait_async (&self->waiters, self, pass_on_notification, NULL, 0,
+                                notified, cancellable, notified, task);
+}
+
+/**
+ * gcoro_condition_wait_finish:
+ * @self: a #GCoroCondition
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_condition_wait_async(). The caller holds the lock again
+ * either way.
+ *
+ * Returns: %TRUE if notified
+ */
+gboolean
+gcoro_condition_wait_finish (GCoroCondition  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_condition_wait_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * gcoro_condition_notify:
+ * @self: a #GCoroCondition
+ * @n: how many waiters to wake
+ *
+ * Wakes up to @n waiting tasks, first come first served. Each resumes once
+ * it has the lock again.
+ */
+void
+gcoro_condition_notify (GCoroCondition *self,
+                        guint           n)
+{
+  g_return_if_fail (GCORO_IS_CONDITION (self));
+
+  for (guint i = 0; i < n; i++)
+    {
+      GCoroWait *wait = _gcoro_wait_queue_pop (&self->waiters);
+
+      if (wait == NULL)
+        break;
+      _gcoro_wait_grant (wait);
+    }
+}
+
+/**
+ * gcoro_condition_notify_all:
+ * @self: a #GCoroCondition
+ *
+ * Wakes every waiting task.
+ */
+void
+gcoro_condition_notify_all (GCoroCondition *self)
+{
+  g_return_if_fail (GCORO_IS_CONDITION (self));
+
+  gcoro_condition_notify (self, G_MAXUINT);
+}

@@ -1,0 +1,571 @@
+/* gcoro-queue.c: a FIFO channel between tasks
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * GCoroQueue:
+ *
+ * A first-in first-out queue of #GValues between tasks, like asyncio's
+ * `Queue`, optionally bounded: a get from an empty queue suspends until an
+ * item arrives; a put into a full bounded queue suspends until there is
+ * room, which is how a fast producer is slowed to its consumer's pace.
+ *
+ * Closing ends the stream: puts fail at once with %GCORO_ERROR_CLOSED,
+ * gets drain what is left and then fail with %GCORO_ERROR_CLOSED too, so
+ * a consumer loops until that error:
+ *
+ * |[<!-- language="C" -->
+ * g_auto(GValue) item = G_VALUE_INIT;
+ * while (gcoro_queue_get (queue, &item, &error))
+ *   {
+ *     handle (&item);
+ *     g_value_unset (&item);
+ *   }
+ * if (g_error_matches (error, GCORO_ERROR, GCORO_ERROR_CLOSED))
+ *   ...   // producer is done
+ * ]|
+ *
+ * A task cancelled while waiting loses nothing: its item was not put, or
+ * no item was taken for it. Used from the thread of its scheduler.
+ */
+
+/* NOTES: waiting getters and putters are woken to *retry* (as asyncio
+ * does), not handed an item or a slot directly: a wake-up that arrives
+ * after the waiter was cancelled is passed on to the next waiter, and
+ * nothing can be lost in between. */
+
+#include "gcoro-config.h"
+
+#include "gcoro-error.h"
+#include "gcoro-queue.h"
+#include "gcoro-wait-queue-private.h"
+
+struct _GCoroQueue
+{
+  GObject        parent_instance;
+  GQueue         items;      /* GValue *, owned */
+  guint          max_size;   /* 0: unbounded */
+  GCoroWaitQueue getters;
+  GCoroWaitQueue putters;
+  gboolean       closed;
+};
+
+G_DEFINE_FINAL_TYPE (GCoroQueue, gcoro_queue, G_TYPE_OBJECT)
+
+static void
+value_free (gpointer data)
+{
+  g_value_unset (data);
+  g_free (data);
+}
+
+static void
+gcoro_queue_finalize (GObject *object)
+{
+  GCoroQueue *self = GCORO_QUEUE (object);
+  GError *error = g_error_new_literal (GCORO_ERROR, GCORO_ERROR_DESTROYED, "The queue was destroyed");
+
+  _gcoro_wait_queue_fail_all (&self->getters, g_error_copy (error));
+  _gcoro_wait_queue_fail_all (&self->putters, error);
+  g_queue_clear_full (&self->items, value_free);
+
+  G_OBJECT_CLASS (gcoro_queue_parent_class)->finalize (object);
+}
+
+static void
+gcoro_queue_class_init (GCoroQueueClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gcoro_queue_finalize;
+}
+
+static void
+gcoro_queue_init (GCoroQueue *self)
+{
+  g_queue_init (&self->items);
+  _gcoro_wait_queue_init (&self->getters);
+  _gcoro_wait_queue_init (&self->putters);
+}
+
+/**
+ * gcoro_queue_new:
+ * @max_size: the most items the queue holds, or 0 for no bound
+ *
+ * Creates an empty queue.
+ *
+ * Returns: (transfer full): a new #GCoroQueue
+ */
+GCoroQueue *
+gcoro_queue_new (guint max_size)
+{
+  GCoroQueue *self = g_object_new (GCORO_TYPE_QUEUE, NULL);
+
+  self->max_size = max_size;
+  return self;
+}
+
+/**
+ * gcoro_queue_get_length:
+ * @self: a #GCoroQueue
+ *
+ * Returns: the number of items waiting in @self
+ */
+guint
+gcoro_queue_get_length (GCoroQueue *self)
+{
+  g_return_val_if_fail (GCORO_IS_QUEUE (self), 0);
+
+  return self->items.length;
+}
+
+/**
+ * gcoro_queue_get_max_size:
+ * @self: a #GCoroQueue
+ *
+ * Returns: the bound given at creation (0: none)
+ */
+guint
+gcoro_queue_get_max_size (GCoroQueue *self)
+{
+  g_return_val_if_fail (GCORO_IS_QUEUE (self), 0);
+
+  return self->max_size;
+}
+
+/**
+ * gcoro_queue_is_closed:
+ * @self: a #GCoroQueue
+ *
+ * Returns: %TRUE once gcoro_queue_close() was called
+ */
+gboolean
+gcoro_queue_is_closed (GCoroQueue *self)
+{
+  g_return_val_if_fail (GCORO_IS_QUEUE (self), FALSE);
+
+  return self->closed;
+}
+
+static void
+wake_one (GCoroWaitQueue *waiters)
+{
+  GCoroWait *wait = _gcoro_wait_queue_pop (waiters);
+
+  if (wait != NULL)
+    _gcoro_wait_grant (wait);
+}
+
+static void
+wake_all (GCoroWaitQueue *waiters)
+{
+  GCoroWait *wait;
+
+  while ((wait = _gcoro_wait_queue_pop (waiters)) != NULL)
+    _gcoro_wait_grant (wait);
+}
+
+/**
+ * gcoro_queue_close:
+ * @self: a #GCoroQueue
+ *
+ * Closes @self: puts fail from now on, gets fail once the items left have
+ * been taken. Every waiting task wakes up to find out.
+ */
+void
+gcoro_queue_close (GCoroQueue *self)
+{
+  g_return_if_fail (GCORO_IS_QUEUE (self));
+
+  self->closed = TRUE;
+  wake_all (&self->getters);
+  wake_all (&self->putters);
+}
+
+static gboolean
+is_full (GCoroQueue *self)
+{
+  return self->max_size != 0 && self->items.length >= self->max_size;
+}
+
+static gboolean
+fail_if_closed (GCoroQueue  *self,
+                GError     **error)
+{
+  if (!self->closed)
+    return FALSE;
+
+  g_set_error_literal (error, GCORO_ERROR, GCORO_ERROR_CLOSED, "The queue is closed");
+  return TRUE;
+}
+
+/* A waiter woken for a retry it will not make: wake the next one. */
+static void
+pass_on_getter (gpointer   primitive,
+                GCoroWait *wait)
+{
+  wake_one (&GCORO_QUEUE (primitive)->getters);
+}
+
+static void
+pass_on_putter (gpointer   primitive,
+                GCoroWait *wait)
+{
+  wake_one (&GCORO_QUEUE (primitive)->putters);
+}
+
+static void
+push_copy (GCoroQueue   *self,
+           const GValue *item)
+{
+  GValue *copy = g_new0 (GValue, 1);
+
+  g_value_init (copy, G_VALUE_TYPE (item));
+  g_value_copy (item, copy);
+  g_queue_push_tail (&self->items, copy);
+  wake_one (&self->getters);
+}
+
+/* Moves the head item into @item (an unset value, or NULL to drop it). */
+static void
+pop_into (GCoroQueue *self,
+          GValue     *item)
+{
+  GValue *head = g_queue_pop_head (&self->items);
+
+  if (item != NULL)
+    *item = *head;
+  else
+    g_value_unset (head);
+  g_free (head);
+  wake_one (&self->putters);
+}
+
+/**
+ * gcoro_queue_try_put:
+ * @self: a #GCoroQueue
+ * @item: the item (copied)
+ *
+ * Puts @item if there is room and @self is open, without suspending.
+ *
+ * Returns: %TRUE if @item was put
+ */
+gboolean
+gcoro_queue_try_put (GCoroQueue   *self,
+                     const GValue *item)
+{
+  g_return_val_if_fail (GCORO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+
+  if (self->closed || is_full (self))
+    return FALSE;
+
+  push_copy (self, item);
+  return TRUE;
+}
+
+/**
+ * gcoro_queue_put: (skip)
+ * @self: a #GCoroQueue
+ * @item: the item (copied)
+ * @error: return location for a #GError
+ *
+ * Puts @item at the end of @self, suspending the calling fiber task while
+ * a bounded queue is full. Fails with %GCORO_ERROR_CLOSED on a closed
+ * queue, and with %G_IO_ERROR_CANCELLED (the item not put) if the task is
+ * cancelled while waiting. Binding twin: gcoro_queue_put_async().
+ *
+ * Returns: %TRUE if @item was put
+ */
+gboolean
+gcoro_queue_put (GCoroQueue    *self,
+                 const GValue  *item,
+                 GError       **error)
+{
+  g_return_val_if_fail (GCORO_IS_QUEUE (self), FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+
+  for (;;)
+    {
+      GCoroWait wait = { 0, };
+
+      if (fail_if_closed (self, error))
+        return FALSE;
+      if (!is_full (self))
+        {
+          push_copy (self, item);
+          return TRUE;
+        }
+      if (!_gcoro_wait_queue_wait (&self->putters, &wait, self, pass_on_putter,
+                                   G_STRFUNC, "gcoro_queue_put_async()", error))
+        return FALSE;
+    }
+}
+
+/**
+ * gcoro_queue_try_get:
+ * @self: a #GCoroQueue
+ * @item: (out caller-allocates) (optional): receives the item (a %NULL
+ *   object when there was none)
+ *
+ * Takes the first item if there is one, without suspending.
+ *
+ * Returns: %TRUE if an item was taken
+ */
+gboolean
+gcoro_queue_try_get (GCoroQueue *self,
+                     GValue     *item)
+{
+  g_return_val_if_fail (GCORO_IS_QUEUE (self), FALSE);
+
+  if (g_queue_is_empty (&self->items))
+    {
+      if (item != NULL)
+        g_value_init (item, G_TYPE_OBJECT);
+      return FALSE;
+    }
+
+  pop_into (self, item);
+  return TRUE;
+}
+
+/**
+ * gcoro_queue_get: (skip)
+ * @self: a #GCoroQueue
+ * @item: (out caller-allocates) (optional): an unset #GValue for the item
+ * @error: return location for a #GError
+ *
+ * Takes the first item, suspending the calling fiber task while @self is
+ * empty. On a closed queue, gets the items left and then fails with
+ * %GCORO_ERROR_CLOSED. A cancelled task takes nothing. Binding twin:
+ * gcoro_queue_get_async().
+ *
+ * Returns: %TRUE if an item was taken
+ */
+gboolean
+gcoro_queue_get (GCoroQueue  *self,
+                 GValue      *item,
+                 GError     **error)
+{
+  g_return_val_if_fail (GCORO_IS_QUEUE (self), FALSE);
+
+  for (;;)
+    {
+      GCoroWait wait = { 0, };
+
+      if (!g_queue_is_empty (&self->items))
+        {
+          pop_into (self, item);
+          return TRUE;
+        }
+      if (fail_if_closed (self, error) ||
+          !_gcoro_wait_queue_wait (&self->getters, &wait, self, pass_on_getter,
+                                   G_STRFUNC, "gcoro_queue_get_async()", error))
+        {
+          if (item != NULL)
+            g_value_init (item, G_TYPE_OBJECT);
+          return FALSE;
+        }
+    }
+}
+
+/* --- async twins: retry after every wake-up ------------------------------------- */
+
+static void put_async_step (GTask *task);
+static void get_async_step (GTask *task);
+
+static void
+put_async_woken (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!_gcoro_wait_queue_wait_finish (source, result, put_async_woken, NULL, &error))
+    g_task_return_error (task, error);
+  else
+    put_async_step (g_object_ref (task));
+  g_object_unref (task);
+}
+
+/* Consumes the reference to @task. */
+static void
+put_async_step (GTask *task)
+{
+  GCoroQueue *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (fail_if_closed (self, &error))
+    g_task_return_error (task, error);
+  else if (!is_full (self))
+    {
+      push_copy (self, g_task_get_task_data (task));
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    {
+      _gcoro_wait_queue_wait_async (&self->putters, self, pass_on_putter, NULL, 0,
+                                    put_async_woken, g_task_get_cancellable (task),
+                                    put_async_woken, g_object_ref (task));
+    }
+  g_object_unref (task);
+}
+
+/**
+ * gcoro_queue_put_async:
+ * @self: a #GCoroQueue
+ * @item: the item (copied now)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called once @item is in @self
+ * @user_data: data for @callback
+ *
+ * Puts @item, waiting while a bounded queue is full.
+ */
+void
+gcoro_queue_put_async (GCoroQueue          *self,
+                       const GValue        *item,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+  GValue *copy;
+
+  g_return_if_fail (GCORO_IS_QUEUE (self));
+  g_return_if_fail (G_IS_VALUE (item));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcoro_queue_put_async);
+  g_task_set_check_cancellable (task, FALSE);
+  copy = g_new0 (GValue, 1);
+  g_value_init (copy, G_VALUE_TYPE (item));
+  g_value_copy (item, copy);
+  g_task_set_task_data (task, copy, value_free);
+
+  put_async_step (task);
+}
+
+/**
+ * gcoro_queue_put_finish:
+ * @self: a #GCoroQueue
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_queue_put_async().
+ *
+ * Returns: %TRUE if the item was put
+ */
+gboolean
+gcoro_queue_put_finish (GCoroQueue    *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_queue_put_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+get_async_woken (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!_gcoro_wait_queue_wait_finish (source, result, get_async_woken, NULL, &error))
+    g_task_return_error (task, error);
+  else
+    get_async_step (g_object_ref (task));
+  g_object_unref (task);
+}
+
+static void
+get_async_step (GTask *task)
+{
+  GCoroQueue *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!g_queue_is_empty (&self->items))
+    {
+      GValue *item = g_new0 (GValue, 1);
+
+      pop_into (self, item);
+      g_task_return_pointer (task, item, value_free);
+    }
+  else if (fail_if_closed (self, &error))
+    g_task_return_error (task, error);
+  else
+    {
+      _gcoro_wait_queue_wait_async (&self->getters, self, pass_on_getter, NULL, 0,
+                                    get_async_woken, g_task_get_cancellable (task),
+                                    get_async_woken, g_object_ref (task));
+    }
+  g_object_unref (task);
+}
+
+/**
+ * gcoro_queue_get_async:
+ * @self: a #GCoroQueue
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called once an item is taken
+ * @user_data: data for @callback
+ *
+ * Takes the first item, waiting while @self is empty.
+ */
+void
+gcoro_queue_get_async (GCoroQueue          *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GCORO_IS_QUEUE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcoro_queue_get_async);
+  g_task_set_check_cancellable (task, FALSE);
+  get_async_step (task);
+}
+
+/**
+ * gcoro_queue_get_finish:
+ * @self: a #GCoroQueue
+ * @result: the #GAsyncResult given to the callback
+ * @item: (out caller-allocates) (optional): receives the item (a %NULL
+ *   object on failure)
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_queue_get_async().
+ *
+ * Returns: %TRUE if an item was taken
+ */
+gboolean
+gcoro_queue_get_finish (GCoroQueue    *self,
+                        GAsyncResult  *result,
+                        GValue        *item,
+                        GError       **error)
+{
+  GValue *taken;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_queue_get_async, FALSE);
+
+  taken = g_task_propagate_pointer (G_TASK (result), error);
+  if (taken == NULL)
+    {
+      if (item != NULL)
+        g_value_init (item, G_TYPE_OBJECT);
+      return FALSE;
+    }
+
+  if (item != NULL)
+    *item = *taken;
+  else
+    g_value_unset (taken);
+  g_free (taken);
+  return TRUE;
+}
