@@ -70,6 +70,12 @@ GCoroWake       _gcoro_task_wait_until       (GCoroTask   *task,
 void            _gcoro_task_wait_uncancellable (GCoroTask   *task,
                                                 GCoroFuture *future);
 
+/* Revocable cancellation, for timeout scopes: while at least one expired
+ * scope is open the task's awaits fail with G_IO_ERROR_CANCELLED; closing
+ * the last one lets it await again (unless it was cancelled for real). */
+void            _gcoro_task_scope_cancel   (GCoroTask   *task);
+void            _gcoro_task_scope_uncancel (GCoroTask   *task);
+
 /* The promise of a GCORO_AWAIT_ASYNC() in progress. */
 GCoroPromise  **_gcoro_task_async_slot       (GCoroTask   *task);
 

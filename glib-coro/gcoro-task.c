@@ -132,6 +132,7 @@ struct _GCoroTask
   gpointer         await_target;
 
   guint            wait_id;
+  guint            scope_cancels;  /* expired timeout scopes still open */
   guint8           state;
   guint8           wake;
   guint            queued           : 1;
@@ -375,7 +376,7 @@ gboolean
 _gcoro_task_check_cancelled (GCoroTask  *task,
                              GError    **error)
 {
-  if (G_LIKELY (!task->cancel_requested))
+  if (G_LIKELY (!task->cancel_requested && task->scope_cancels == 0))
     return TRUE;
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -547,6 +548,28 @@ _gcoro_task_wait_uncancellable (GCoroTask   *task,
 {
   while (!gcoro_future_is_done (future))
     _gcoro_task_wait_future (task, future, -1);
+}
+
+void
+_gcoro_task_scope_cancel (GCoroTask *task)
+{
+  task->scope_cancels++;
+  if (task->cancellable != NULL)
+    g_cancellable_cancel (task->cancellable);
+  _gcoro_task_wake (task, GCORO_WAKE_CANCEL);
+}
+
+void
+_gcoro_task_scope_uncancel (GCoroTask *task)
+{
+  g_return_if_fail (task->scope_cancels > 0);
+
+  if (--task->scope_cancels > 0 || task->cancel_requested || task->cancellable == NULL)
+    return;
+
+  /* Operations still holding the old cancellable stay cancelled; the task
+   * goes on with a fresh one (resetting one in use is undefined). */
+  g_clear_object (&task->cancellable);
 }
 
 /* --- spawning -------------------------------------------------------------- */
@@ -763,7 +786,7 @@ gcoro_task_get_cancellable (GCoroTask *self)
   if (self->cancellable == NULL)
     {
       self->cancellable = g_cancellable_new ();
-      if (self->cancel_requested)
+      if (self->cancel_requested || self->scope_cancels > 0)
         g_cancellable_cancel (self->cancellable);
     }
 

@@ -30,4 +30,7 @@
 # include "gcoro-condition.h"
 # include "gcoro-queue.h"
 # include "gcoro-barrier.h"
+# include "gcoro-combine.h"
+# include "gcoro-timeout.h"
+# include "gcoro-task-group.h"
 #undef GCORO_INSIDE
