@@ -117,7 +117,7 @@ gcoro_context_copy (GCoroContext *self)
 /**
  * gcoro_context_run:
  * @self: a #GCoroContext
- * @func: (scope call): the function to run
+ * @func: (scope async): the function to run
  * @user_data: data for @func
  * @error: return location for a #GError
  *
@@ -125,6 +125,12 @@ gcoro_context_copy (GCoroContext *self)
  * are @self's, and what it sets changes @self, not the caller's context.
  * Fails with %GCORO_ERROR_CONTEXT_ENTERED (without calling @func) when
  * @self is already entered.
+ *
+ * @func is annotated `(scope async)` although it is called before this
+ * function returns: GJS 1.74 double-frees a `(scope call)` callback that
+ * is never invoked (the refused case). Nesting runs from JavaScript still
+ * trips a GJS 1.74 bug (a closure unreffed twice at exit); JavaScript
+ * code should not nest them.
  *
  * Returns: %TRUE if @func was called
  */

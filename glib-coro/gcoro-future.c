@@ -530,7 +530,11 @@ gcoro_future_wait_finish (GCoroFuture   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
+    {
+      if (value != NULL)
+        g_value_init (value, G_TYPE_OBJECT);   /* see gcoro_future_get_value() */
+      return FALSE;
+    }
 
   return gcoro_future_get_value (self, value, error);
 }

@@ -1,0 +1,50 @@
+// The scheduler from GJS: sleep, yield, idle-yield, contexts.
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+const {test, assert, assertEqual, assertGError, call, iterateUntil, run} = imports.harness;
+const {GCoro, GLib, Gio} = imports.gi;
+
+const REDRAW_PRIORITY = GLib.PRIORITY_HIGH_IDLE + 20;
+
+test('one scheduler per context', () => {
+    const dflt = GCoro.Scheduler.get_default();
+    assert(GCoro.Scheduler.get_for_context(null) === dflt);
+    const other = GCoro.Scheduler.get_for_context(new GLib.MainContext());
+    assert(other !== dflt);
+    assert(dflt.dump().includes('0 live tasks'));
+});
+
+test('sleep, and cancel a sleep', () => {
+    assertEqual(call(GCoro.sleep_async, GCoro.sleep_finish, [1]).wait().result, true);
+    const c = new Gio.Cancellable();
+    const s = call(GCoro.sleep_async, GCoro.sleep_finish, [60000], c);
+    c.cancel();
+    assertGError(s.wait().error, Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED);
+});
+
+test('sleeps wake in deadline order', () => {
+    const order = [];
+    for (const ms of [30, 10, 20]) {
+        GCoro.sleep_async(ms, null, (src, r) => {
+            GCoro.sleep_finish(r);
+            order.push(ms);
+        });
+    }
+    iterateUntil(() => order.length === 3);
+    assertEqual(order, [10, 20, 30]);
+});
+
+test('yield and idle-yield order', () => {
+    const log = [];
+    GCoro.idle_yield_async(null, (s, r) => log.push(GCoro.idle_yield_finish(r) && 'I'));
+    GLib.idle_add(REDRAW_PRIORITY, () => {
+        log.push('H');
+        return GLib.SOURCE_REMOVE;
+    });
+    GCoro.yield_async(null, (s, r) => log.push(GCoro.yield_finish(r) && 'Y'));
+    assertEqual(log, []);
+    iterateUntil(() => log.length === 3);
+    assertEqual(log, ['Y', 'H', 'I']);
+});
+
+run();
