@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the benchmarks (optimised) and prints their tables.
+# Usage: bench/run-benchmarks.sh [BUILDDIR]   (default: build-bench)
+set -eu
+cd "$(dirname "$0")/.."
+builddir=${1:-build-bench}
+if [ ! -f "$builddir/build.ninja" ]; then
+  meson setup "$builddir" --buildtype=release -Dbenchmarks=true -Dintrospection=disabled >/dev/null
+fi
+ninja -C "$builddir" bench/bench-core bench/bench-context bench/bench-sync >/dev/null
+for b in core context sync; do
+  "$builddir/bench/bench-$b"
+  echo
+done
