@@ -61,6 +61,7 @@ void         gcoro_fiber_exit_to                (GCoroFiber     *from,
 void         gcoro_fiber_set_name               (GCoroFiber     *fiber,
                                                  const char     *name);
 
+/* The page-rounded size @fiber was created with (0 for a thread fiber). */
 gsize        gcoro_fiber_get_stack_size         (GCoroFiber     *fiber);
 
 /* Statistics for tests and benchmarks. */

@@ -27,9 +27,9 @@ typedef enum {
   /* Its own mapping with an mprotect(PROT_NONE) guard below: costs two
    * kernel mappings (vm.max_map_count), so their number is budgeted. */
   GCORO_STACK_GUARD_MPROTECT,
-  /* A slot of a slab with only an unmapped-by-nobody gap below: protected
-   * by the canary (see gcoro_stack_get_canary()), checked at every switch
-   * away from the fiber and when it is freed. */
+  /* A slot of a slab with a plain, unprotected gap below: protected by the
+   * canary (see gcoro_stack_get_canary()), checked at every switch away
+   * from the fiber and when it is freed. */
   GCORO_STACK_CANARY,
 } GCoroStackKind;
 
@@ -53,9 +53,13 @@ struct _GCoroStack
 #define GCORO_STACK_CANARY_SIZE 32
 
 /* Per-thread pool: up to GCORO_STACK_POOL_CLASSES different stack sizes,
- * at most GCORO_STACK_POOL_MAX stacks in all. Past GCORO_STACK_POOL_SOFT
- * pooled stacks, a stack given back has its pages released (a syscall, but
- * only on a path where a thread is shedding many fibers at once). */
+ * at most GCORO_STACK_POOL_MAX stacks in all. The first
+ * GCORO_STACK_POOL_SOFT stacks given back stay warm (their pages
+ * committed, so reusing them costs nothing); past that, a stack given back
+ * has its pages released (a syscall, but only while a thread is shedding
+ * many fibers at once) and waits on a separate cold list, so that taking
+ * prefers warm stacks and a steady spawn/finish rhythm never pays for the
+ * release and the page faults after it. */
 #define GCORO_STACK_POOL_CLASSES 4
 #define GCORO_STACK_POOL_MAX     64
 #define GCORO_STACK_POOL_SOFT    16
@@ -63,7 +67,9 @@ struct _GCoroStack
 typedef struct
 {
   gsize       size[GCORO_STACK_POOL_CLASSES];
-  GCoroStack *head[GCORO_STACK_POOL_CLASSES];
+  GCoroStack *warm[GCORO_STACK_POOL_CLASSES];
+  GCoroStack *cold[GCORO_STACK_POOL_CLASSES];
+  guint       n_warm;
   guint       n_total;  /* written by the owner thread only, read by
                          * gcoro_stack_pool_get_n_total() from any thread */
 } GCoroStackPool;
@@ -140,15 +146,22 @@ gcoro_stack_pool_take (GCoroStackPool *pool,
                        gsize           size,
                        gsize           header_size)
 {
+  GCoroStack *stack;
   guint i;
 
   for (i = 0; i < GCORO_STACK_POOL_CLASSES; i++)
     {
-      GCoroStack *stack = pool->head[i];
-
-      if (pool->size[i] != size || stack == NULL)
+      if (pool->size[i] != size)
         continue;
-      pool->head[i] = stack->next;
+      if ((stack = pool->warm[i]) != NULL)
+        {
+          pool->warm[i] = stack->next;
+          pool->n_warm--;
+        }
+      else if ((stack = pool->cold[i]) != NULL)
+        pool->cold[i] = stack->next;
+      else
+        break;
       __atomic_store_n (&pool->n_total, pool->n_total - 1, __ATOMIC_RELAXED);
       return stack;
     }
@@ -169,7 +182,8 @@ gcoro_stack_pool_give (GCoroStackPool *pool,
     {
       if (pool->size[i] == stack->size)
         break;
-      if (pool->head[i] == NULL && free_class == GCORO_STACK_POOL_CLASSES)
+      if (pool->warm[i] == NULL && pool->cold[i] == NULL &&
+          free_class == GCORO_STACK_POOL_CLASSES)
         free_class = i;
     }
   if (i == GCORO_STACK_POOL_CLASSES)
@@ -181,11 +195,18 @@ gcoro_stack_pool_give (GCoroStackPool *pool,
       pool->size[i] = stack->size;
     }
 
-  if (G_UNLIKELY (pool->n_total >= GCORO_STACK_POOL_SOFT))
-    gcoro_stack_discard_pages (stack);
-
-  stack->next = pool->head[i];
-  pool->head[i] = stack;
+  if (G_LIKELY (pool->n_warm < GCORO_STACK_POOL_SOFT))
+    {
+      stack->next = pool->warm[i];
+      pool->warm[i] = stack;
+      pool->n_warm++;
+    }
+  else
+    {
+      gcoro_stack_discard_pages (stack);
+      stack->next = pool->cold[i];
+      pool->cold[i] = stack;
+    }
   __atomic_store_n (&pool->n_total, pool->n_total + 1, __ATOMIC_RELAXED);
   return;
 

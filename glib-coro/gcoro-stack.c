@@ -46,9 +46,11 @@
  * Reuse. Mapping and unmapping cost microseconds, so fibers take stacks from
  * a per-thread pool (no lock: the pool is only touched by its thread, and
  * its counter is read by others through relaxed atomics for statistics).
- * A pool keeps at most 64 stacks; past 16 pooled stacks, a returning stack
- * has its pages released (MADV_DONTNEED), so a thread that once ran 10,000
- * fibers does not keep their memory. Everything beyond a pool (mapping a
+ * A pool keeps at most 64 stacks; past 16 warm ones, a returning stack has
+ * its pages released (MADV_DONTNEED) and is kept on a cold list that is
+ * used only when no warm stack is left, so a thread that once ran 10,000
+ * fibers does not keep their memory and a steady rhythm of short tasks
+ * keeps reusing the same few warm stacks. Everything beyond a pool (mapping a
  * stack, finding a slab slot) takes one process-wide mutex: it is the cold
  * path by construction.
  *
@@ -68,7 +70,9 @@
 #include "gcoro-stack-private.h"
 
 /* Guard regions by madvise arrived in Linux 6.13; the value is ABI, so use
- * it even when the headers predate it and let the kernel say no. */
+ * it even when the headers predate it (HAVE_MADV_GUARD_INSTALL is 0) and
+ * let the kernel say no: what matters is the kernel we run on, not the
+ * one we were built for, so it is probed at run time either way. */
 #ifndef MADV_GUARD_INSTALL
 # define MADV_GUARD_INSTALL 102
 #endif
@@ -88,6 +92,8 @@ struct _GCoroStackSlab
 {
   GCoroStackSlab *prev;       /* in partial_slabs */
   GCoroStackSlab *next;
+  GCoroStackSlab *all_prev;   /* in all_slabs */
+  GCoroStackSlab *all_next;
   guint8         *map;
   gsize           map_size;
   gsize           stack_size;
@@ -110,6 +116,10 @@ static guint          mprotect_budget;
 static GMutex          stack_lock;
 static guint           n_mprotect;       /* mapped MPROTECT stacks */
 static GCoroStackSlab *partial_slabs;    /* slabs with at least one free slot */
+/* Every slab. Not needed to find anything, but a full slab is otherwise
+ * pointed to only from stack headers, inside mappings that LeakSanitizer
+ * does not scan, and it would be reported as leaked. */
+static GCoroStackSlab *all_slabs;
 
 static gboolean
 probe_madv_guard (void)
@@ -346,6 +356,10 @@ slab_new (gsize          size,
   slab->kind = kind;
   slab->free_mask = n_slots == 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << n_slots) - 1;
   slab_link (slab);
+  slab->all_next = all_slabs;
+  if (all_slabs != NULL)
+    all_slabs->all_prev = slab;
+  all_slabs = slab;
   return slab;
 }
 
@@ -426,7 +440,15 @@ gcoro_stack_free (GCoroStack *stack)
   slab_empty = slab->free_mask == (slab->n_slots == 64 ? G_MAXUINT64
                                    : (G_GUINT64_CONSTANT (1) << slab->n_slots) - 1);
   if (slab_empty)
-    slab_unlink (slab);
+    {
+      slab_unlink (slab);
+      if (slab->all_prev != NULL)
+        slab->all_prev->all_next = slab->all_next;
+      else
+        all_slabs = slab->all_next;
+      if (slab->all_next != NULL)
+        slab->all_next->all_prev = slab->all_prev;
+    }
   g_mutex_unlock (&stack_lock);
 
   /* Unlinked and empty: nobody else can reach it any more. */
@@ -448,6 +470,18 @@ gcoro_stack_discard_pages (GCoroStack *stack)
     madvise (stack->base, (gsize) (header_page - stack->base), MADV_DONTNEED);
 }
 
+static void
+free_list (GCoroStack *stack)
+{
+  while (stack != NULL)
+    {
+      GCoroStack *next = stack->next;
+
+      gcoro_stack_free (stack);
+      stack = next;
+    }
+}
+
 void
 gcoro_stack_pool_drain (GCoroStackPool *pool)
 {
@@ -455,14 +489,10 @@ gcoro_stack_pool_drain (GCoroStackPool *pool)
 
   for (i = 0; i < GCORO_STACK_POOL_CLASSES; i++)
     {
-      while (pool->head[i] != NULL)
-        {
-          GCoroStack *stack = pool->head[i];
-
-          pool->head[i] = stack->next;
-          gcoro_stack_free (stack);
-        }
+      free_list (g_steal_pointer (&pool->warm[i]));
+      free_list (g_steal_pointer (&pool->cold[i]));
       pool->size[i] = 0;
     }
+  pool->n_warm = 0;
   __atomic_store_n (&pool->n_total, 0, __ATOMIC_RELAXED);
 }
