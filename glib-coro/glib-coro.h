@@ -33,4 +33,5 @@
 # include "gcoro-combine.h"
 # include "gcoro-timeout.h"
 # include "gcoro-task-group.h"
+# include "gcoro-thread.h"
 #undef GCORO_INSIDE
