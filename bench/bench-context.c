@@ -16,45 +16,15 @@
  * Each figure is the median of 5 runs of at least 100 ms each.
  */
 #include <glib-coro.h>
-#include <stdio.h>
-
-#define RUNS 5
-
-typedef double (*BenchFunc) (gint64 iterations, gpointer data);
-
-static double
-median_ns (BenchFunc func,
-           gpointer  data)
-{
-  double results[RUNS];
-  gint64 iterations = 1000;
-
-  /* Calibrate to >= 100 ms. */
-  for (;;)
-    {
-      double ns = func (iterations, data);
-      if (ns * iterations >= 100e6)
-        break;
-      iterations *= 4;
-    }
-  for (int i = 0; i < RUNS; i++)
-    results[i] = func (iterations, data);
-  for (int i = 0; i < RUNS; i++)
-    for (int j = i + 1; j < RUNS; j++)
-      if (results[j] < results[i])
-        {
-          double t = results[i];
-          results[i] = results[j];
-          results[j] = t;
-        }
-  return results[RUNS / 2];
-}
+#include "bench-common.h"
 
 static GCoroContextVar *vars[1000];
 static volatile gint64 sink;
 
+static GHashTable *table;
+
 static double
-bench_peek (gint64 n, gpointer data)
+bench_peek (gint64 n)
 {
   gint64 start = g_get_monotonic_time ();
 
@@ -64,7 +34,7 @@ bench_peek (gint64 n, gpointer data)
 }
 
 static double
-bench_get_int64 (gint64 n, gpointer data)
+bench_get_int64 (gint64 n)
 {
   gint64 start = g_get_monotonic_time ();
 
@@ -74,9 +44,8 @@ bench_get_int64 (gint64 n, gpointer data)
 }
 
 static double
-bench_hash_lookup (gint64 n, gpointer data)
+bench_hash_lookup (gint64 n)
 {
-  GHashTable *table = data;
   gint64 start = g_get_monotonic_time ();
 
   for (gint64 i = 0; i < n; i++)
@@ -85,7 +54,7 @@ bench_hash_lookup (gint64 n, gpointer data)
 }
 
 static double
-bench_set (gint64 n, gpointer data)
+bench_set (gint64 n)
 {
   gint64 start = g_get_monotonic_time ();
 
@@ -95,9 +64,8 @@ bench_set (gint64 n, gpointer data)
 }
 
 static double
-bench_hash_replace (gint64 n, gpointer data)
+bench_hash_replace (gint64 n)
 {
-  GHashTable *table = data;
   gint64 start = g_get_monotonic_time ();
 
   for (gint64 i = 0; i < n; i++)
@@ -115,7 +83,7 @@ trivial (GCoroTask *task, gpointer user_data)
 }
 
 static double
-bench_spawn (gint64 n, gpointer data)
+bench_spawn (gint64 n)
 {
   GCoroScheduler *scheduler = gcoro_scheduler_get_default ();
   gint64 start = g_get_monotonic_time ();
@@ -140,7 +108,7 @@ spawn_with_vars (gpointer data)
 
   for (guint i = 0; i < sc->n_vars; i++)
     gcoro_token_unref (gcoro_context_var_set_int64 (vars[i], i));
-  sc->result = median_ns (bench_spawn, NULL);
+  sc->result = bench_median_ns (bench_spawn, 1000);
 }
 
 static void
@@ -170,11 +138,13 @@ run_all (gpointer unused)
       g_hash_table_insert (lookup_table, vars[i], GUINT_TO_POINTER (i + 1));
     }
 
-  peek = median_ns (bench_peek, NULL);
-  get = median_ns (bench_get_int64, NULL);
-  lookup = median_ns (bench_hash_lookup, lookup_table);
-  set = median_ns (bench_set, NULL);
-  replace = median_ns (bench_hash_replace, replace_table);
+  peek = bench_median_ns (bench_peek, 1000);
+  get = bench_median_ns (bench_get_int64, 1000);
+  table = lookup_table;
+  lookup = bench_median_ns (bench_hash_lookup, 1000);
+  set = bench_median_ns (bench_set, 1000);
+  table = replace_table;
+  replace = bench_median_ns (bench_hash_replace, 1000);
 
   {
     g_autoptr(GCoroContext) a = gcoro_context_new ();

@@ -27,39 +27,8 @@
 #include <stdio.h>
 #include <ucontext.h>
 
+#include "bench-common.h"
 #include "gcoro-fiber-private.h"
-
-#define RUNS 5
-
-typedef double (*BenchFunc) (gint64 n);
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static double
-median_ns (BenchFunc func,
-           gint64    min_n)
-{
-  double results[RUNS];
-  gint64 n = min_n;
-
-  func (n);   /* warm up: pools, caches */
-  for (;;)
-    {
-      double ns = func (n);
-      if (ns * n >= 100e6)
-        break;
-      n *= 2;
-    }
-  for (int i = 0; i < RUNS; i++)
-    results[i] = func (n);
-  qsort (results, RUNS, sizeof (double), cmp_double);
-  return results[RUNS / 2];
-}
 
 static gint64
 now_ns (void)
@@ -267,13 +236,13 @@ main (void)
   uc_fiber.uc_link = NULL;
   makecontext (&uc_fiber, uc_body, 0);
 
-  sw = median_ns (bench_switch, 1000000);
-  uc = median_ns (bench_swapcontext, 100000);
-  spawn = median_ns (bench_spawn, 10000);
-  idle = median_ns (bench_idle_add, 10000);
-  one = median_ns (bench_one_yielder, 10000);
-  bare = median_ns (bench_bare_iteration, 10000);
-  many = median_ns (bench_many_yielders, 100000);
+  sw = bench_median_ns (bench_switch, 1000000);
+  uc = bench_median_ns (bench_swapcontext, 100000);
+  spawn = bench_median_ns (bench_spawn, 10000);
+  idle = bench_median_ns (bench_idle_add, 10000);
+  one = bench_median_ns (bench_one_yielder, 10000);
+  bare = bench_median_ns (bench_bare_iteration, 10000);
+  many = bench_median_ns (bench_many_yielders, 100000);
 
   printf ("| metric | glib-coro | baseline (same run) | ratio | target | |\n");
   printf ("|---|---|---|---|---|---|\n");

@@ -14,37 +14,7 @@
  * Each figure is the median of 5 runs of at least 100 ms.
  */
 #include <glib-coro.h>
-#include <stdio.h>
-
-#define RUNS 5
-
-typedef double (*BenchFunc) (gint64 iterations);
-
-static double
-median_ns (BenchFunc func)
-{
-  double results[RUNS];
-  gint64 iterations = 1000;
-
-  for (;;)
-    {
-      double ns = func (iterations);
-      if (ns * iterations >= 100e6)
-        break;
-      iterations *= 4;
-    }
-  for (int i = 0; i < RUNS; i++)
-    results[i] = func (iterations);
-  for (int i = 0; i < RUNS; i++)
-    for (int j = i + 1; j < RUNS; j++)
-      if (results[j] < results[i])
-        {
-          double t = results[i];
-          results[i] = results[j];
-          results[j] = t;
-        }
-  return results[RUNS / 2];
-}
+#include "bench-common.h"
 
 typedef struct
 {
@@ -176,10 +146,10 @@ bench_switch_pair (gint64 n)
 int
 main (void)
 {
-  double lock = median_ns (bench_lock);
-  double mutex = median_ns (bench_gmutex);
-  double queue = median_ns (bench_queue);
-  double pair = median_ns (bench_switch_pair);
+  double lock = bench_median_ns (bench_lock, 1000);
+  double mutex = bench_median_ns (bench_gmutex, 1000);
+  double queue = bench_median_ns (bench_queue, 1000);
+  double pair = bench_median_ns (bench_switch_pair, 1000);
 
   printf ("# glib-coro synchronization benchmark (%u cores)\n\n", g_get_num_processors ());
   printf ("| metric | glib-coro | baseline (same run) | ratio | target | |\n");

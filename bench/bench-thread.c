@@ -12,9 +12,7 @@
  * Median of 5 runs of at least 100 ms.
  */
 #include <glib-coro.h>
-#include <stdio.h>
-
-#define RUNS 5
+#include "bench-common.h"
 
 static gpointer
 nothing (GCancellable *cancellable, gpointer data, GError **error)
@@ -74,33 +72,11 @@ bench_gtask (gint64 n)
   return (g_get_monotonic_time () - start) * 1000.0 / n;
 }
 
-static int
-cmp (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-static double
-median (double (*f) (gint64))
-{
-  double r[RUNS];
-  gint64 n = 1000;
-
-  f (n);
-  while (f (n) * n < 100e6)
-    n *= 2;
-  for (int i = 0; i < RUNS; i++)
-    r[i] = f (n);
-  qsort (r, RUNS, sizeof (double), cmp);
-  return r[RUNS / 2];
-}
-
 int
 main (void)
 {
-  double gcoro = median (bench_gcoro);
-  double gtask = median (bench_gtask);
+  double gcoro = bench_median_ns (bench_gcoro, 1000);
+  double gtask = bench_median_ns (bench_gtask, 1000);
 
   printf ("# glib-coro thread-pool benchmark (%u cores)\n\n", g_get_num_processors ());
   printf ("| metric | glib-coro | baseline (same run) | ratio | target | |\n");
