@@ -421,7 +421,8 @@ band_dispatch (GSource     *source,
     g_main_context_push_thread_default (self->context);
 
   self->dispatch_depth++;
-  if (band->is_main)
+  /* Reading the clock costs a call into the vDSO: only with timers. */
+  if (band->is_main && self->heap_len > 0)
     run_expired_timers (self, g_source_get_time (source));
   run_queue (self, band);
   self->dispatch_depth--;
