@@ -224,6 +224,34 @@ pass_on_putter (gpointer   primitive,
   wake_one (&GCORO_QUEUE (primitive)->putters);
 }
 
+/* Scalars (numbers, booleans, enums, flags, raw pointers) own nothing:
+ * copying their GValue is copying its bits, without the type-table calls
+ * of g_value_init() and g_value_copy(). */
+static inline gboolean
+value_is_plain (const GValue *value)
+{
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
+    {
+    case G_TYPE_CHAR:
+    case G_TYPE_UCHAR:
+    case G_TYPE_BOOLEAN:
+    case G_TYPE_INT:
+    case G_TYPE_UINT:
+    case G_TYPE_LONG:
+    case G_TYPE_ULONG:
+    case G_TYPE_INT64:
+    case G_TYPE_UINT64:
+    case G_TYPE_ENUM:
+    case G_TYPE_FLAGS:
+    case G_TYPE_FLOAT:
+    case G_TYPE_DOUBLE:
+    case G_TYPE_POINTER:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static void
 grow (GCoroQueue *self)
 {
@@ -249,8 +277,13 @@ push_copy (GCoroQueue   *self,
     grow (self);
 
   slot = &self->ring[(self->head + self->length) % self->capacity];
-  g_value_init (slot, G_VALUE_TYPE (item));
-  g_value_copy (item, slot);
+  if (value_is_plain (item))
+    *slot = *item;   /* nothing owned: the bits are the value */
+  else
+    {
+      g_value_init (slot, G_VALUE_TYPE (item));
+      g_value_copy (item, slot);
+    }
   self->length++;
   wake_one (&self->getters);
 }
