@@ -348,6 +348,43 @@ test_custom_stack_size (void)
   g_assert_true (gcoro_run_until_complete (GCORO_FUTURE (task), NULL));
 }
 
+static volatile int recursion_limit = G_MAXINT;   /* opaque to the compiler */
+
+static int
+recurse_forever (int depth)
+{
+  volatile char pad[1024];
+
+  pad[0] = (char) depth;
+  if (depth >= recursion_limit)
+    return pad[0];
+  return recurse_forever (depth + 1) + pad[0];
+}
+
+static void
+overflow_body (GCoroTask *task,
+               gpointer   user_data)
+{
+  recurse_forever (0);
+}
+
+static void
+test_stack_overflow_names_the_task (void)
+{
+  if (g_test_subprocess ())
+    {
+      GCoroSpawnOptions opts = { .name = "runaway", .stack_size = 64 * 1024 };
+      g_autoptr(GCoroTask) task = gcoro_spawn_full (&opts, overflow_body, NULL, NULL);
+
+      gcoro_run_until_complete (GCORO_FUTURE (task), NULL);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*task 'runaway' overflowed its 64 KiB stack*stack_size*GCORO_STACK_SIZE*");
+}
+
 static void
 test_dump_lists_tasks (void)
 {
@@ -424,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/gcoro/task/nested-spawn", test_nested_spawn);
   g_test_add_func ("/gcoro/task/custom-stack-size", test_custom_stack_size);
   g_test_add_func ("/gcoro/task/dump", test_dump_lists_tasks);
+  g_test_add_func ("/gcoro/task/stack-overflow-names-the-task", test_stack_overflow_names_the_task);
   g_test_add_func ("/gcoro/task/detached-failure-warns", test_detached_failure_warns);
   g_test_add_func ("/gcoro/task/await-outside-task", test_await_outside_task_is_critical);
 
