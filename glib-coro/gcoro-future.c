@@ -362,6 +362,26 @@ gcoro_future_peek_value (GCoroFuture *self)
 }
 
 /**
+ * gcoro_future_peek_pointer: (skip)
+ * @self: a #GCoroFuture
+ *
+ * Gets the C pointer a future resolved with (gcoro_promise_resolve_pointer(),
+ * gcoro_task_return_pointer(), gcoro_run_in_thread()) without waiting: the
+ * plain-code counterpart of gcoro_await_pointer(). The pointer belongs to
+ * @self.
+ *
+ * Returns: (nullable) (transfer none): the pointer, or %NULL if @self did
+ *   not resolve with one
+ */
+gpointer
+gcoro_future_peek_pointer (GCoroFuture *self)
+{
+  const GValue *value = gcoro_future_peek_value (self);
+
+  return value != NULL ? _gcoro_value_get_pointer (value) : NULL;
+}
+
+/**
  * gcoro_future_peek_error:
  * @self: a #GCoroFuture
  *

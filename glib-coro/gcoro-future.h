@@ -70,6 +70,8 @@ const GValue     *gcoro_future_peek_value  (GCoroFuture          *self);
 GCORO_AVAILABLE_IN_ALL
 const GError     *gcoro_future_peek_error  (GCoroFuture          *self);
 GCORO_AVAILABLE_IN_ALL
+gpointer          gcoro_future_peek_pointer (GCoroFuture         *self);
+GCORO_AVAILABLE_IN_ALL
 void              gcoro_future_cancel      (GCoroFuture          *self);
 GCORO_AVAILABLE_IN_ALL
 void              gcoro_future_wait_async  (GCoroFuture          *self,

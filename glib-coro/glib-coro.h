@@ -34,4 +34,5 @@
 # include "gcoro-timeout.h"
 # include "gcoro-task-group.h"
 # include "gcoro-thread.h"
+# include "gcoro-task-runner.h"
 #undef GCORO_INSIDE
