@@ -35,4 +35,5 @@
 # include "gcoro-task-group.h"
 # include "gcoro-thread.h"
 # include "gcoro-task-runner.h"
+# include "gcoro-operation.h"
 #undef GCORO_INSIDE

@@ -1,0 +1,258 @@
+/* gcoro-operation.c: one coroutine, three calling styles
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/* A library author writes an operation once, as a fiber task body, and
+ * offers it three ways (see docs/three-styles.md for the whole pattern):
+ *
+ *   (a) to C coroutines: spawn the body and await it, or call the body's
+ *       helpers directly from a fiber;
+ *   (b) GIO style, which is also what every language binding uses:
+ *       thing_do_async() / thing_do_finish(), a few lines each on
+ *       gcoro_operation_start_async() and gcoro_operation_finish();
+ *   (c) plain blocking code: thing_do_sync() on gcoro_operation_run_sync(),
+ *       which runs the body on a private GMainContext of its own, so it
+ *       neither deadlocks nor re-enters the caller's main context, from
+ *       inside a running GMainLoop or from any thread.
+ *
+ * The _async form spawns the body on the caller's thread-default context;
+ * cancelling the GCancellable cancels the task; the callback gets a GTask
+ * (source object, source tag, check with g_task_is_valid()) whose outcome
+ * is the task's.
+ */
+
+#include "gcoro-config.h"
+
+#include "gcoro-future-private.h"
+#include "gcoro-operation.h"
+#include "gcoro-run.h"
+#include "gcoro-task.h"
+
+typedef struct
+{
+  GCoroTask *task;
+  gulong     cancel_id;
+} Operation;
+
+static void
+operation_free (gpointer data)
+{
+  Operation *op = data;
+
+  g_clear_object (&op->task);
+  g_free (op);
+}
+
+static void
+operation_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *gtask = user_data;
+  Operation *op = g_task_get_task_data (gtask);
+  GError *error = NULL;
+
+  g_cancellable_disconnect (g_task_get_cancellable (gtask), op->cancel_id);
+  if (gcoro_future_wait_finish (GCORO_FUTURE (source), result, NULL, &error))
+    g_task_return_boolean (gtask, TRUE);
+  else
+    g_task_return_error (gtask, error);
+  g_object_unref (gtask);
+}
+
+static void
+operation_cancelled (GCancellable *cancellable,
+                     gpointer      task)
+{
+  /* Any thread: gcoro_task_cancel() hands itself over. */
+  gcoro_task_cancel (task);
+}
+
+/**
+ * gcoro_operation_start_async: (skip)
+ * @source_object: (nullable) (type GObject): the object the operation is
+ *   about, given to the callback
+ * @func: the operation, written as a fiber task body
+ * @user_data: data for @func
+ * @notify: (nullable): frees @user_data when the task ends
+ * @cancellable: (nullable): cancels the task
+ * @callback: (scope async) (nullable): called on the caller's thread-default
+ *   context when the operation ends
+ * @callback_data: data for @callback
+ * @source_tag: the `_async` function, checked by gcoro_operation_finish()
+ *
+ * The body of an `_async` function: spawns @func as a task and completes a
+ * #GTask with its outcome. Finish it with gcoro_operation_finish().
+ */
+void
+gcoro_operation_start_async (gpointer             source_object,
+                             GCoroTaskFunc        func,
+                             gpointer             user_data,
+                             GDestroyNotify       notify,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             callback_data,
+                             gpointer             source_tag)
+{
+  GTask *gtask;
+  Operation *op;
+
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  gtask = g_task_new (source_object, cancellable, callback, callback_data);
+  g_task_set_source_tag (gtask, source_tag);
+  /* The task's own outcome says whether it was cancelled. */
+  g_task_set_check_cancellable (gtask, FALSE);
+
+  op = g_new0 (Operation, 1);
+  op->task = gcoro_spawn (func, user_data, notify);
+  g_task_set_task_data (gtask, op, operation_free);
+  if (op->task == NULL)
+    {
+      g_task_return_new_error (gtask, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not start the operation");
+      g_object_unref (gtask);
+      return;
+    }
+
+  if (cancellable != NULL)
+    op->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (operation_cancelled),
+                                           op->task, NULL);
+  gcoro_future_wait_async (GCORO_FUTURE (op->task), NULL, operation_done, gtask);
+}
+
+static GCoroTask *
+operation_task (GAsyncResult *result,
+                gpointer      source_tag)
+{
+  Operation *op;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  op = g_task_get_task_data (G_TASK (result));
+  return op->task;
+}
+
+/**
+ * gcoro_operation_finish: (skip)
+ * @result: the #GAsyncResult given to the callback
+ * @source_tag: the `_async` function that started the operation
+ * @value: (out caller-allocates) (optional): receives the task's value
+ * @error: return location for the task's error
+ *
+ * The body of a `_finish` function: the outcome of the task.
+ *
+ * Returns: %TRUE if the operation succeeded
+ */
+gboolean
+gcoro_operation_finish (GAsyncResult  *result,
+                        gpointer       source_tag,
+                        GValue        *value,
+                        GError       **error)
+{
+  GCoroTask *task = operation_task (result, source_tag);
+
+  g_return_val_if_fail (task != NULL, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    {
+      if (value != NULL)
+        g_value_init (value, G_TYPE_OBJECT);
+      return FALSE;
+    }
+  return gcoro_future_get_value (GCORO_FUTURE (task), value, error);
+}
+
+/**
+ * gcoro_operation_finish_pointer: (skip)
+ * @result: the #GAsyncResult given to the callback
+ * @source_tag: the `_async` function that started the operation
+ * @error: return location for the task's error
+ *
+ * Like gcoro_operation_finish() for an operation that returned a pointer
+ * with gcoro_task_return_pointer(). The pointer stays owned by the task:
+ * copy it, or return with a %NULL destroy notify to hand it over.
+ *
+ * Returns: (nullable) (transfer none): the pointer, or %NULL with @error
+ *   set
+ */
+gpointer
+gcoro_operation_finish_pointer (GAsyncResult  *result,
+                                gpointer       source_tag,
+                                GError       **error)
+{
+  GCoroTask *task = operation_task (result, source_tag);
+
+  g_return_val_if_fail (task != NULL, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  return gcoro_future_peek_pointer (GCORO_FUTURE (task));
+}
+
+static void
+sync_cancelled (GCancellable *cancellable,
+                gpointer      data)
+{
+  gcoro_task_cancel (data);
+}
+
+/**
+ * gcoro_operation_run_sync: (skip)
+ * @func: the operation, written as a fiber task body
+ * @user_data: data for @func
+ * @notify: (nullable): frees @user_data when the task ends
+ * @cancellable: (nullable): cancels the task (from any thread)
+ * @value: (out caller-allocates) (optional): receives the task's value
+ * @error: return location for the task's error
+ *
+ * The body of a `_sync` function: runs @func to completion on a private
+ * #GMainContext pushed as thread-default for the duration (so the GIO
+ * calls it makes complete there), blocking the caller. It never iterates
+ * the caller's own context: calling it from a callback of a running
+ * #GMainLoop, or from any thread, neither deadlocks nor re-enters that
+ * loop's sources.
+ *
+ * Returns: %TRUE if the operation succeeded
+ */
+gboolean
+gcoro_operation_run_sync (GCoroTaskFunc   func,
+                          gpointer        user_data,
+                          GDestroyNotify  notify,
+                          GCancellable   *cancellable,
+                          GValue         *value,
+                          GError        **error)
+{
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GCoroTask) task = NULL;
+  GCoroSpawnOptions opts = { 0, };
+  gulong cancel_id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+
+  opts.context = context;
+  task = gcoro_spawn_full (&opts, func, user_data, notify);
+  if (cancellable != NULL)
+    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (sync_cancelled), task, NULL);
+
+  while (!gcoro_future_is_done (GCORO_FUTURE (task)))
+    g_main_context_iteration (context, TRUE);
+
+  g_cancellable_disconnect (cancellable, cancel_id);
+  ok = gcoro_future_get_value (GCORO_FUTURE (task), value, error);
+
+  g_main_context_pop_thread_default (context);
+  /* Let what the task started on this context (late GIO callbacks after a
+   * cancellation) finish before the context goes. */
+  while (g_main_context_pending (context))
+    g_main_context_iteration (context, FALSE);
+
+  return ok;
+}
