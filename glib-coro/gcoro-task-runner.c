@@ -29,6 +29,17 @@
  * item has a future (gcoro_task_runner_get_futures()), holding its result
  * or error; the run's future resolves once all of them have settled.
  *
+ * Running comes in the three styles of docs/three-styles.md, all from one
+ * implementation (the runner is glib-coro's own user of
+ * gcoro_operation_start_async() and gcoro_operation_run_sync()):
+ * gcoro_task_runner_run() returns a future (for fiber tasks), the
+ * `_async`/`_finish` pair serves callbacks and bindings, and
+ * gcoro_task_runner_run_sync() runs everything on a private context
+ * without touching the caller's (so it suits items that do not need the
+ * caller's loop: coroutines, plain functions, thread jobs).
+ * gcoro_task_runner_run_until_complete() instead iterates the caller's
+ * thread-default context, where tasks created before may live.
+ *
  * Language bindings add their callbacks with
  * gcoro_task_runner_add_callback() (always run on the loop: Python and
  * JavaScript must not run on worker threads) and their own futures with
@@ -39,7 +50,9 @@
 
 #include "gcoro-combine.h"
 #include "gcoro-error.h"
+#include "gcoro-await.h"
 #include "gcoro-future-private.h"
+#include "gcoro-operation.h"
 #include "gcoro-promise.h"
 #include "gcoro-run.h"
 #include "gcoro-scheduler-private.h"
@@ -388,6 +401,109 @@ gcoro_task_runner_run (GCoroTaskRunner *self)
   return g_object_ref (self->run);
 }
 
+/* First error among the items, in the order added. */
+static gboolean
+items_succeeded (GCoroTaskRunner  *self,
+                 GError          **error)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      GCoroFuture *f = g_array_index (self->items, Item, i).future;
+
+      if (!gcoro_future_get_value (f, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The run, written once as a fiber task body. It starts the items on its
+ * own context (a dispatch pushes it as thread-default), waits for all,
+ * and reports the first error. */
+static void
+run_body (GCoroTask *task,
+          gpointer   user_data)
+{
+  GCoroTaskRunner *self = user_data;
+  g_autoptr(GCoroFuture) all = gcoro_task_runner_run (self);
+  g_autoptr(GError) error = NULL;
+
+  if (!gcoro_await (all, &error))
+    {
+      /* Cancelled: so are the items still running. */
+      gcoro_future_cancel (all);
+      return gcoro_task_return_error (task, g_steal_pointer (&error));
+    }
+  if (!items_succeeded (self, &error))
+    return gcoro_task_return_error (task, g_steal_pointer (&error));
+  gcoro_task_return_boolean (task, TRUE);
+}
+
+/**
+ * gcoro_task_runner_run_async:
+ * @self: a #GCoroTaskRunner
+ * @cancellable: (nullable): cancels the run (and the items still running)
+ * @callback: (scope async) (nullable): called once every item has settled
+ * @user_data: data for @callback
+ *
+ * Runs every item (see gcoro_task_runner_run()) on the caller's
+ * thread-default context.
+ */
+void
+gcoro_task_runner_run_async (GCoroTaskRunner     *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_TASK_RUNNER (self));
+
+  gcoro_operation_start_async (self, run_body, g_object_ref (self), g_object_unref,
+                               cancellable, callback, user_data, gcoro_task_runner_run_async);
+}
+
+/**
+ * gcoro_task_runner_run_finish:
+ * @self: a #GCoroTaskRunner
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for the first error, in the order added
+ *
+ * Finishes gcoro_task_runner_run_async().
+ *
+ * Returns: %TRUE if every item resolved
+ */
+gboolean
+gcoro_task_runner_run_finish (GCoroTaskRunner  *self,
+                              GAsyncResult     *result,
+                              GError          **error)
+{
+  g_return_val_if_fail (GCORO_IS_TASK_RUNNER (self), FALSE);
+
+  return gcoro_operation_finish (result, gcoro_task_runner_run_async, NULL, error);
+}
+
+/**
+ * gcoro_task_runner_run_sync:
+ * @self: a #GCoroTaskRunner
+ * @cancellable: (nullable): cancels the run, from any thread
+ * @error: return location for the first error, in the order added
+ *
+ * Runs every item on a private #GMainContext and blocks until all have
+ * settled, without iterating (or re-entering) the caller's context. Items
+ * that need the caller's context to progress (a task spawned there before)
+ * would wait forever: use gcoro_task_runner_run_until_complete() for those.
+ *
+ * Returns: %TRUE if every item resolved
+ */
+gboolean
+gcoro_task_runner_run_sync (GCoroTaskRunner  *self,
+                            GCancellable     *cancellable,
+                            GError          **error)
+{
+  g_return_val_if_fail (GCORO_IS_TASK_RUNNER (self), FALSE);
+
+  return gcoro_operation_run_sync (run_body, g_object_ref (self), g_object_unref,
+                                   cancellable, NULL, error);
+}
+
 /**
  * gcoro_task_runner_run_until_complete:
  * @self: a #GCoroTaskRunner
@@ -410,15 +526,7 @@ gcoro_task_runner_run_until_complete (GCoroTaskRunner  *self,
   if (!gcoro_run_until_complete (run, error))
     return FALSE;
 
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      GCoroFuture *f = g_array_index (self->items, Item, i).future;
-
-      if (!gcoro_future_get_value (f, NULL, error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return items_succeeded (self, error);
 }
 
 /**

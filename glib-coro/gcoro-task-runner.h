@@ -74,6 +74,19 @@ GCORO_AVAILABLE_IN_ALL
 gboolean         gcoro_task_runner_run_until_complete  (GCoroTaskRunner     *self,
                                                         GError             **error);
 GCORO_AVAILABLE_IN_ALL
+void             gcoro_task_runner_run_async           (GCoroTaskRunner     *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+GCORO_AVAILABLE_IN_ALL
+gboolean         gcoro_task_runner_run_finish          (GCoroTaskRunner     *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+GCORO_AVAILABLE_IN_ALL
+gboolean         gcoro_task_runner_run_sync            (GCoroTaskRunner     *self,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+GCORO_AVAILABLE_IN_ALL
 GPtrArray       *gcoro_task_runner_get_futures         (GCoroTaskRunner     *self);
 
 G_END_DECLS

@@ -131,6 +131,99 @@ test_errors_in_order (void)
 }
 
 static void
+blocked_coroutine (GCoroTask *task,
+                   gpointer   user_data)
+{
+  g_autoptr(GCoroPromise) never = gcoro_promise_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!gcoro_await (GCORO_FUTURE (never), &error))
+    gcoro_task_return_error (task, g_steal_pointer (&error));
+}
+
+static gboolean
+loop_source (gpointer data)
+{
+  (*(int *) data)++;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_run_sync_leaves_the_callers_loop_alone (void)
+{
+  g_autoptr(GCoroTaskRunner) runner = gcoro_task_runner_new ();
+  g_autoptr(GPtrArray) futures = NULL;
+  g_autoptr(GError) error = NULL;
+  int loop_runs = 0;
+
+  order = g_string_new (NULL);
+  gcoro_task_runner_add_coroutine (runner, "a", coroutine, GINT_TO_POINTER (1), NULL);
+  gcoro_task_runner_add_function (runner, plain, "p", NULL, g_free, GCORO_RUN_SOON);
+  gcoro_task_runner_add_function (runner, blocking, NULL, NULL, g_free, GCORO_RUN_IN_THREAD);
+
+  g_idle_add_full (G_PRIORITY_HIGH, loop_source, &loop_runs, NULL);
+  g_assert_true (gcoro_task_runner_run_sync (runner, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (loop_runs, ==, 0);
+  g_assert_cmpstr (order->str, ==, "a-start plain a-end ");
+
+  futures = gcoro_task_runner_get_futures (runner);
+  g_assert_cmpint (*(gint64 *) gcoro_future_peek_pointer (futures->pdata[2]), ==, 7);
+  while (loop_runs == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_string_free (order, TRUE);
+}
+
+typedef struct
+{
+  int     done;
+  gboolean ok;
+  GError *error;
+} RunResult;
+
+static void
+ran (GObject      *source,
+     GAsyncResult *result,
+     gpointer      user_data)
+{
+  RunResult *r = user_data;
+
+  r->ok = gcoro_task_runner_run_finish (GCORO_TASK_RUNNER (source), result, &r->error);
+  r->done++;
+}
+
+static void
+test_run_async_and_cancel (void)
+{
+  g_autoptr(GCoroTaskRunner) ok_runner = gcoro_task_runner_new ();
+  g_autoptr(GCoroTaskRunner) blocked_runner = gcoro_task_runner_new ();
+  g_autoptr(GCancellable) c = g_cancellable_new ();
+  g_autoptr(GPtrArray) futures = NULL;
+  RunResult ok = { 0, }, blocked = { 0, };
+
+  order = g_string_new (NULL);
+  gcoro_task_runner_add_coroutine (ok_runner, "x", coroutine, GINT_TO_POINTER (3), NULL);
+  gcoro_task_runner_run_async (ok_runner, NULL, ran, &ok);
+  iterate_until (&ok.done, 1);
+  g_assert_true (ok.ok);
+
+  gcoro_task_runner_add_coroutine (blocked_runner, "stuck", blocked_coroutine, NULL, NULL);
+  gcoro_task_runner_run_async (blocked_runner, c, ran, &blocked);
+  settle_loop ();
+  g_cancellable_cancel (c);
+  iterate_until (&blocked.done, 1);
+  g_assert_false (blocked.ok);
+  g_assert_error (blocked.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* The item was cancelled too. */
+  futures = gcoro_task_runner_get_futures (blocked_runner);
+  while (!gcoro_future_is_done (futures->pdata[0]))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gcoro_future_get_state (futures->pdata[0]), ==, GCORO_FUTURE_CANCELLED);
+  g_clear_error (&blocked.error);
+  g_string_free (order, TRUE);
+}
+
+static void
 test_runs_once (void)
 {
   if (g_test_subprocess ())
@@ -155,6 +248,8 @@ main (int   argc,
 
   g_test_add_func ("/gcoro/task-runner/order-and-results", test_order_and_results);
   g_test_add_func ("/gcoro/task-runner/errors-in-order", test_errors_in_order);
+  g_test_add_func ("/gcoro/task-runner/run-sync-leaves-the-callers-loop-alone", test_run_sync_leaves_the_callers_loop_alone);
+  g_test_add_func ("/gcoro/task-runner/run-async-and-cancel", test_run_async_and_cancel);
   g_test_add_func ("/gcoro/task-runner/runs-once", test_runs_once);
 
   return g_test_run ();

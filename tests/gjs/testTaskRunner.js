@@ -1,7 +1,7 @@
 // The task runner from GJS.
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
-const {test, assert, assertEqual, assertGError, run} = imports.harness;
+const {test, assert, assertEqual, assertGError, call, run} = imports.harness;
 const {GCoro, Gio} = imports.gi;
 
 test('callbacks and futures, outcomes in order', () => {
@@ -38,6 +38,18 @@ test('run returns a future', () => {
     assertEqual(hits, []);
     assert(GCoro.run_until_complete(f));
     assertEqual(hits, [1]);
+});
+
+test('run_async and run_sync', () => {
+    const runner = GCoro.TaskRunner.new();
+    const hits = [];
+    runner.add_callback(() => hits.push('async'));
+    const c = call(runner.run_async.bind(runner), runner.run_finish.bind(runner)).wait();
+    assertEqual(c.result, true);
+    const blocking = GCoro.TaskRunner.new();
+    blocking.add_callback(() => hits.push('sync'));
+    assert(blocking.run_sync(null));
+    assertEqual(hits, ['async', 'sync']);
 });
 
 run();

@@ -44,5 +44,20 @@ class TaskRunnerTest(unittest.TestCase):
         self.assertEqual(hits, [1])
 
 
+    def test_run_async_and_sync(self):
+        from gcorotest import Call
+        runner = GCoro.TaskRunner.new()
+        hits = []
+        runner.add_callback(lambda: hits.append('async'))
+        call = Call(runner.run_async, runner.run_finish).wait()
+        self.assertTrue(call.result)
+        self.assertEqual(hits, ['async'])
+
+        blocking = GCoro.TaskRunner.new()
+        blocking.add_callback(lambda: hits.append('sync'))
+        self.assertTrue(blocking.run_sync(None))
+        self.assertEqual(hits, ['async', 'sync'])
+
+
 if __name__ == '__main__':
     unittest.main()
