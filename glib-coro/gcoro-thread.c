@@ -22,7 +22,8 @@
  * when it is sent), receives a GCancellable that is cancelled when the job
  * is cancelled (cancelling the future, or the task that started it), and
  * reports failure as a GError. The outcome is delivered on the caller's
- * GMainContext, never on the worker thread. A cancelled job keeps running
+ * GMainContext, never on the worker thread: the worker settles the job's
+ * future, whose waiters are woken through their own scheduler. A cancelled job keeps running
  * until the function checks its cancellable and returns; its late result
  * is freed, not lost in a leak.
  *
@@ -94,13 +95,10 @@ gcoro_thread_job_init (GCoroThreadJob *self)
   self->cancellable = g_cancellable_new ();
 }
 
-typedef struct
-{
-  gpointer result;
-  GError  *error;
-} Outcome;
-
-/* In the worker thread. */
+/* In the worker thread. The future is settled right here (futures may be
+ * settled from any thread): its waiters are told through their
+ * scheduler, on the caller's context, without the extra main-loop hop of
+ * a GTask callback. */
 static void
 job_run (GTask        *task,
          gpointer      source_object,
@@ -109,40 +107,27 @@ job_run (GTask        *task,
 {
   GCoroThreadJob *self = source_object;
   GCoroContextCell *prev = _gcoro_context_cell_swap_current (&self->cell);
-  Outcome *outcome = g_new0 (Outcome, 1);
-
-  outcome->result = self->func (self->cancellable, self->user_data, &outcome->error);
-  _gcoro_context_cell_swap_current (prev);
-
-  g_task_return_pointer (task, outcome, NULL);
-}
-
-/* Back on the caller's context. */
-static void
-job_done (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  GCoroThreadJob *self = GCORO_THREAD_JOB (source);
-  Outcome *outcome = g_task_propagate_pointer (G_TASK (result), NULL);
+  GError *error = NULL;
+  gpointer result;
   GValue value = G_VALUE_INIT;
 
-  if (outcome->error != NULL)
-    {
-      if (g_error_matches (outcome->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _gcoro_future_settle (GCORO_FUTURE (self), GCORO_FUTURE_CANCELLED, NULL, outcome->error);
-      else
-        _gcoro_future_settle (GCORO_FUTURE (self), GCORO_FUTURE_REJECTED, NULL, outcome->error);
-    }
+  result = self->func (self->cancellable, self->user_data, &error);
+  _gcoro_context_cell_swap_current (prev);
+
+  if (error != NULL)
+    _gcoro_future_settle (GCORO_FUTURE (self),
+                          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                            ? GCORO_FUTURE_CANCELLED : GCORO_FUTURE_REJECTED,
+                          NULL, error);
   else
     {
       /* Owned by the future from now on; freed at once if the job was
        * cancelled meanwhile (settle refuses it). */
-      _gcoro_value_take_pointer (&value, outcome->result, self->result_destroy);
+      _gcoro_value_take_pointer (&value, result, self->result_destroy);
       _gcoro_future_settle (GCORO_FUTURE (self), GCORO_FUTURE_RESOLVED, &value, NULL);
     }
 
-  g_free (outcome);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -193,9 +178,9 @@ gcoro_run_in_thread (GCoroThreadFunc func,
                                                     self->cancellable, NULL);
     }
 
-  /* No cancellable on the GTask: a cancelled job still reports (and frees)
-   * its result through job_done(). */
-  task = g_task_new (self, NULL, job_done, NULL);
+  /* The GTask only borrows GLib's thread pool: no cancellable (a cancelled
+   * job still runs to its end and frees its result), no callback. */
+  task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_source_tag (task, gcoro_run_in_thread);
   g_task_set_name (task, "[gcoro] run_in_thread");
   g_task_run_in_thread (task, job_run);
