@@ -106,9 +106,12 @@ struct _GCoroTask
   GCoroFiber      *fiber;         /* from the first run to the end */
   GCoroFiber      *caller;        /* where the task switches back to */
 
-  GCoroTaskFunc    func;
+  GCoroTaskFunc    func;         /* a fiber task's body, or ... */
+  GCoroStepFunc    step_func;    /* ... a stepped task's step */
   gpointer         user_data;
   GDestroyNotify   notify;
+  GCoroFuture     *awaiting;     /* stepped: the future the next step gets */
+  TaskWaiter      *step_waiter;  /* stepped: armed on @awaiting */
 
   char            *name;          /* owned, or points into auto_name */
   char             auto_name[24];
@@ -209,6 +212,7 @@ gcoro_task_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->async_promise);
+  g_clear_object (&self->awaiting);
   _gcoro_context_cell_clear (&self->cell);
   if (self->name != self->auto_name)
     g_free (self->name);
@@ -317,6 +321,19 @@ task_resume (GCoroTask *self)
     task_reap (self);
 }
 
+static void stepped_step (GCoroTask *self);
+
+/* Goes on with a suspended task: switches into its fiber, or runs its
+ * next step. */
+static void
+task_continue (GCoroTask *self)
+{
+  if (self->step_func != NULL)
+    stepped_step (self);
+  else
+    task_resume (self);
+}
+
 static void
 task_run (GCoroRunnable *runnable)
 {
@@ -332,13 +349,18 @@ task_run (GCoroRunnable *runnable)
           task_reap (self);
           return;
         }
+      if (self->step_func != NULL)
+        {
+          stepped_step (self);
+          return;
+        }
       self->fiber = gcoro_fiber_new (task_fiber_main, self, self->stack_size);
       gcoro_fiber_set_name (self->fiber, self->name);
     }
   else if (self->state != TASK_SUSPENDED)
     return;
 
-  task_resume (self);
+  task_continue (self);
 }
 
 static void
@@ -484,10 +506,12 @@ task_waiter_fired (GCoroWaiter *base,
 
   task_waiter_release (waiter);
 
+  if (task->step_waiter == waiter)
+    task->step_waiter = NULL;
   if (current && task->state == TASK_SUSPENDED && !task->queued)
     {
       task->wake = GCORO_WAKE_FUTURE;
-      task_resume (task);
+      task_continue (task);
     }
   g_object_unref (task);
 }
@@ -572,6 +596,127 @@ _gcoro_task_scope_uncancel (GCoroTask *task)
   g_clear_object (&task->cancellable);
 }
 
+/* --- stepped tasks -------------------------------------------------------------- */
+
+static TaskWaiter *
+acquire_waiter (GCoroTask *task)
+{
+  TaskWaiter *waiter;
+
+  if (!task->waiter_busy)
+    {
+      waiter = &task->waiter;
+      waiter->embedded = TRUE;
+      task->waiter_busy = TRUE;
+    }
+  else
+    waiter = g_new0 (TaskWaiter, 1);
+
+  waiter->base.scheduler = task->scheduler;
+  waiter->base.band = task->band;
+  waiter->base.func = task_waiter_fired;
+  waiter->task = g_object_ref (task);
+  waiter->wait_id = task->wait_id;
+  return waiter;
+}
+
+/* Arms the wait for @next (taking it) without suspending anything: the
+ * next step runs from dispatch once it settles (or the task is woken by
+ * cancellation). */
+static void
+stepped_wait (GCoroTask   *self,
+              GCoroFuture *next)
+{
+  TaskWaiter *waiter;
+
+  self->awaiting = next;
+  self->state = TASK_SUSPENDED;
+  self->wake = GCORO_WAKE_NONE;
+  self->await_what = "future";
+  self->await_target = next;
+
+  if (self->cancel_requested || self->scope_cancels > 0)
+    {
+      self->wake = GCORO_WAKE_CANCEL;
+      task_queue (self, self->band);
+      return;
+    }
+
+  waiter = acquire_waiter (self);
+  if (!_gcoro_future_add_waiter (next, &waiter->base))
+    {
+      /* Settled already: the next step runs at the next dispatch, not
+       * from inside this one (no unbounded recursion). */
+      task_waiter_release (waiter);
+      self->wake = GCORO_WAKE_FUTURE;
+      task_queue (self, self->band);
+      return;
+    }
+  self->step_waiter = waiter;
+}
+
+static GCoroFuture *
+cancelled_future (GCoroTask *self)
+{
+  GCoroPromise *p = gcoro_promise_new ();
+
+  gcoro_promise_reject (p, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                        "Task '%s' was cancelled", self->name));
+  return GCORO_FUTURE (p);
+}
+
+static void
+stepped_step (GCoroTask *self)
+{
+  GCoroFuture *completed = g_steal_pointer (&self->awaiting);
+  GCoroContextCell *prev_cell;
+  GCoroFuture *next;
+
+  /* Whatever was armed for the previous wait is stale from here on. */
+  self->wait_id++;
+  if (self->step_waiter != NULL)
+    {
+      if (_gcoro_future_remove_waiter (completed, &self->step_waiter->base))
+        task_waiter_release (self->step_waiter);
+      self->step_waiter = NULL;
+    }
+
+  /* Level-triggered cancellation, as for fiber tasks: once cancelled,
+   * every step is told so. */
+  if (completed != NULL && (self->cancel_requested || self->scope_cancels > 0))
+    {
+      g_object_unref (completed);
+      completed = cancelled_future (self);
+    }
+
+  self->state = TASK_RUNNING;
+  self->await_what = NULL;
+  self->await_target = NULL;
+
+  prev_cell = _gcoro_context_cell_swap_current (self->cellp);
+  next = self->step_func (self, completed, self->user_data);
+  self->cellp = _gcoro_context_cell_swap_current (prev_cell);
+  g_clear_object (&completed);
+
+  if (next == NULL)
+    {
+      task_settle (self);
+      task_reap (self);   /* may finalize self */
+      return;
+    }
+  if (!GCORO_IS_FUTURE (next))
+    {
+      g_critical ("The step function of task '%s' returned something that is not a "
+                  "GCoroFuture; it must return the future to wait for, or NULL when done",
+                  self->name);
+      task_settle (self);
+      task_reap (self);
+      return;
+    }
+
+  stepped_wait (self, next);
+}
+
 /* --- spawning -------------------------------------------------------------- */
 
 static void
@@ -594,33 +739,17 @@ format_auto_name (char    *buf,
   buf[i] = '\0';
 }
 
-/**
- * gcoro_spawn_full: (skip)
- * @options: (nullable): how to spawn, or %NULL for the defaults
- * @func: the body of the task
- * @user_data: data for @func
- * @notify: (nullable): frees @user_data once the task has ended
- *
- * Creates a fiber task and queues it on its scheduler (see
- * #GCoroSpawnOptions). It starts at the scheduler's next dispatch, never
- * inside this call. Must be called on the thread that runs the scheduler's
- * context.
- *
- * Returns: (transfer full): the task; drop the reference when you no longer
- *   need its result (the task keeps running)
- */
-GCoroTask *
-gcoro_spawn_full (const GCoroSpawnOptions *options,
-                  GCoroTaskFunc            func,
-                  gpointer                 user_data,
-                  GDestroyNotify           notify)
+static GCoroTask *
+task_spawn (const GCoroSpawnOptions *options,
+            GCoroTaskFunc            func,
+            GCoroStepFunc            step_func,
+            gpointer                 user_data,
+            GDestroyNotify           notify,
+            const char              *caller)
 {
   static const GCoroSpawnOptions defaults = { 0, };
   GCoroScheduler *scheduler;
   GCoroTask *self;
-
-  g_return_val_if_fail (func != NULL, NULL);
-  g_return_val_if_fail (options == NULL || options->owner == NULL || G_IS_OBJECT (options->owner), NULL);
 
   if (options == NULL)
     options = &defaults;
@@ -637,12 +766,12 @@ gcoro_spawn_full (const GCoroSpawnOptions *options,
       g_critical ("%s() called on another thread than the one running the "
                   "scheduler of context %p; spawn from that thread (post a "
                   "callback to its context with g_main_context_invoke())",
-                  G_STRFUNC, gcoro_scheduler_get_context (scheduler));
+                  caller, gcoro_scheduler_get_context (scheduler));
       return NULL;
     }
   if (gcoro_scheduler_get_context (scheduler) == NULL)
     {
-      g_critical ("%s(): the context of this scheduler has been destroyed", G_STRFUNC);
+      g_critical ("%s(): the context of this scheduler has been destroyed", caller);
       return NULL;
     }
 
@@ -650,6 +779,7 @@ gcoro_spawn_full (const GCoroSpawnOptions *options,
   self->scheduler = g_object_ref (scheduler);
   self->band = _gcoro_scheduler_get_band (scheduler, options->priority);
   self->func = func;
+  self->step_func = step_func;
   self->user_data = user_data;
   self->notify = notify;
   self->stack_size = options->stack_size;
@@ -679,6 +809,61 @@ gcoro_spawn_full (const GCoroSpawnOptions *options,
   GCORO_DEBUG ("task '%s' spawned on scheduler %p", self->name, scheduler);
 
   return self;
+}
+
+/**
+ * gcoro_spawn_full: (skip)
+ * @options: (nullable): how to spawn, or %NULL for the defaults
+ * @func: the body of the task
+ * @user_data: data for @func
+ * @notify: (nullable): frees @user_data once the task has ended
+ *
+ * Creates a fiber task and queues it on its scheduler (see
+ * #GCoroSpawnOptions). It starts at the scheduler's next dispatch, never
+ * inside this call. Must be called on the thread that runs the scheduler's
+ * context.
+ *
+ * Returns: (transfer full): the task; drop the reference when you no longer
+ *   need its result (the task keeps running)
+ */
+GCoroTask *
+gcoro_spawn_full (const GCoroSpawnOptions *options,
+                  GCoroTaskFunc            func,
+                  gpointer                 user_data,
+                  GDestroyNotify           notify)
+{
+  g_return_val_if_fail (func != NULL, NULL);
+  g_return_val_if_fail (options == NULL || options->owner == NULL || G_IS_OBJECT (options->owner), NULL);
+
+  return task_spawn (options, func, NULL, user_data, notify, G_STRFUNC);
+}
+
+/**
+ * gcoro_spawn_stepped:
+ * @name: (nullable): a name for debugging, or %NULL for "task-N"
+ * @func: (scope notified): the step function
+ * @user_data: data for @func
+ * @notify: (nullable): frees @user_data once the task has ended
+ *
+ * Spawns a stepped task on the scheduler of the thread-default context:
+ * @func runs on the main stack once per step (see #GCoroStepFunc), never
+ * on a fiber, which is what makes it safe for language bindings. Its
+ * scheduling, cancellation, context variables and result are those of any
+ * task; like a fiber task it starts at the scheduler's next dispatch.
+ *
+ * Returns: (transfer full): the task
+ */
+GCoroTask *
+gcoro_spawn_stepped (const char     *name,
+                     GCoroStepFunc   func,
+                     gpointer        user_data,
+                     GDestroyNotify  notify)
+{
+  GCoroSpawnOptions opts = { .name = name };
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  return task_spawn (&opts, NULL, func, user_data, notify, G_STRFUNC);
 }
 
 /**

@@ -34,6 +34,28 @@ typedef void (*GCoroTaskFunc) (GCoroTask *task,
                                gpointer   user_data);
 
 /**
+ * GCoroStepFunc:
+ * @task: the running stepped task
+ * @completed: (nullable): the future the previous step returned, now
+ *   settled (%NULL on the first step). When the task has been cancelled,
+ *   a future cancelled with %G_IO_ERROR_CANCELLED stands in for it.
+ * @user_data: the data given at spawn
+ *
+ * One step of a stepped task: it runs on the scheduler's (main) stack, reads
+ * the outcome of @completed, does some work, and returns what to wait for
+ * next, or %NULL when the task is done (its result set with
+ * gcoro_task_return_value() or a typed sibling). This is how language
+ * bindings drive their own coroutines (Python's `async def`, JavaScript's
+ * async functions and generators) as glib-coro tasks.
+ *
+ * Returns: (transfer full) (nullable): the future to wait for before the
+ *   next step, or %NULL when the task is finished
+ */
+typedef GCoroFuture *(*GCoroStepFunc) (GCoroTask   *task,
+                                       GCoroFuture *completed,
+                                       gpointer     user_data);
+
+/**
  * GCoroSpawnOptions: (skip)
  * @context: the #GMainContext whose scheduler runs the task, or %NULL for
  *   the thread-default context
@@ -71,6 +93,11 @@ GCoroTask      *gcoro_spawn                (GCoroTaskFunc            func,
 GCORO_AVAILABLE_IN_ALL
 GCoroTask      *gcoro_spawn_full           (const GCoroSpawnOptions *options,
                                             GCoroTaskFunc            func,
+                                            gpointer                 user_data,
+                                            GDestroyNotify           notify);
+GCORO_AVAILABLE_IN_ALL
+GCoroTask      *gcoro_spawn_stepped        (const char              *name,
+                                            GCoroStepFunc            func,
                                             gpointer                 user_data,
                                             GDestroyNotify           notify);
 GCORO_AVAILABLE_IN_ALL
