@@ -1,0 +1,162 @@
+# GCoro.py: the PyGObject override of glib-coro
+#
+# Copyright 2026 The glib-coro authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Python's own coroutines as glib-coro tasks.
+
+    import gi
+    gi.require_version('GCoro', '1.0')
+    from gi.repository import GCoro
+
+    async def main():
+        await GCoro.sleep(100)                  # a GCoro.Future
+        value = await some_promise              # any GCoro.Future
+        return value
+
+    result = GCoro.run(main())                  # like asyncio.run()
+    task = GCoro.spawn(main(), name='main')     # a GCoro.Task, awaitable too
+
+Coroutines run as *stepped* tasks: each step runs on the main stack (never
+on a fiber), from the scheduler of the thread-default GMainContext, so they
+take turns with GTK and every other source. Context variables follow the
+task, GErrors surface as GLib.Error, and cancelling the task raises
+G_IO_ERROR_CANCELLED inside the coroutine at its current await.
+"""
+
+import types
+
+from gi.repository import GLib, GObject
+
+from ..module import get_introspection_module
+from ..overrides import override
+
+GCoro = get_introspection_module('GCoro')
+
+__all__ = []
+
+
+class Future(GCoro.Future):
+    """A GCoro.Future that Python coroutines can await."""
+
+    def __await__(self):
+        return (yield self)
+
+    __iter__ = __await__   # generator-based coroutines: `yield from future`
+
+
+Future = override(Future)
+__all__.append('Future')
+
+
+def _to_gvalue(value):
+    if isinstance(value, GObject.Value):
+        return value
+    if isinstance(value, bool):
+        gtype = GObject.TYPE_BOOLEAN
+    elif isinstance(value, int):
+        gtype = GObject.TYPE_INT64
+    elif isinstance(value, float):
+        gtype = GObject.TYPE_DOUBLE
+    elif isinstance(value, str):
+        gtype = GObject.TYPE_STRING
+    elif isinstance(value, GObject.Object):
+        gtype = type(value).__gtype__
+    else:
+        gtype = GObject.TYPE_PYOBJECT
+    gvalue = GObject.Value(gtype)
+    gvalue.set_value(value)
+    return gvalue
+
+
+def _step_function(coro):
+    def step(task, completed, _data):
+        try:
+            if completed is None:
+                awaited = coro.send(None)
+            else:
+                try:
+                    _ok, value = completed.get_value()
+                except GLib.Error as error:
+                    awaited = coro.throw(error)
+                else:
+                    awaited = coro.send(value)
+        except StopIteration as stop:
+            if stop.value is not None:
+                task.return_value(_to_gvalue(stop.value))
+            return None
+        except GLib.Error as error:
+            task.return_error(error)
+            return None
+        except BaseException as error:   # a Python exception: report, then fail the task
+            task.return_error(GLib.Error.new_literal(GCoro.error_quark(),
+                                                     f'{type(error).__name__}: {error}',
+                                                     GCoro.Error.FAILED))
+            return None
+        if not isinstance(awaited, GCoro.Future):
+            coro.close()
+            task.return_error(GLib.Error.new_literal(
+                GCoro.error_quark(),
+                f'a GCoro task can only await GCoro futures, not {type(awaited).__name__} '
+                '(an asyncio coroutine needs an asyncio event loop)',
+                GCoro.Error.FAILED))
+            return None
+        return awaited
+    return step
+
+
+def spawn(coro, name=None):
+    """Runs the coroutine (an `async def` call or a generator) as a task on
+    the thread-default context's scheduler and returns the GCoro.Task."""
+    if isinstance(coro, types.FunctionType) or callable(coro) and not hasattr(coro, 'send'):
+        coro = coro()
+    if not hasattr(coro, 'send'):
+        raise TypeError(f'GCoro.spawn() needs a coroutine or generator, not {type(coro).__name__}')
+    return GCoro.spawn_stepped(name, _step_function(coro), None)
+
+
+__all__.append('spawn')
+
+
+def run(coro, name=None):
+    """Runs the coroutine to completion from plain code (asyncio.run()):
+    returns its value, or raises its GLib.Error."""
+    task = spawn(coro, name)
+    GCoro.run_until_complete(task)
+    _ok, value = task.get_value()
+    return value
+
+
+__all__.append('run')
+
+
+def _future_of(start, finish, *args):
+    promise = GCoro.Promise.new()
+
+    def done(_source, result):
+        try:
+            finish(result)
+        except GLib.Error as error:
+            promise.reject(error)
+        else:
+            promise.resolve(None)
+    start(*args, None, done)
+    return promise
+
+
+def sleep(msec):
+    """A future that resolves after msec milliseconds (the scheduler's
+    timer heap)."""
+    return _future_of(GCoro.sleep_async, GCoro.sleep_finish, msec)
+
+
+def yield_():
+    """asyncio.sleep(0): resumes after the other ready sources."""
+    return _future_of(GCoro.yield_async, GCoro.yield_finish)
+
+
+def idle_yield():
+    """Resumes once nothing of a higher priority (GTK drawing) is pending."""
+    return _future_of(GCoro.idle_yield_async, GCoro.idle_yield_finish)
+
+
+__all__ += ['sleep', 'yield_', 'idle_yield']
