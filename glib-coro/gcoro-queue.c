@@ -417,7 +417,7 @@ gcoro_queue_get (GCoroQueue  *self,
     {
       GCoroWait wait = { 0, };
 
-      if (!self->length == 0)
+      if (self->length > 0)
         {
           pop_into (self, item);
           return TRUE;
@@ -552,7 +552,7 @@ get_async_step (GTask *task)
   GCoroQueue *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (!self->length == 0)
+  if (self->length > 0)
     {
       GValue *item = g_new0 (GValue, 1);
 

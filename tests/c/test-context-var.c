@@ -164,7 +164,7 @@ static void
 set_inside (gpointer data)
 {
   RunState *rs = data;
-  g_autoptr(GCoroToken) t = gcoro_context_var_set_string (rs->var, "inside");
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_1 = gcoro_context_var_set_string (rs->var, "inside");
 
   g_assert_true (gcoro_context_is_entered (rs->ctx));
   rs->reentered = gcoro_context_run (rs->ctx, set_inside, rs, &rs->error);
@@ -174,7 +174,7 @@ static void
 test_run_contains_changes (void)
 {
   g_autoptr(GCoroContextVar) var = string_var ("where", NULL);
-  g_autoptr(GCoroToken) t = gcoro_context_var_set_string (var, "outside");
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_2 = gcoro_context_var_set_string (var, "outside");
   g_autoptr(GCoroContext) ctx = gcoro_context_copy_current ();
   RunState rs = { var, ctx, FALSE, NULL };
   g_auto(GValue) v = G_VALUE_INIT;
@@ -203,8 +203,8 @@ test_enumerate (void)
   g_autoptr(GCoroContextVar) a = gcoro_context_var_new ("a");
   g_autoptr(GCoroContextVar) b = gcoro_context_var_new ("b");
   g_autoptr(GCoroContextVar) unset = string_var ("unset", "has default");
-  g_autoptr(GCoroToken) ta = gcoro_context_var_set_int64 (a, 1);
-  g_autoptr(GCoroToken) tb = gcoro_context_var_set_string (b, "two");
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_3 = gcoro_context_var_set_int64 (a, 1);
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_4 = gcoro_context_var_set_string (b, "two");
   g_autoptr(GCoroContext) ctx = gcoro_context_copy_current ();
   g_autoptr(GPtrArray) vars = gcoro_context_list_vars (ctx);
   g_autoptr(GCoroContext) empty = gcoro_context_new ();
@@ -284,7 +284,7 @@ parent_body (GCoroTask *task,
              gpointer   user_data)
 {
   GString *log = user_data;
-  g_autoptr(GCoroToken) t = gcoro_context_var_set_string (peer, "parent");
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_5 = gcoro_context_var_set_string (peer, "parent");
   GCoroSpawnOptions o1 = { .name = "c1" }, o2 = { .name = "c2" };
   g_autoptr(GCoroTask) c1 = gcoro_spawn_full (&o1, child_body, log, NULL);
   g_autoptr(GCoroToken) t2 = NULL;
@@ -332,7 +332,7 @@ crowd_member (GCoroTask *task,
 {
   Crowd *crowd = user_data;
   gint64 me = (gint64) (gsize) g_object_get_data (G_OBJECT (task), "index");
-  g_autoptr(GCoroToken) t = gcoro_context_var_set_int64 (crowd->var, me);
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_6 = gcoro_context_var_set_int64 (crowd->var, me);
 
   for (int round = 0; round < 4; round++)
     {
@@ -379,7 +379,7 @@ static void
 run_and_suspend (gpointer data)
 {
   RunInTask *r = data;
-  g_autoptr(GCoroToken) t = gcoro_context_var_set_string (r->var, "in-ctx");
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_7 = gcoro_context_var_set_string (r->var, "in-ctx");
   g_autofree char *after = NULL;
 
   gcoro_sleep (1, NULL);   /* suspend inside gcoro_context_run() */
@@ -392,7 +392,7 @@ task_running_a_context (GCoroTask *task,
                         gpointer   user_data)
 {
   RunInTask *r = user_data;
-  g_autoptr(GCoroToken) t = gcoro_context_var_set_string (r->var, "task");
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_8 = gcoro_context_var_set_string (r->var, "task");
   g_autofree char *back = NULL;
 
   gcoro_context_run (r->ctx, run_and_suspend, r, NULL);
@@ -405,7 +405,7 @@ interfering_task (GCoroTask *task,
                   gpointer   user_data)
 {
   RunInTask *r = user_data;
-  g_autoptr(GCoroToken) t = gcoro_context_var_set_string (r->var, "other");
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_9 = gcoro_context_var_set_string (r->var, "other");
 
   gcoro_yield (NULL);
 }
@@ -465,7 +465,7 @@ static void
 test_thread_pool_runs_in_a_copy (void)
 {
   g_autoptr(GCoroContextVar) var = string_var ("user", NULL);
-  g_autoptr(GCoroToken) t = gcoro_context_var_set_string (var, "alice");
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_10 = gcoro_context_var_set_string (var, "alice");
   Offload o = { var, gcoro_context_copy_current (), NULL, NULL };
   g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
   g_autofree char *mine = NULL;
@@ -537,7 +537,7 @@ static void
 test_threads_have_their_own_context (void)
 {
   g_autoptr(GCoroContextVar) var = string_var ("t", NULL);
-  g_autoptr(GCoroToken) t = gcoro_context_var_set_string (var, "main");
+  G_GNUC_UNUSED g_autoptr(GCoroToken) held_11 = gcoro_context_var_set_string (var, "main");
   g_autofree char *from_thread = g_thread_join (g_thread_new ("other", thread_sets_its_own, var));
   g_autofree char *mine = gcoro_context_var_dup_string (var);
 

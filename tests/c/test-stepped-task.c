@@ -150,7 +150,6 @@ static void
 test_context_variables (void)
 {
   GString *log = g_string_new (NULL);
-  g_autoptr(GCoroContext) ctx = gcoro_context_new ();
   g_autoptr(GCoroTask) task = NULL;
   g_autofree char *outside = NULL;
 
