@@ -516,13 +516,12 @@ task_waiter_fired (GCoroWaiter *base,
   g_object_unref (task);
 }
 
-GCoroWake
-_gcoro_task_wait_future (GCoroTask   *task,
-                         GCoroFuture *future,
-                         gint64       deadline)
+/* The task's embedded waiter when it is free, else a heap one (the
+ * embedded one may still be in flight from an interrupted wait). */
+static TaskWaiter *
+acquire_waiter (GCoroTask *task)
 {
   TaskWaiter *waiter;
-  GCoroWake wake;
 
   if (!task->waiter_busy)
     {
@@ -531,15 +530,23 @@ _gcoro_task_wait_future (GCoroTask   *task,
       task->waiter_busy = TRUE;
     }
   else
-    {
-      waiter = g_new0 (TaskWaiter, 1);
-    }
+    waiter = g_new0 (TaskWaiter, 1);
 
   waiter->base.scheduler = task->scheduler;
   waiter->base.band = task->band;
   waiter->base.func = task_waiter_fired;
   waiter->task = g_object_ref (task);
   waiter->wait_id = task->wait_id;
+  return waiter;
+}
+
+GCoroWake
+_gcoro_task_wait_future (GCoroTask   *task,
+                         GCoroFuture *future,
+                         gint64       deadline)
+{
+  TaskWaiter *waiter = acquire_waiter (task);
+  GCoroWake wake;
 
   if (!_gcoro_future_add_waiter (future, &waiter->base))
     {
@@ -597,28 +604,6 @@ _gcoro_task_scope_uncancel (GCoroTask *task)
 }
 
 /* --- stepped tasks -------------------------------------------------------------- */
-
-static TaskWaiter *
-acquire_waiter (GCoroTask *task)
-{
-  TaskWaiter *waiter;
-
-  if (!task->waiter_busy)
-    {
-      waiter = &task->waiter;
-      waiter->embedded = TRUE;
-      task->waiter_busy = TRUE;
-    }
-  else
-    waiter = g_new0 (TaskWaiter, 1);
-
-  waiter->base.scheduler = task->scheduler;
-  waiter->base.band = task->band;
-  waiter->base.func = task_waiter_fired;
-  waiter->task = g_object_ref (task);
-  waiter->wait_id = task->wait_id;
-  return waiter;
-}
 
 /* Arms the wait for @next (taking it) without suspending anything: the
  * next step runs from dispatch once it settles (or the task is woken by
