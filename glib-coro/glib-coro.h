@@ -36,4 +36,5 @@
 # include "gcoro-thread.h"
 # include "gcoro-task-runner.h"
 # include "gcoro-operation.h"
+# include "gcoro-stream.h"
 #undef GCORO_INSIDE

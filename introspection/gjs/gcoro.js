@@ -55,6 +55,10 @@ const PAIRS = [
     [GCoro.Barrier.prototype, 'wait'],
     [GCoro.TaskGroup.prototype, 'wait'],
     [GCoro.TaskRunner.prototype, 'run'],
+    [GCoro.Stream.prototype, 'read_line'],
+    [GCoro.Stream.prototype, 'read'],
+    [GCoro.Stream.prototype, 'drain'],
+    [GCoro.Stream.prototype, 'close'],
 ];
 for (const [proto, name] of PAIRS)
     Gio._promisify(proto, `${name}_async`, `${name}_finish`);

@@ -1,0 +1,1028 @@
+/* gcoro-stream.c: asyncio's reader/writer vocabulary over a GIOStream
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * GCoroStream:
+ *
+ * A byte stream for tasks, with asyncio's `StreamReader`/`StreamWriter`
+ * vocabulary, over any #GIOStream whose halves are pollable (socket
+ * connections, TLS connections, unix pipes):
+ *
+ * |[<!-- language="C" -->
+ * // a line echo, in a fiber task
+ * g_autoptr(GCoroStream) stream = gcoro_stream_new (G_IO_STREAM (connection));
+ *
+ * for (;;)
+ *   {
+ *     g_autoptr(GBytes) line = gcoro_stream_read_line (stream, &error);
+ *     if (line == NULL || g_bytes_get_size (line) == 0)   // error, or EOF
+ *       break;
+ *     gcoro_stream_write_bytes (stream, line);
+ *     if (!gcoro_stream_drain (stream, &error))            // flow control
+ *       break;
+ *   }
+ * gcoro_stream_close (stream, NULL);
+ * ]|
+ *
+ * Reading: gcoro_stream_read() returns what is there (up to n bytes, or
+ * everything until EOF with -1); gcoro_stream_read_exactly() insists (an
+ * early EOF is %GCORO_STREAM_ERROR_INCOMPLETE_READ, with the partial data);
+ * gcoro_stream_read_line() and gcoro_stream_read_until() return up to and
+ * including the separator (a partial line at EOF, an empty one after it),
+ * and refuse to buffer more than the stream's limit (64 KiB by default)
+ * with %GCORO_STREAM_ERROR_LIMIT_OVERRUN, consuming nothing.
+ *
+ * Writing: gcoro_stream_write() never blocks: it sends what the peer takes
+ * at once and buffers the rest. gcoro_stream_drain() is the flow control:
+ * while the buffer holds more than the high-water mark it waits, until it
+ * is down to the low-water mark (64 KiB and 16 KiB by default), so a peer
+ * that stops reading stops a writer that drains, and memory stays bounded.
+ * A write error (a peer that vanished) is reported by the next drain,
+ * write_eof or close.
+ *
+ * Every I/O call first tries the non-blocking operation and only waits for
+ * readiness when it would block. Each suspending call has a GIO-style twin
+ * for callbacks and language bindings. A stream is used from one task at a
+ * time per direction.
+ */
+
+#include "gcoro-config.h"
+
+#include <string.h>
+
+#include "gcoro-await.h"
+#include "gcoro-operation.h"
+#include "gcoro-promise.h"
+#include "gcoro-stream.h"
+#include "gcoro-task.h"
+
+#define READ_CHUNK        (16 * 1024)
+#define DEFAULT_LIMIT     (64 * 1024)
+#define DEFAULT_HIGH      (64 * 1024)
+#define DEFAULT_LOW       (16 * 1024)
+
+G_DEFINE_QUARK (gcoro-stream-error-quark, gcoro_stream_error)
+
+struct _GCoroStream
+{
+  GObject                 parent_instance;
+  GIOStream              *io;
+  GPollableInputStream   *in;      /* borrowed from io */
+  GPollableOutputStream  *out;
+
+  GByteArray             *rbuf;    /* unread data is rbuf[rpos .. len) */
+  gsize                   rpos;
+  gboolean                eof;
+
+  GByteArray             *wbuf;    /* unsent data is wbuf[wpos .. len) */
+  gsize                   wpos;
+  GError                 *write_error;   /* sticky: the peer is gone */
+  gboolean                write_shut;
+  gboolean                closed;
+
+  gsize                   limit;
+  gsize                   high;
+  gsize                   low;
+};
+
+G_DEFINE_FINAL_TYPE (GCoroStream, gcoro_stream, G_TYPE_OBJECT)
+
+static void
+gcoro_stream_finalize (GObject *object)
+{
+  GCoroStream *self = GCORO_STREAM (object);
+
+  g_byte_array_unref (self->rbuf);
+  g_byte_array_unref (self->wbuf);
+  g_clear_error (&self->write_error);
+  g_clear_object (&self->io);
+
+  G_OBJECT_CLASS (gcoro_stream_parent_class)->finalize (object);
+}
+
+static void
+gcoro_stream_class_init (GCoroStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gcoro_stream_finalize;
+}
+
+static void
+gcoro_stream_init (GCoroStream *self)
+{
+  self->rbuf = g_byte_array_new ();
+  self->wbuf = g_byte_array_new ();
+  self->limit = DEFAULT_LIMIT;
+  self->high = DEFAULT_HIGH;
+  self->low = DEFAULT_LOW;
+}
+
+/**
+ * gcoro_stream_new:
+ * @io_stream: a #GIOStream whose input and output streams are pollable
+ *   (#GSocketConnection, #GTlsConnection, ...)
+ *
+ * Wraps @io_stream.
+ *
+ * Returns: (transfer full) (nullable): a new #GCoroStream, or %NULL (with
+ *   a critical) if @io_stream is not pollable
+ */
+GCoroStream *
+gcoro_stream_new (GIOStream *io_stream)
+{
+  GCoroStream *self;
+  GInputStream *in;
+  GOutputStream *out;
+
+  g_return_val_if_fail (G_IS_IO_STREAM (io_stream), NULL);
+
+  in = g_io_stream_get_input_stream (io_stream);
+  out = g_io_stream_get_output_stream (io_stream);
+  if (!G_IS_POLLABLE_INPUT_STREAM (in) || !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (in)) ||
+      !G_IS_POLLABLE_OUTPUT_STREAM (out) || !g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (out)))
+    {
+      g_critical ("%s(): the streams of this %s cannot be polled; wrap a socket, TLS "
+                  "or pipe connection", G_STRFUNC, G_OBJECT_TYPE_NAME (io_stream));
+      return NULL;
+    }
+
+  self = g_object_new (GCORO_TYPE_STREAM, NULL);
+  self->io = g_object_ref (io_stream);
+  self->in = G_POLLABLE_INPUT_STREAM (in);
+  self->out = G_POLLABLE_OUTPUT_STREAM (out);
+  return self;
+}
+
+/**
+ * gcoro_stream_get_io_stream:
+ * @self: a #GCoroStream
+ *
+ * Returns: (transfer none): the wrapped stream
+ */
+GIOStream *
+gcoro_stream_get_io_stream (GCoroStream *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM (self), NULL);
+
+  return self->io;
+}
+
+/**
+ * gcoro_stream_get_limit:
+ * @self: a #GCoroStream
+ *
+ * Returns: the most bytes read_line()/read_until() buffer looking for
+ *   their separator
+ */
+gsize
+gcoro_stream_get_limit (GCoroStream *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM (self), 0);
+
+  return self->limit;
+}
+
+/**
+ * gcoro_stream_set_limit:
+ * @self: a #GCoroStream
+ * @limit: the most bytes (separator included) a line may take (> 0)
+ *
+ * Sets the limit of gcoro_stream_read_line() and gcoro_stream_read_until().
+ */
+void
+gcoro_stream_set_limit (GCoroStream *self,
+                        gsize        limit)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+  g_return_if_fail (limit > 0);
+
+  self->limit = limit;
+}
+
+/**
+ * gcoro_stream_set_write_buffer_limits:
+ * @self: a #GCoroStream
+ * @high: drain() waits while more than this is buffered
+ * @low: ... until at most this is left (at most @high)
+ *
+ * Sets the flow-control marks of gcoro_stream_drain().
+ */
+void
+gcoro_stream_set_write_buffer_limits (GCoroStream *self,
+                                      gsize        high,
+                                      gsize        low)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+  g_return_if_fail (low <= high);
+
+  self->high = high;
+  self->low = low;
+}
+
+/**
+ * gcoro_stream_get_write_buffer_size:
+ * @self: a #GCoroStream
+ *
+ * Returns: the bytes written but not sent yet
+ */
+gsize
+gcoro_stream_get_write_buffer_size (GCoroStream *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM (self), 0);
+
+  return self->wbuf->len - self->wpos;
+}
+
+/**
+ * gcoro_stream_at_eof:
+ * @self: a #GCoroStream
+ *
+ * Returns: %TRUE once the peer has closed its side and everything it sent
+ *   has been read
+ */
+gboolean
+gcoro_stream_at_eof (GCoroStream *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM (self), FALSE);
+
+  return self->eof && self->rpos == self->rbuf->len;
+}
+
+static GSocketConnection *
+socket_connection (GCoroStream *self,
+                   GError     **error)
+{
+  if (G_IS_SOCKET_CONNECTION (self->io))
+    return G_SOCKET_CONNECTION (self->io);
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               "A %s has no socket address", G_OBJECT_TYPE_NAME (self->io));
+  return NULL;
+}
+
+/**
+ * gcoro_stream_get_peer_address:
+ * @self: a #GCoroStream
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the address of the other end of a socket
+ *   connection
+ */
+GSocketAddress *
+gcoro_stream_get_peer_address (GCoroStream  *self,
+                               GError      **error)
+{
+  GSocketConnection *conn;
+
+  g_return_val_if_fail (GCORO_IS_STREAM (self), NULL);
+
+  conn = socket_connection (self, error);
+  return conn ? g_socket_connection_get_remote_address (conn, error) : NULL;
+}
+
+/**
+ * gcoro_stream_get_local_address:
+ * @self: a #GCoroStream
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the address of this end of a socket connection
+ */
+GSocketAddress *
+gcoro_stream_get_local_address (GCoroStream  *self,
+                                GError      **error)
+{
+  GSocketConnection *conn;
+
+  g_return_val_if_fail (GCORO_IS_STREAM (self), NULL);
+
+  conn = socket_connection (self, error);
+  return conn ? g_socket_connection_get_local_address (conn, error) : NULL;
+}
+
+/* --- waiting for readiness ------------------------------------------------------ */
+
+/* A GPollableSourceFunc: the stream comes first. */
+static gboolean
+source_ready (GObject  *pollable_stream,
+              gpointer  data)
+{
+  gcoro_promise_resolve (data, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Suspends the calling task until @source (taken) fires. */
+static gboolean
+wait_for (GSource  *source,
+          GError  **error)
+{
+  g_autoptr(GCoroPromise) ready = gcoro_promise_new ();
+  gboolean ok;
+
+  g_source_set_callback (source, G_SOURCE_FUNC (source_ready), g_object_ref (ready), g_object_unref);
+  g_source_set_static_name (source, "[gcoro] stream readiness");
+  g_source_attach (source, g_main_context_get_thread_default ());
+  ok = gcoro_await (GCORO_FUTURE (ready), error);
+  g_source_destroy (source);
+  g_source_unref (source);
+  return ok;
+}
+
+/* Reads what is available into the buffer, waiting for some if none is.
+ * Returns the bytes added, 0 at EOF, -1 on error. */
+static gssize
+fill (GCoroStream  *self,
+      GError      **error)
+{
+  if (self->eof)
+    return 0;
+
+  /* Keep the unread bytes at the front, so the buffer only grows with
+   * what is really unread. */
+  if (self->rpos > 0)
+    {
+      g_byte_array_remove_range (self->rbuf, 0, self->rpos);
+      self->rpos = 0;
+    }
+
+  for (;;)
+    {
+      guint old_len = self->rbuf->len;
+      GError *local_error = NULL;
+      gssize n;
+
+      g_byte_array_set_size (self->rbuf, old_len + READ_CHUNK);
+      n = g_pollable_input_stream_read_nonblocking (self->in, self->rbuf->data + old_len,
+                                                    READ_CHUNK, NULL, &local_error);
+      g_byte_array_set_size (self->rbuf, old_len + MAX (n, 0));
+
+      if (n > 0)
+        return n;
+      if (n == 0)
+        {
+          self->eof = TRUE;
+          return 0;
+        }
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_propagate_error (error, local_error);
+          return -1;
+        }
+      g_error_free (local_error);
+
+      if (!wait_for (g_pollable_input_stream_create_source (self->in, NULL), error))
+        return -1;
+    }
+}
+
+static gsize
+buffered (GCoroStream *self)
+{
+  return self->rbuf->len - self->rpos;
+}
+
+static GBytes *
+take (GCoroStream *self,
+      gsize        n)
+{
+  GBytes *bytes = g_bytes_new (self->rbuf->data + self->rpos, n);
+
+  self->rpos += n;
+  if (self->rpos == self->rbuf->len)
+    {
+      g_byte_array_set_size (self->rbuf, 0);
+      self->rpos = 0;
+    }
+  return bytes;
+}
+
+/* --- reading ---------------------------------------------------------------------- */
+
+/**
+ * gcoro_stream_read: (skip)
+ * @self: a #GCoroStream
+ * @n: the most bytes to read, or -1 for everything until EOF
+ * @error: return location for a #GError
+ *
+ * Reads up to @n bytes, suspending the calling fiber task until at least
+ * one is there (or, with -1, until EOF). At EOF it returns empty bytes.
+ *
+ * Returns: (transfer full) (nullable): the data, or %NULL with @error set
+ */
+GBytes *
+gcoro_stream_read (GCoroStream  *self,
+                   gssize        n,
+                   GError      **error)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM (self), NULL);
+
+  if (n < 0)
+    {
+      gssize r;
+
+      while ((r = fill (self, error)) > 0)
+        ;
+      return r < 0 ? NULL : take (self, buffered (self));
+    }
+
+  if (n == 0)
+    return g_bytes_new (NULL, 0);
+  if (buffered (self) == 0 && fill (self, error) < 0)
+    return NULL;
+  return take (self, MIN ((gsize) n, buffered (self)));
+}
+
+/**
+ * gcoro_stream_read_exactly: (skip)
+ * @self: a #GCoroStream
+ * @n: how many bytes
+ * @partial: (out) (optional) (nullable): on %GCORO_STREAM_ERROR_INCOMPLETE_READ,
+ *   the bytes that did arrive (consumed)
+ * @error: return location for a #GError
+ *
+ * Reads exactly @n bytes, suspending the calling fiber task until they are
+ * there. If the peer closes first, fails with
+ * %GCORO_STREAM_ERROR_INCOMPLETE_READ and hands over what arrived.
+ *
+ * Returns: (transfer full) (nullable): the @n bytes, or %NULL with @error set
+ */
+GBytes *
+gcoro_stream_read_exactly (GCoroStream  *self,
+                           gsize         n,
+                           GBytes      **partial,
+                           GError      **error)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM (self), NULL);
+
+  if (partial != NULL)
+    *partial = NULL;
+
+  while (buffered (self) < n)
+    {
+      gssize r = fill (self, error);
+
+      if (r < 0)
+        return NULL;
+      if (r == 0)
+        {
+          gsize got = buffered (self);
+          GBytes *rest = take (self, got);
+
+          g_set_error (error, GCORO_STREAM_ERROR, GCORO_STREAM_ERROR_INCOMPLETE_READ,
+                       "The peer closed after %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes",
+                       got, n);
+          if (partial != NULL)
+            *partial = rest;
+          else
+            g_bytes_unref (rest);
+          return NULL;
+        }
+    }
+
+  return take (self, n);
+}
+
+static const guint8 *
+find (const guint8 *haystack,
+      gsize         haystack_len,
+      const guint8 *needle,
+      gsize         needle_len)
+{
+  if (needle_len == 1)
+    return memchr (haystack, needle[0], haystack_len);
+  return memmem (haystack, haystack_len, needle, needle_len);
+}
+
+/**
+ * gcoro_stream_read_until: (skip)
+ * @self: a #GCoroStream
+ * @separator: (array length=separator_len): the separator
+ * @separator_len: its length (at least 1)
+ * @error: return location for a #GError
+ *
+ * Reads up to and including @separator, suspending the calling fiber task
+ * until it arrives. At EOF returns what is left (possibly empty, and then
+ * again empty). If the separator does not show up within the stream's
+ * limit, fails with %GCORO_STREAM_ERROR_LIMIT_OVERRUN and consumes nothing.
+ *
+ * Returns: (transfer full) (nullable): the data, or %NULL with @error set
+ */
+GBytes *
+gcoro_stream_read_until (GCoroStream   *self,
+                         const guint8  *separator,
+                         gsize          separator_len,
+                         GError       **error)
+{
+  gsize scanned = 0;   /* bytes already known not to start a separator */
+
+  g_return_val_if_fail (GCORO_IS_STREAM (self), NULL);
+  g_return_val_if_fail (separator != NULL && separator_len > 0, NULL);
+
+  for (;;)
+    {
+      const guint8 *start = self->rbuf->data + self->rpos;
+      gsize avail = buffered (self);
+      const guint8 *hit = find (start + scanned, avail - scanned, separator, separator_len);
+
+      if (hit != NULL)
+        {
+          gsize len = (gsize) (hit - start) + separator_len;
+
+          if (len > self->limit)
+            goto overrun;
+          return take (self, len);
+        }
+      if (avail >= self->limit)
+        goto overrun;
+      if (avail >= separator_len)
+        scanned = avail - separator_len + 1;
+
+      switch (fill (self, error))
+        {
+        case -1:
+          return NULL;
+        case 0:
+          return take (self, buffered (self));   /* the last, partial, piece */
+        default:
+          break;
+        }
+    }
+
+overrun:
+  g_set_error (error, GCORO_STREAM_ERROR, GCORO_STREAM_ERROR_LIMIT_OVERRUN,
+               "No separator within the stream's limit of %" G_GSIZE_FORMAT " bytes",
+               self->limit);
+  return NULL;
+}
+
+/**
+ * gcoro_stream_read_line: (skip)
+ * @self: a #GCoroStream
+ * @error: return location for a #GError
+ *
+ * gcoro_stream_read_until() with "\n": a line with its newline, a partial
+ * line at EOF, empty bytes after it.
+ *
+ * Returns: (transfer full) (nullable): the line, or %NULL with @error set
+ */
+GBytes *
+gcoro_stream_read_line (GCoroStream  *self,
+                        GError      **error)
+{
+  return gcoro_stream_read_until (self, (const guint8 *) "\n", 1, error);
+}
+
+/* --- writing ---------------------------------------------------------------------- */
+
+/* Sends what the peer takes without waiting. FALSE when it would block
+ * (and data is left) or the write failed (write_error set). */
+static gboolean
+flush_nonblocking (GCoroStream *self)
+{
+  while (self->wpos < self->wbuf->len && self->write_error == NULL)
+    {
+      GError *local_error = NULL;
+      gssize n = g_pollable_output_stream_write_nonblocking (self->out,
+                                                             self->wbuf->data + self->wpos,
+                                                             self->wbuf->len - self->wpos,
+                                                             NULL, &local_error);
+      if (n < 0)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            {
+              g_error_free (local_error);
+              return FALSE;
+            }
+          self->write_error = local_error;
+          return FALSE;
+        }
+      self->wpos += n;
+    }
+
+  if (self->wpos == self->wbuf->len)
+    {
+      g_byte_array_set_size (self->wbuf, 0);
+      self->wpos = 0;
+    }
+  return self->write_error == NULL;
+}
+
+/* Waits until at most @target bytes are left unsent. */
+static gboolean
+flush_until (GCoroStream  *self,
+             gsize         target,
+             GError      **error)
+{
+  for (;;)
+    {
+      flush_nonblocking (self);
+      if (self->write_error != NULL)
+        {
+          g_propagate_error (error, g_error_copy (self->write_error));
+          return FALSE;
+        }
+      if (gcoro_stream_get_write_buffer_size (self) <= target)
+        return TRUE;
+      if (!wait_for (g_pollable_output_stream_create_source (self->out, NULL), error))
+        return FALSE;
+    }
+}
+
+/**
+ * gcoro_stream_write:
+ * @self: a #GCoroStream
+ * @data: (array length=len): the bytes
+ * @len: how many
+ *
+ * Sends @data, buffering what the peer does not take at once. Never
+ * blocks; call gcoro_stream_drain() for flow control. A write error shows
+ * at the next drain, write_eof or close.
+ */
+void
+gcoro_stream_write (GCoroStream  *self,
+                    const guint8 *data,
+                    gsize         len)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+  g_return_if_fail (data != NULL || len == 0);
+
+  if (self->closed || self->write_shut)
+    {
+      g_critical ("%s(): the stream is closed for writing", G_STRFUNC);
+      return;
+    }
+  if (self->write_error != NULL)
+    return;
+
+  g_byte_array_append (self->wbuf, data, len);
+  flush_nonblocking (self);
+}
+
+/**
+ * gcoro_stream_write_bytes:
+ * @self: a #GCoroStream
+ * @bytes: the data
+ *
+ * Like gcoro_stream_write().
+ */
+void
+gcoro_stream_write_bytes (GCoroStream *self,
+                          GBytes      *bytes)
+{
+  gsize len;
+  const guint8 *data;
+
+  g_return_if_fail (bytes != NULL);
+
+  data = g_bytes_get_data (bytes, &len);
+  gcoro_stream_write (self, data, len);
+}
+
+/**
+ * gcoro_stream_drain: (skip)
+ * @self: a #GCoroStream
+ * @error: return location for a #GError
+ *
+ * Flow control: if more than the high-water mark is buffered, suspends the
+ * calling fiber task until the peer has taken enough to leave at most the
+ * low-water mark. Reports a write error (a peer that vanished).
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ */
+gboolean
+gcoro_stream_drain (GCoroStream  *self,
+                    GError      **error)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM (self), FALSE);
+
+  flush_nonblocking (self);
+  if (gcoro_stream_get_write_buffer_size (self) <= self->high && self->write_error == NULL)
+    return TRUE;
+  return flush_until (self, self->low, error);
+}
+
+/**
+ * gcoro_stream_write_eof: (skip)
+ * @self: a #GCoroStream
+ * @error: return location for a #GError
+ *
+ * Sends everything buffered, then closes the writing half (the peer reads
+ * EOF; this side can still read).
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ */
+gboolean
+gcoro_stream_write_eof (GCoroStream  *self,
+                        GError      **error)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM (self), FALSE);
+
+  if (self->write_shut)
+    return TRUE;
+  if (!flush_until (self, 0, error))
+    return FALSE;
+
+  self->write_shut = TRUE;
+  if (G_IS_SOCKET_CONNECTION (self->io))
+    return g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->io)),
+                              FALSE, TRUE, error);
+  return g_output_stream_close (G_OUTPUT_STREAM (self->out), NULL, error);
+}
+
+/**
+ * gcoro_stream_close: (skip)
+ * @self: a #GCoroStream
+ * @error: return location for a #GError
+ *
+ * Sends what is buffered (waiting for the peer to take it), then closes
+ * the connection. Reports a write error, but closes either way.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ */
+gboolean
+gcoro_stream_close (GCoroStream  *self,
+                    GError      **error)
+{
+  GError *flush_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (GCORO_IS_STREAM (self), FALSE);
+
+  if (self->closed)
+    return TRUE;
+  if (!self->write_shut)
+    flush_until (self, 0, &flush_error);
+
+  self->closed = TRUE;
+  ok = g_io_stream_close (self->io, NULL, flush_error ? NULL : error);
+  if (flush_error != NULL)
+    {
+      g_propagate_error (error, flush_error);
+      return FALSE;
+    }
+  return ok;
+}
+
+/* --- GIO-style twins, on the three-style helper ------------------------------------- */
+
+typedef struct
+{
+  GCoroStream *stream;
+  gssize       n;
+} ReadArgs;
+
+static void
+read_args_free (gpointer data)
+{
+  ReadArgs *args = data;
+
+  g_object_unref (args->stream);
+  g_free (args);
+}
+
+static void
+return_bytes (GCoroTask *task,
+              GBytes    *bytes,
+              GError    *error)
+{
+  GValue v = G_VALUE_INIT;
+
+  if (bytes == NULL)
+    {
+      gcoro_task_return_error (task, error);
+      return;
+    }
+  g_value_init (&v, G_TYPE_BYTES);
+  g_value_take_boxed (&v, bytes);
+  gcoro_task_return_value (task, &v);
+  g_value_unset (&v);
+}
+
+static void
+read_line_body (GCoroTask *task,
+                gpointer   data)
+{
+  ReadArgs *args = data;
+  GError *error = NULL;
+  GBytes *line = gcoro_stream_read_line (args->stream, &error);
+
+  return_bytes (task, line, error);
+}
+
+static void
+read_body (GCoroTask *task,
+           gpointer   data)
+{
+  ReadArgs *args = data;
+  GError *error = NULL;
+  GBytes *bytes = gcoro_stream_read (args->stream, args->n, &error);
+
+  return_bytes (task, bytes, error);
+}
+
+static void
+drain_body (GCoroTask *task,
+            gpointer   data)
+{
+  ReadArgs *args = data;
+  GError *error = NULL;
+
+  if (!gcoro_stream_drain (args->stream, &error))
+    gcoro_task_return_error (task, error);
+}
+
+static void
+close_body (GCoroTask *task,
+            gpointer   data)
+{
+  ReadArgs *args = data;
+  GError *error = NULL;
+
+  if (!gcoro_stream_close (args->stream, &error))
+    gcoro_task_return_error (task, error);
+}
+
+static void
+start (GCoroStream         *self,
+       GCoroTaskFunc        body,
+       gssize               n,
+       GCancellable        *cancellable,
+       GAsyncReadyCallback  callback,
+       gpointer             user_data,
+       gpointer             tag)
+{
+  ReadArgs *args = g_new0 (ReadArgs, 1);
+
+  args->stream = g_object_ref (self);
+  args->n = n;
+  gcoro_operation_start_async (self, body, args, read_args_free, cancellable, callback, user_data, tag);
+}
+
+static GBytes *
+finish_bytes (GAsyncResult  *result,
+              gpointer       tag,
+              GError       **error)
+{
+  g_auto(GValue) v = G_VALUE_INIT;
+
+  if (!gcoro_operation_finish (result, tag, &v, error))
+    return NULL;
+  return g_value_dup_boxed (&v);
+}
+
+/**
+ * gcoro_stream_read_line_async:
+ * @self: a #GCoroStream
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called with the line
+ * @user_data: data for @callback
+ *
+ * The GIO-style form of gcoro_stream_read_line().
+ */
+void
+gcoro_stream_read_line_async (GCoroStream         *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+
+  start (self, read_line_body, 0, cancellable, callback, user_data, gcoro_stream_read_line_async);
+}
+
+/**
+ * gcoro_stream_read_line_finish:
+ * @self: a #GCoroStream
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_stream_read_line_async().
+ *
+ * Returns: (transfer full) (nullable): the line (empty at EOF), or %NULL
+ *   with @error set
+ */
+GBytes *
+gcoro_stream_read_line_finish (GCoroStream   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return finish_bytes (result, gcoro_stream_read_line_async, error);
+}
+
+/**
+ * gcoro_stream_read_async:
+ * @self: a #GCoroStream
+ * @n: the most bytes, or -1 until EOF
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called with the data
+ * @user_data: data for @callback
+ *
+ * The GIO-style form of gcoro_stream_read().
+ */
+void
+gcoro_stream_read_async (GCoroStream         *self,
+                         gssize               n,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+
+  start (self, read_body, n, cancellable, callback, user_data, gcoro_stream_read_async);
+}
+
+/**
+ * gcoro_stream_read_finish:
+ * @self: a #GCoroStream
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_stream_read_async().
+ *
+ * Returns: (transfer full) (nullable): the data (empty at EOF), or %NULL
+ *   with @error set
+ */
+GBytes *
+gcoro_stream_read_finish (GCoroStream   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return finish_bytes (result, gcoro_stream_read_async, error);
+}
+
+/**
+ * gcoro_stream_drain_async:
+ * @self: a #GCoroStream
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called once drained
+ * @user_data: data for @callback
+ *
+ * The GIO-style form of gcoro_stream_drain().
+ */
+void
+gcoro_stream_drain_async (GCoroStream         *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+
+  start (self, drain_body, 0, cancellable, callback, user_data, gcoro_stream_drain_async);
+}
+
+/**
+ * gcoro_stream_drain_finish:
+ * @self: a #GCoroStream
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_stream_drain_async().
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ */
+gboolean
+gcoro_stream_drain_finish (GCoroStream   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return gcoro_operation_finish (result, gcoro_stream_drain_async, NULL, error);
+}
+
+/**
+ * gcoro_stream_close_async:
+ * @self: a #GCoroStream
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called once closed
+ * @user_data: data for @callback
+ *
+ * The GIO-style form of gcoro_stream_close().
+ */
+void
+gcoro_stream_close_async (GCoroStream         *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+
+  start (self, close_body, 0, cancellable, callback, user_data, gcoro_stream_close_async);
+}
+
+/**
+ * gcoro_stream_close_finish:
+ * @self: a #GCoroStream
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_stream_close_async().
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ */
+gboolean
+gcoro_stream_close_finish (GCoroStream   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return gcoro_operation_finish (result, gcoro_stream_close_async, NULL, error);
+}

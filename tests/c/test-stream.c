@@ -1,0 +1,451 @@
+/* test-stream.c: the reader/writer vocabulary over socket pairs
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gcoro-test-util.h"
+
+#include <sys/socket.h>
+
+static GCoroStream *
+stream_from_fd (int fd)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, &error);
+  g_autoptr(GSocketConnection) conn = NULL;
+
+  g_assert_no_error (error);
+  conn = g_socket_connection_factory_create_connection (socket);
+  return gcoro_stream_new (G_IO_STREAM (conn));
+}
+
+static void
+make_pair (GCoroStream **a,
+           GCoroStream **b)
+{
+  int fds[2];
+
+  g_assert_no_errno (socketpair (AF_UNIX, SOCK_STREAM, 0, fds));
+  *a = stream_from_fd (fds[0]);
+  *b = stream_from_fd (fds[1]);
+}
+
+static char *
+str (GBytes *bytes)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return g_strndup (data, len);
+}
+
+typedef struct
+{
+  GCoroStream *a;
+  GCoroStream *b;
+  GString     *log;
+} Pair;
+
+static void
+pair_setup (Pair          *p,
+            gconstpointer  data)
+{
+  make_pair (&p->a, &p->b);
+  p->log = g_string_new (NULL);
+}
+
+static void
+pair_teardown (Pair          *p,
+               gconstpointer  data)
+{
+  g_clear_object (&p->a);
+  g_clear_object (&p->b);
+  g_string_free (p->log, TRUE);
+}
+
+static void
+write_str (GCoroStream *s,
+           const char  *text)
+{
+  gcoro_stream_write (s, (const guint8 *) text, strlen (text));
+}
+
+/* --- lines ------------------------------------------------------------------------- */
+
+static void
+line_reader (GCoroTask *task,
+             gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GError) error = NULL;
+
+  for (;;)
+    {
+      g_autoptr(GBytes) line = gcoro_stream_read_line (p->b, &error);
+      g_autofree char *s = NULL;
+
+      g_assert_no_error (error);
+      if (g_bytes_get_size (line) == 0)
+        break;
+      s = str (line);
+      g_string_append_printf (p->log, "[%s]", s);
+    }
+  g_assert_true (gcoro_stream_at_eof (p->b));
+}
+
+static void
+line_writer (GCoroTask *task,
+             gpointer   data)
+{
+  Pair *p = data;
+
+  write_str (p->a, "one\ntw");
+  gcoro_yield (NULL);
+  write_str (p->a, "o\nthree\npartial");
+  g_assert_true (gcoro_stream_write_eof (p->a, NULL));
+}
+
+static void
+test_lines_and_partial_line_at_eof (Pair          *p,
+                                    gconstpointer  data)
+{
+  GCoroTask *tasks[2] = { gcoro_spawn (line_reader, p, NULL), gcoro_spawn (line_writer, p, NULL) };
+
+  run_all (tasks, 2);
+  g_assert_cmpstr (p->log->str, ==, "[one\n][two\n][three\n][partial]");
+}
+
+static void
+until_reader (GCoroTask *task,
+              gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GBytes) a = gcoro_stream_read_until (p->b, (const guint8 *) "\r\n\r\n", 4, NULL);
+  g_autoptr(GBytes) rest = gcoro_stream_read (p->b, -1, NULL);
+  g_autofree char *sa = str (a), *sr = str (rest);
+
+  g_string_append_printf (p->log, "%s|%s", sa, sr);
+}
+
+static void
+until_writer (GCoroTask *task,
+              gpointer   data)
+{
+  Pair *p = data;
+
+  /* The separator arrives split over two sends. */
+  write_str (p->a, "HEAD\r\n\r");
+  gcoro_yield (NULL);
+  write_str (p->a, "\nBODY");
+  gcoro_stream_close (p->a, NULL);
+}
+
+static void
+test_read_until_split_separator (Pair          *p,
+                                 gconstpointer  data)
+{
+  GCoroTask *tasks[2] = { gcoro_spawn (until_reader, p, NULL), gcoro_spawn (until_writer, p, NULL) };
+
+  run_all (tasks, 2);
+  g_assert_cmpstr (p->log->str, ==, "HEAD\r\n\r\n|BODY");
+}
+
+static void
+overrun_reader (GCoroTask *task,
+                gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) line = NULL;
+  g_autoptr(GBytes) kept = NULL;
+
+  gcoro_stream_set_limit (p->b, 16);
+  g_assert_null (gcoro_stream_read_line (p->b, &error));
+  g_assert_error (error, GCORO_STREAM_ERROR, GCORO_STREAM_ERROR_LIMIT_OVERRUN);
+  /* Nothing was consumed: the data can still be read. */
+  kept = gcoro_stream_read_exactly (p->b, 40, NULL, NULL);
+  g_assert_nonnull (kept);
+  /* And the stream goes on with the next line. */
+  line = gcoro_stream_read_line (p->b, NULL);
+  g_assert_cmpuint (g_bytes_get_size (line), ==, 3);
+}
+
+static void
+test_overlong_line (Pair          *p,
+                    gconstpointer  data)
+{
+  GCoroTask *task;
+
+  write_str (p->a, "0123456789012345678901234567890123456789ok\n");
+  task = gcoro_spawn (overrun_reader, p, NULL);
+  run_all (&task, 1);
+}
+
+static void
+exactly_reader (GCoroTask *task,
+                gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) partial = NULL;
+  g_autoptr(GBytes) first = gcoro_stream_read_exactly (p->b, 3, NULL, NULL);
+
+  g_assert_cmpuint (g_bytes_get_size (first), ==, 3);
+  g_assert_null (gcoro_stream_read_exactly (p->b, 10, &partial, &error));
+  g_assert_error (error, GCORO_STREAM_ERROR, GCORO_STREAM_ERROR_INCOMPLETE_READ);
+  g_assert_cmpuint (g_bytes_get_size (partial), ==, 4);
+}
+
+static void
+test_peer_closes_mid_read_exactly (Pair          *p,
+                                   gconstpointer  data)
+{
+  GCoroTask *task;
+
+  write_str (p->a, "abcdefg");
+  g_clear_object (&p->a);   /* the peer vanishes */
+  task = gcoro_spawn (exactly_reader, p, NULL);
+  run_all (&task, 1);
+}
+
+/* --- flow control and faults ---------------------------------------------------------- */
+
+typedef struct
+{
+  Pair    *p;
+  gsize    total;
+  gsize    max_buffered;
+  gboolean drained;
+  GError  *error;
+} Flood;
+
+static void
+flooder (GCoroTask *task,
+         gpointer   data)
+{
+  Flood *f = data;
+  guint8 chunk[8192];
+
+  for (gsize i = 0; i < sizeof chunk; i++)
+    chunk[i] = (guint8) i;
+  gcoro_stream_set_write_buffer_limits (f->p->a, 32 * 1024, 8 * 1024);
+  for (gsize sent = 0; sent < f->total; sent += sizeof chunk)
+    {
+      gcoro_stream_write (f->p->a, chunk, sizeof chunk);
+      f->max_buffered = MAX (f->max_buffered, gcoro_stream_get_write_buffer_size (f->p->a));
+      if (!gcoro_stream_drain (f->p->a, &f->error))
+        return;
+    }
+  f->drained = TRUE;
+  gcoro_stream_close (f->p->a, &f->error);
+}
+
+static void
+test_peer_that_never_reads (Pair          *p,
+                            gconstpointer  data)
+{
+  Flood f = { p, 4 * 1024 * 1024, 0, FALSE, NULL };
+  GCoroTask *task = gcoro_spawn (flooder, &f, NULL);
+  gsize received = 0;
+
+  /* Nobody reads: the writer blocks in drain, its buffer bounded. */
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (f.drained);
+  g_assert_cmpuint (f.max_buffered, <=, 32 * 1024 + 8192);
+
+  /* Now read everything (plain blocking reads on the other end). */
+  while (!gcoro_future_is_done (GCORO_FUTURE (task)) || !gcoro_stream_at_eof (p->b))
+    {
+      GInputStream *in = g_io_stream_get_input_stream (gcoro_stream_get_io_stream (p->b));
+      guint8 buf[65536];
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (in), buf, sizeof buf,
+                                                           NULL, NULL);
+      if (n > 0)
+        received += n;
+      else if (n == 0)
+        break;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  run_all (&task, 1);
+  g_assert_no_error (f.error);
+  g_assert_true (f.drained);
+  g_assert_cmpuint (received, ==, f.total);
+}
+
+static void
+test_peer_vanishes_mid_write (Pair          *p,
+                              gconstpointer  data)
+{
+  Flood f = { p, 16 * 1024 * 1024, 0, FALSE, NULL };
+  GCoroTask *task = gcoro_spawn (flooder, &f, NULL);
+
+  settle_loop ();
+  g_clear_object (&p->b);   /* the reader goes away; no SIGPIPE may kill us */
+  run_all (&task, 1);
+  g_assert_false (f.drained);
+  g_assert_nonnull (f.error);
+  g_assert_true (f.error->domain == G_IO_ERROR);
+  g_clear_error (&f.error);
+}
+
+static void
+half_close (GCoroTask *task,
+            gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GBytes) all = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autofree char *s = NULL, *r = NULL;
+
+  write_str (p->a, "request");
+  g_assert_true (gcoro_stream_write_eof (p->a, NULL));
+  all = gcoro_stream_read (p->b, -1, NULL);            /* data, then EOF */
+  s = str (all);
+  write_str (p->b, "reply");                            /* b can still write */
+  gcoro_stream_close (p->b, NULL);
+  reply = gcoro_stream_read (p->a, -1, NULL);
+  r = str (reply);
+  g_string_append_printf (p->log, "%s/%s", s, r);
+}
+
+static void
+test_half_close (Pair          *p,
+                 gconstpointer  data)
+{
+  GCoroTask *task = gcoro_spawn (half_close, p, NULL);
+
+  run_all (&task, 1);
+  g_assert_cmpstr (p->log->str, ==, "request/reply");
+}
+
+static void
+cancel_reader (GCoroTask *task,
+               gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (gcoro_stream_read_line (p->b, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+later_reader (GCoroTask *task,
+              gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GBytes) line = gcoro_stream_read_line (p->b, NULL);
+  g_autofree char *s = str (line);
+
+  g_string_append (p->log, s);
+}
+
+static void
+test_cancelled_read_loses_nothing (Pair          *p,
+                                   gconstpointer  data)
+{
+  GCoroTask *task = gcoro_spawn (cancel_reader, p, NULL);
+
+  settle_loop ();
+  gcoro_task_cancel (task);
+  run_all (&task, 1);
+  /* The stream is still usable; data sent afterwards is read whole. */
+  write_str (p->a, "after\n");
+  task = gcoro_spawn (later_reader, p, NULL);
+  run_all (&task, 1);
+  g_assert_cmpstr (p->log->str, ==, "after\n");
+}
+
+/* --- GIO-style twins ------------------------------------------------------------------ */
+
+typedef struct
+{
+  int     done;
+  GBytes *bytes;
+  GError *error;
+} AsyncRead;
+
+static void
+line_read (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AsyncRead *r = user_data;
+
+  r->bytes = gcoro_stream_read_line_finish (GCORO_STREAM (source), result, &r->error);
+  r->done++;
+}
+
+static void
+test_async_twins (Pair          *p,
+                  gconstpointer  data)
+{
+  AsyncRead r = { 0, };
+  g_autofree char *s = NULL;
+
+  gcoro_stream_read_line_async (p->b, NULL, line_read, &r);
+  settle_loop ();
+  g_assert_cmpint (r.done, ==, 0);
+  write_str (p->a, "async line\n");
+  iterate_until (&r.done, 1);
+  g_assert_no_error (r.error);
+  s = str (r.bytes);
+  g_assert_cmpstr (s, ==, "async line\n");
+  g_bytes_unref (r.bytes);
+}
+
+static void
+test_addresses (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) want = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) c = NULL;
+  g_autoptr(GSocketConnection) s = NULL;
+  g_autoptr(GCoroStream) cs = NULL;
+  g_autoptr(GSocketAddress) peer = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Loopback only: no proxy lookup (libproxy throws C++ exceptions that
+   * AddressSanitizer's interceptor trips on). */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  g_assert_true (g_socket_listener_add_address (listener, want, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error));
+  c = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (bound), NULL, &error);
+  g_assert_no_error (error);
+  s = g_socket_listener_accept (listener, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  cs = gcoro_stream_new (G_IO_STREAM (c));
+  peer = gcoro_stream_get_peer_address (cs, &error);
+  local = gcoro_stream_get_local_address (cs, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (peer)), ==,
+                    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_assert_true (g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local))));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define PAIR_TEST(path, fn) g_test_add (path, Pair, NULL, pair_setup, fn, pair_teardown)
+  PAIR_TEST ("/gcoro/stream/lines-and-partial-line-at-eof", test_lines_and_partial_line_at_eof);
+  PAIR_TEST ("/gcoro/stream/read-until-split-separator", test_read_until_split_separator);
+  PAIR_TEST ("/gcoro/stream/overlong-line", test_overlong_line);
+  PAIR_TEST ("/gcoro/stream/peer-closes-mid-read-exactly", test_peer_closes_mid_read_exactly);
+  PAIR_TEST ("/gcoro/stream/peer-that-never-reads", test_peer_that_never_reads);
+  PAIR_TEST ("/gcoro/stream/peer-vanishes-mid-write", test_peer_vanishes_mid_write);
+  PAIR_TEST ("/gcoro/stream/half-close", test_half_close);
+  PAIR_TEST ("/gcoro/stream/cancelled-read-loses-nothing", test_cancelled_read_loses_nothing);
+  PAIR_TEST ("/gcoro/stream/async-twins", test_async_twins);
+  g_test_add_func ("/gcoro/stream/addresses", test_addresses);
+
+  return g_test_run ();
+}

@@ -1,0 +1,61 @@
+// GCoro.Stream from GJS (ES module: promisified methods, async functions).
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+import GCoro from 'gi://GCoro?version=1.0';
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import * as Coro from '../../introspection/gjs/gcoro.js';
+
+const {test, assert, assertEqual, assertGError, iterateUntil, run} = imports.harness;
+
+function settled(promise) {
+    const state = {done: false};
+    promise.then(v => Object.assign(state, {done: true, value: v}),
+        e => Object.assign(state, {done: true, error: e}));
+    iterateUntil(() => state.done, 'the JavaScript promise');
+    return state;
+}
+
+// A connected pair over a loopback TCP connection (GJS has no socketpair).
+function streamPair() {
+    const listener = new Gio.SocketListener();
+    const want = new Gio.InetSocketAddress({address: Gio.InetAddress.new_loopback(Gio.SocketFamily.IPV4), port: 0});
+    const [, bound] = listener.add_address(want, Gio.SocketType.STREAM, Gio.SocketProtocol.TCP, null);
+    const client = new Gio.SocketClient({enable_proxy: false});
+    const c = client.connect(bound, null);
+    const [s] = listener.accept(null);
+    listener.close();
+    return [GCoro.Stream.new(c), GCoro.Stream.new(s)];
+}
+
+const text = bytes => new TextDecoder().decode(bytes.toArray());
+
+test('lines, partial line, EOF', () => {
+    const [a, b] = streamPair();
+    const s = settled((async () => {
+        const lines = [];
+        a.write(new TextEncoder().encode('one\ntwo\nthree'));
+        await a.close_async(null);
+        for (;;) {
+            const line = await b.read_line_async(null);
+            if (line.get_size() === 0)
+                break;
+            lines.push(text(line));
+        }
+        return lines;
+    })());
+    assertEqual(s.value, ['one\n', 'two\n', 'three']);
+    assert(b.at_eof());
+});
+
+test('limit overrun is a GCoro.StreamError', () => {
+    const [a, b] = streamPair();
+    b.set_limit(4);
+    a.write(new TextEncoder().encode('too long\n'));
+    const s = settled(b.read_line_async(null));
+    assertGError(s.error, GCoro.StreamError, GCoro.StreamError.LIMIT_OVERRUN);
+    const rest = settled(b.read_async(100, null));
+    assertEqual(text(rest.value), 'too long\n');
+});
+
+run();
