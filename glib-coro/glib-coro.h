@@ -37,4 +37,5 @@
 # include "gcoro-task-runner.h"
 # include "gcoro-operation.h"
 # include "gcoro-stream.h"
+# include "gcoro-stream-server.h"
 #undef GCORO_INSIDE

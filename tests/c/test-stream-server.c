@@ -1,0 +1,328 @@
+/* test-stream-server.c: one task per connection
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gcoro-test-util.h"
+
+#include <glib/gstdio.h>
+
+static char *
+bytes_str (GBytes *bytes)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return g_strndup (data, len);
+}
+
+static char *
+peer_in_context (void)
+{
+  g_autoptr(GObject) peer = gcoro_context_var_dup_object (gcoro_stream_server_get_peer_var ());
+
+  return peer ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (peer)) : g_strdup ("none");
+}
+
+static void
+child_reports_peer (GCoroTask *task,
+                    gpointer   data)
+{
+  g_autofree char *peer = peer_in_context ();
+
+  gcoro_task_return_string (task, peer);
+}
+
+/* Echoes lines, prefixed by what the handler (and a task it spawns) see
+ * as the peer. */
+static void
+echo_handler (GCoroStream *stream,
+              gpointer     user_data)
+{
+  g_autoptr(GCoroTask) child = gcoro_spawn (child_reports_peer, NULL, NULL);
+  g_autofree char *seen_by_child = gcoro_await_string (GCORO_FUTURE (child), NULL);
+  g_autofree char *peer = peer_in_context ();
+
+  g_assert_cmpstr (seen_by_child, ==, peer);
+  for (;;)
+    {
+      g_autoptr(GBytes) line = gcoro_stream_read_line (stream, NULL);
+
+      if (line == NULL || g_bytes_get_size (line) == 0)
+        break;
+      gcoro_stream_write (stream, (const guint8 *) peer, strlen (peer));
+      gcoro_stream_write (stream, (const guint8 *) " ", 1);
+      gcoro_stream_write_bytes (stream, line);
+      if (!gcoro_stream_drain (stream, NULL))
+        break;
+    }
+}
+
+typedef struct
+{
+  GCoroStreamServer *server;
+  const char        *unix_path;
+  int                n;
+  int                ok;
+} Clients;
+
+static void
+client (GCoroTask *task,
+        gpointer   data)
+{
+  Clients *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCoroStream) stream = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autofree char *me = NULL;
+  g_autofree char *expected = NULL;
+
+  stream = c->unix_path ? gcoro_stream_connect_unix (c->unix_path, &error)
+                        : gcoro_stream_connect_tcp ("127.0.0.1", gcoro_stream_server_get_port (c->server), &error);
+  g_assert_no_error (error);
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *msg = g_strdup_printf ("hello %d\n", i);
+      g_autoptr(GBytes) reply = NULL;
+      g_autofree char *text = NULL;
+
+      gcoro_stream_write (stream, (const guint8 *) msg, strlen (msg));
+      reply = gcoro_stream_read_line (stream, &error);
+      g_assert_no_error (error);
+      text = bytes_str (reply);
+      if (c->unix_path == NULL)
+        {
+          /* The server saw our address. */
+          if (me == NULL)
+            {
+              local = gcoro_stream_get_local_address (stream, NULL);
+              me = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (local));
+            }
+          g_free (expected);
+          expected = g_strdup_printf ("%s %s", me, msg);
+          g_assert_cmpstr (text, ==, expected);
+        }
+      else
+        g_assert_true (g_str_has_suffix (text, msg));
+    }
+  gcoro_stream_close (stream, NULL);
+  c->ok++;
+}
+
+static void
+run_clients (Clients *c)
+{
+  GCoroTask **tasks = g_new (GCoroTask *, c->n);
+
+  for (int i = 0; i < c->n; i++)
+    tasks[i] = gcoro_spawn (client, c, NULL);
+  run_all (tasks, c->n);
+  g_free (tasks);
+}
+
+static void
+test_tcp_echo_with_peer_variable (void)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  g_autoptr(GError) error = NULL;
+  Clients c = { server, NULL, 200, 0 };
+
+  gcoro_stream_server_set_handler (server, echo_handler, NULL, NULL);
+  g_assert_true (gcoro_stream_server_listen_tcp (server, "127.0.0.1", 0, &error));
+  g_assert_cmpuint (gcoro_stream_server_get_port (server), >, 0);
+  gcoro_stream_server_start (server);
+
+  run_clients (&c);
+  g_assert_cmpint (c.ok, ==, 200);
+  gcoro_stream_server_close (server);
+  while (gcoro_stream_server_get_n_connections (server) > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_unix_socket (void)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("gcoro-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "sock", NULL);
+  Clients c = { server, path, 5, 0 };
+
+  gcoro_stream_server_set_handler (server, echo_handler, NULL, NULL);
+  g_assert_true (gcoro_stream_server_listen_unix (server, path, &error));
+  gcoro_stream_server_start (server);
+  run_clients (&c);
+  g_assert_cmpint (c.ok, ==, 5);
+  gcoro_stream_server_close (server);
+  while (gcoro_stream_server_get_n_connections (server) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+failing_handler (GCoroStream *stream,
+                 gpointer     user_data)
+{
+  int *calls = user_data;
+
+  if ((*calls)++ == 0)
+    {
+      gcoro_task_return_new_error (gcoro_task_get_current (), G_IO_ERROR, G_IO_ERROR_FAILED, "handler broke");
+      return;
+    }
+  echo_handler (stream, NULL);
+}
+
+static void
+one_client_expect_eof (GCoroTask *task,
+                       gpointer   data)
+{
+  GCoroStreamServer *server = data;
+  g_autoptr(GCoroStream) stream = gcoro_stream_connect_tcp ("127.0.0.1", gcoro_stream_server_get_port (server), NULL);
+  g_autoptr(GBytes) line = NULL;
+
+  /* The handler failed and the stream was closed under us. */
+  gcoro_stream_write (stream, (const guint8 *) "x\n", 2);
+  line = gcoro_stream_read_line (stream, NULL);
+  g_assert_true (line == NULL || g_bytes_get_size (line) == 0);
+}
+
+static void
+test_failing_handler_is_logged_and_server_goes_on (void)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  int calls = 0;
+  Clients c = { server, NULL, 1, 0 };
+  GCoroTask *task;
+
+  gcoro_stream_server_set_handler (server, failing_handler, &calls, NULL);
+  gcoro_stream_server_listen_tcp (server, "127.0.0.1", 0, NULL);
+  gcoro_stream_server_start (server);
+
+  g_test_expect_message ("GCoro", G_LOG_LEVEL_MESSAGE, "*connection from 127.0.0.1:*failed: handler broke*");
+  task = gcoro_spawn (one_client_expect_eof, server, NULL);
+  run_all (&task, 1);
+  while (gcoro_stream_server_get_n_connections (server) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_assert_expected_messages ();
+
+  run_clients (&c);
+  g_assert_cmpint (c.ok, ==, 1);
+  gcoro_stream_server_close (server);
+  while (gcoro_stream_server_get_n_connections (server) > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* A handler that waits until released: to hold connections open. */
+static GCoroEvent *release;
+
+static void
+holding_handler (GCoroStream *stream,
+                 gpointer     user_data)
+{
+  gcoro_stream_write (stream, (const guint8 *) "hi\n", 3);
+  gcoro_event_wait (release, NULL);
+}
+
+typedef struct
+{
+  GCoroStreamServer *server;
+  int                greeted;
+  int                refused;
+} Limit;
+
+static void
+limit_client (GCoroTask *task,
+              gpointer   data)
+{
+  Limit *l = data;
+  g_autoptr(GCoroStream) s = gcoro_stream_connect_tcp ("127.0.0.1", gcoro_stream_server_get_port (l->server), NULL);
+  g_autoptr(GBytes) line = gcoro_stream_read_line (s, NULL);
+
+  if (line != NULL && g_bytes_get_size (line) > 0)
+    l->greeted++;
+  else
+    l->refused++;
+}
+
+static void
+test_max_connections_and_graceful_close (void)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  Limit l = { server, 0, 0 };
+  GCoroTask *first, *second;
+
+  release = gcoro_event_new ();
+  gcoro_stream_server_set_handler (server, holding_handler, NULL, NULL);
+  gcoro_stream_server_set_max_connections (server, 1);
+  gcoro_stream_server_listen_tcp (server, "127.0.0.1", 0, NULL);
+  gcoro_stream_server_start (server);
+
+  first = gcoro_spawn (limit_client, &l, NULL);
+  while (l.greeted == 0)
+    g_main_context_iteration (NULL, TRUE);
+  second = gcoro_spawn (limit_client, &l, NULL);   /* past the limit: refused */
+  run_all (&second, 1);
+  g_assert_cmpint (l.refused, ==, 1);
+
+  /* Close: no new connections; the running handler finishes gracefully. */
+  gcoro_stream_server_close (server);
+  g_assert_cmpuint (gcoro_stream_server_get_n_connections (server), ==, 1);
+  gcoro_event_set (release);
+  run_all (&first, 1);
+  while (gcoro_stream_server_get_n_connections (server) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&release);
+}
+
+static void
+waited_closed (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  int *done = user_data;
+
+  g_assert_true (gcoro_stream_server_wait_closed_finish (GCORO_STREAM_SERVER (source), result, NULL));
+  (*done)++;
+}
+
+static void
+test_abort_cancels_handlers (void)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  Limit l = { server, 0, 0 };
+  GCoroTask *client_task;
+  int done = 0;
+
+  release = gcoro_event_new ();
+  gcoro_stream_server_set_handler (server, holding_handler, NULL, NULL);
+  gcoro_stream_server_listen_tcp (server, "127.0.0.1", 0, NULL);
+  gcoro_stream_server_start (server);
+  client_task = gcoro_spawn (limit_client, &l, NULL);
+  while (l.greeted == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  gcoro_stream_server_wait_closed_async (server, NULL, waited_closed, &done);
+  gcoro_stream_server_abort (server);   /* the handler is cancelled, never released */
+  iterate_until (&done, 1);
+  g_assert_cmpuint (gcoro_stream_server_get_n_connections (server), ==, 0);
+  run_all (&client_task, 1);
+  g_clear_object (&release);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gcoro/stream-server/tcp-echo-with-peer-variable", test_tcp_echo_with_peer_variable);
+  g_test_add_func ("/gcoro/stream-server/unix-socket", test_unix_socket);
+  g_test_add_func ("/gcoro/stream-server/failing-handler-logged", test_failing_handler_is_logged_and_server_goes_on);
+  g_test_add_func ("/gcoro/stream-server/max-connections-and-graceful-close", test_max_connections_and_graceful_close);
+  g_test_add_func ("/gcoro/stream-server/abort-cancels-handlers", test_abort_cancels_handlers);
+
+  return g_test_run ();
+}
