@@ -58,4 +58,44 @@ test('limit overrun is a GCoro.StreamError', () => {
     assertEqual(text(rest.value), 'too long\n');
 });
 
+test('a server with an async handler', () => {
+    const server = GCoro.StreamServer.new();
+    const peers = [];
+    server.connect('incoming', (_server, stream) => Coro.spawnAsync(async () => {
+        peers.push(GCoro.StreamServer.get_peer_var().dup_object().to_string());
+        for (;;) {
+            const line = await stream.read_line_async(null);
+            if (line.get_size() === 0)
+                break;
+            stream.write(new TextEncoder().encode(`echo: ${text(line)}`));
+            await stream.drain_async(null);
+        }
+        await stream.close_async(null);
+    }));
+    server.listen_tcp('127.0.0.1', 0);
+    server.start();
+
+    const s = settled((async () => {
+        const client = await new Promise((resolve, reject) => {
+            GCoro.Stream.connect_tcp_async('127.0.0.1', server.get_port(), null, (src, res) => {
+                try {
+                    resolve(GCoro.Stream.connect_tcp_finish(res));
+                } catch (e) {
+                    reject(e);
+                }
+            });
+        });
+        const me = client.get_local_address().to_string();
+        client.write(new TextEncoder().encode('hello\n'));
+        const reply = await client.read_line_async(null);
+        await client.close_async(null);
+        return [me, text(reply)];
+    })());
+    const [me, reply] = s.value;
+    assertEqual(reply, 'echo: hello\n');
+    iterateUntil(() => server.get_n_connections() === 0);
+    assertEqual(peers, [me]);
+    server.close();
+});
+
 run();

@@ -129,34 +129,44 @@ def run(coro, name=None):
 __all__.append('run')
 
 
-def _future_of(start, finish, *args):
+def future_of(start, finish, *args):
+    """Starts a GIO-style operation, start(*args, cancellable, callback),
+    and returns a GCoro future of finish(result): a coroutine awaits any
+    _async/_finish pair with `await GCoro.future_of(obj.read_line_async,
+    obj.read_line_finish)`. The future resolves with finish()'s return
+    value (any Python object) or rejects with its GLib.Error."""
     promise = GCoro.Promise.new()
 
     def done(_source, result):
         try:
-            finish(result)
+            value = finish(result)
         except GLib.Error as error:
             promise.reject(error)
         else:
-            promise.resolve(None)
+            holder = GObject.Value(GObject.TYPE_PYOBJECT)
+            holder.set_value(value)
+            promise.resolve(holder)
     start(*args, None, done)
     return promise
+
+
+__all__.append('future_of')
 
 
 def sleep(msec):
     """A future that resolves after msec milliseconds (the scheduler's
     timer heap)."""
-    return _future_of(GCoro.sleep_async, GCoro.sleep_finish, msec)
+    return future_of(GCoro.sleep_async, GCoro.sleep_finish, msec)
 
 
 def yield_():
     """asyncio.sleep(0): resumes after the other ready sources."""
-    return _future_of(GCoro.yield_async, GCoro.yield_finish)
+    return future_of(GCoro.yield_async, GCoro.yield_finish)
 
 
 def idle_yield():
     """Resumes once nothing of a higher priority (GTK drawing) is pending."""
-    return _future_of(GCoro.idle_yield_async, GCoro.idle_yield_finish)
+    return future_of(GCoro.idle_yield_async, GCoro.idle_yield_finish)
 
 
 __all__ += ['sleep', 'yield_', 'idle_yield']
