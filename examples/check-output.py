@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 # Runs an example and compares its standard output, line by line, with the
-# expected transcript. Usage: check-output.py EXPECTED COMMAND [ARGS...]
+# expected transcript, where {PORT} stands for any port number.
+# Usage: check-output.py EXPECTED COMMAND [ARGS...]
+import re
 import subprocess
 import sys
 
@@ -10,7 +12,15 @@ with open(expected_path, encoding='utf-8') as f:
 
 proc = subprocess.run(command, capture_output=True, text=True, timeout=60)
 actual = proc.stdout.splitlines()
-if proc.returncode != 0 or actual != expected:
+
+
+def matches(pattern, line):
+    regex = re.escape(pattern).replace(re.escape('{PORT}'), r'\d+')
+    return re.fullmatch(regex, line) is not None
+
+
+same = len(actual) == len(expected) and all(matches(e, a) for e, a in zip(expected, actual))
+if proc.returncode != 0 or not same:
     print(f'exit status {proc.returncode}', file=sys.stderr)
     print('--- expected', *expected, '--- got', *actual, '--- stderr', proc.stderr,
           sep='\n', file=sys.stderr)
