@@ -312,6 +312,120 @@ test_abort_cancels_handlers (void)
   g_clear_object (&release);
 }
 
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+under_valgrind (void)
+{
+  return g_getenv ("GCORO_UNDER_VALGRIND") != NULL;
+}
+
+static const char *unix_path_for_cycles;
+
+static void
+quick_client (GCoroTask *task,
+              gpointer   data)
+{
+  GCoroStreamServer *server = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCoroStream) stream = NULL;
+  g_autoptr(GBytes) reply = NULL;
+
+  /* The cycles use a unix socket: 10,000 TCP connections would leave as
+   * many ports in TIME_WAIT, and a few test runs in a row could run out. */
+  if (unix_path_for_cycles != NULL)
+    stream = gcoro_stream_connect_unix (unix_path_for_cycles, &error);
+  else
+    stream = gcoro_stream_connect_tcp ("127.0.0.1", gcoro_stream_server_get_port (server), &error);
+  g_assert_no_error (error);
+  gcoro_stream_write (stream, (const guint8 *) "x\n", 2);
+  reply = gcoro_stream_read_line (stream, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (reply), >, 2);
+  g_assert_true (gcoro_stream_close (stream, NULL));
+}
+
+static void
+cycles (GCoroTask *task,
+        gpointer   data)
+{
+  GCoroStreamServer *server = data;
+  guint n = under_valgrind () ? 500 : 10000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GCoroTask) one = gcoro_spawn (quick_client, server, NULL);
+
+      g_assert_true (gcoro_await (GCORO_FUTURE (one), NULL));
+    }
+}
+
+static void
+wait_idle (GCoroStreamServer *server)
+{
+  while (gcoro_stream_server_get_n_connections (server) > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_connect_close_cycles_leak_no_fds (void)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  g_autofree char *dir = g_dir_make_tmp ("gcoro-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "sock", NULL);
+  GCoroTask *task;
+  guint before, after;
+
+  gcoro_stream_server_set_handler (server, echo_handler, NULL, NULL);
+  g_assert_true (gcoro_stream_server_listen_unix (server, path, NULL));
+  gcoro_stream_server_start (server);
+  unix_path_for_cycles = path;
+
+  /* Warm up (pools, the resolver, GTask's thread pool), then count. */
+  task = gcoro_spawn (quick_client, server, NULL);
+  run_all (&task, 1);
+  wait_idle (server);
+  before = count_open_fds ();
+
+  task = gcoro_spawn (cycles, server, NULL);
+  run_all (&task, 1);
+  wait_idle (server);
+  after = count_open_fds ();
+  g_assert_cmpuint (after, ==, before);
+  gcoro_stream_server_close (server);
+  unix_path_for_cycles = NULL;
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_thousand_concurrent_clients (void)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  guint n = under_valgrind () ? 100 : 1000;
+  GCoroTask **tasks = g_new (GCoroTask *, n);
+
+  gcoro_stream_server_set_handler (server, echo_handler, NULL, NULL);
+  gcoro_stream_server_listen_tcp (server, "127.0.0.1", 0, NULL);
+  gcoro_stream_server_start (server);
+
+  for (guint i = 0; i < n; i++)
+    tasks[i] = gcoro_spawn (quick_client, server, NULL);
+  run_all (tasks, n);
+  wait_idle (server);
+  g_free (tasks);
+  gcoro_stream_server_close (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -323,6 +437,8 @@ main (int   argc,
   g_test_add_func ("/gcoro/stream-server/failing-handler-logged", test_failing_handler_is_logged_and_server_goes_on);
   g_test_add_func ("/gcoro/stream-server/max-connections-and-graceful-close", test_max_connections_and_graceful_close);
   g_test_add_func ("/gcoro/stream-server/abort-cancels-handlers", test_abort_cancels_handlers);
+  g_test_add_func ("/gcoro/stream-server/connect-close-cycles-leak-no-fds", test_connect_close_cycles_leak_no_fds);
+  g_test_add_func ("/gcoro/stream-server/thousand-concurrent-clients", test_thousand_concurrent_clients);
 
   return g_test_run ();
 }
