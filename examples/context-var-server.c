@@ -56,9 +56,12 @@ client_connected (GCoroStream *stream,
                   gpointer     user_data)
 {
   g_autoptr(GSocketAddress) peer = gcoro_stream_get_peer_address (stream, NULL);
-  g_autoptr(GCoroToken) token = gcoro_context_var_set_object (user_address, peer);
-  g_autoptr(GCoroTask) listener = gcoro_spawn (listen_for_messages, g_object_ref (stream), g_object_unref);
+  g_autoptr(GCoroTask) listener = NULL;
 
+  /* user_address.set(peername): this task's context only. */
+  gcoro_token_unref (gcoro_context_var_set_object (user_address, peer));
+  /* create_task(listen_for_messages()): it inherits the address. */
+  listener = gcoro_spawn (listen_for_messages, g_object_ref (stream), g_object_unref);
   gcoro_await (GCORO_FUTURE (listener), NULL);
 }
 

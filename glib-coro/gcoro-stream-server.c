@@ -365,10 +365,9 @@ track (GCoroStreamServer *self,
 
   g_hash_table_insert (self->live, g_object_ref (future), g_strdup (peer));
   w->base.scheduler = scheduler;
-  w->base.band = NULL;
+  w->base.band = _gcoro_scheduler_get_main_band (scheduler);
   w->base.func = handling_settled;
   w->server = g_object_ref (self);
-  w->base.band = _gcoro_scheduler_get_main_band (scheduler);
   if (!_gcoro_future_add_waiter (future, &w->base))
     handling_settled (&w->base, future);
 }
