@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The line echo benchmark: every server of the table against the same load
+# client, in one run, one server at a time.
+#
+# Usage: bench/run-echo.sh [BUILDDIR] [SECONDS]      (defaults: build-bench, 3)
+# Environment: SERVERS (default: all that are available), CONFIGS (default:
+# "1:64 10:64 100:64 1:4096 10:4096 100:4096", CONNECTIONS:SIZE), IDLE
+# (extra silent connections opened first, default 0).
+#
+# Prints one line per server and configuration: req/s, p50 and p99 in µs.
+set -eu
+cd "$(dirname "$0")/.."
+builddir=${1:-build-bench}
+seconds=${2:-3}
+configs=${CONFIGS:-"1:64 10:64 100:64 1:4096 10:4096 100:4096"}
+idle=${IDLE:-0}
+
+if [ ! -f "$builddir/build.ninja" ]; then
+  meson setup "$builddir" --buildtype=release -Dbenchmarks=true -Dintrospection=disabled >/dev/null
+fi
+ninja -C "$builddir" >/dev/null
+
+b=$builddir/bench
+declare -A cmd
+cmd[gcoro-glib]="env GCORO_BACKEND=glib $b/echo-server-gcoro"
+cmd[gcoro-epoll]="env GCORO_BACKEND=epoll $b/echo-server-gcoro"
+cmd[gio]="$b/echo-server-gio"
+cmd[asyncio]="/usr/bin/python3 bench/echo_server_asyncio.py"
+order="gcoro-glib gcoro-epoll gio asyncio"
+if /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then
+  cmd[uvloop]="/usr/bin/python3 bench/echo_server_asyncio.py --uvloop"
+  order="$order uvloop"
+fi
+if [ -x "$b/echo-server-libuv" ]; then
+  cmd[libuv]="$b/echo-server-libuv"
+  order="$order libuv"
+fi
+servers=${SERVERS:-$order}
+
+free_port () {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_listening () {
+  for _ in $(seq 100); do
+    if /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1)).close()" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+ulimit -n 20000 2>/dev/null || true
+printf '%-12s %6s %6s %6s %10s %9s %9s\n' server conns size idle 'req/s' 'p50 µs' 'p99 µs'
+for s in $servers; do
+  port=$(free_port)
+  ${cmd[$s]} "$port" &
+  pid=$!
+  if ! wait_listening "$port"; then
+    echo "$s: did not start" >&2
+    kill $pid 2>/dev/null || true
+    continue
+  fi
+  for c in $configs; do
+    conns=${c%%:*}
+    size=${c##*:}
+    read -r rps p50 p99 < <("$b/echo-load" "$port" "$conns" "$size" "$seconds" "$idle")
+    printf '%-12s %6s %6s %6s %10s %9s %9s\n' "$s" "$conns" "$size" "$idle" "$rps" "$p50" "$p99"
+  done
+  kill $pid 2>/dev/null || true
+  wait $pid 2>/dev/null || true
+done
