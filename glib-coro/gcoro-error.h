@@ -40,6 +40,8 @@ G_BEGIN_DECLS
  * @GCORO_ERROR_BROKEN: a #GCoroBarrier was aborted while tasks waited at
  *   it (Python's `BrokenBarrierError`).
  * @GCORO_ERROR_DESTROYED: the primitive a task waited on was finalized.
+ * @GCORO_ERROR_TOO_LATE: gcoro_set_backend() was asked to switch backends
+ *   after a scheduler had started on the other one.
  *
  * Error codes of the %GCORO_ERROR domain.
  */
@@ -52,6 +54,7 @@ typedef enum
   GCORO_ERROR_CLOSED,
   GCORO_ERROR_BROKEN,
   GCORO_ERROR_DESTROYED,
+  GCORO_ERROR_TOO_LATE,
 } GCoroError;
 
 GCORO_AVAILABLE_IN_ALL

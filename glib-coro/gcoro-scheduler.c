@@ -53,6 +53,8 @@
 #include "gcoro-tls-private.h"
 #include "gcoro-debug-private.h"
 #include "gcoro-scheduler-private.h"
+#include "gcoro-backend-private.h"
+#include "gcoro-io-watch-private.h"
 
 #define DEFAULT_MAX_BATCH 1024
 
@@ -95,6 +97,9 @@ struct _GCoroScheduler
 
   guint           max_batch;
   int             dispatch_depth;
+
+  GCoroBackend    backend;     /* fixed when the scheduler is made */
+  GCoroIOPoller  *poller;      /* socket readiness, made on first use */
 };
 
 G_DEFINE_FINAL_TYPE (GCoroScheduler, gcoro_scheduler, G_TYPE_OBJECT)
@@ -118,6 +123,7 @@ gcoro_scheduler_finalize (GObject *object)
   g_assert (self->tasks == NULL);
 
   g_clear_pointer (&self->bands, g_ptr_array_unref);
+  g_clear_pointer (&self->poller, _gcoro_io_poller_free);
   g_free (self->heap);
   g_mutex_clear (&self->inbox_lock);
 
@@ -389,9 +395,13 @@ band_prepare (GSource *source,
 static gboolean
 band_check (GSource *source)
 {
+  GCoroBand *band = (GCoroBand *) source;
   gint timeout;
 
-  return band_is_ready ((GCoroBand *) source, &timeout);
+  if (band->is_main && band->scheduler->poller != NULL &&
+      _gcoro_io_poller_check (band->scheduler->poller))
+    return TRUE;
+  return band_is_ready (band, &timeout);
 }
 
 static gboolean
@@ -424,6 +434,9 @@ band_dispatch (GSource     *source,
   /* Reading the clock costs a call into the vDSO: only with timers. */
   if (band->is_main && self->heap_len > 0)
     run_expired_timers (self, g_source_get_time (source));
+  /* Sockets first: the tasks they wake run in this dispatch. */
+  if (band->is_main && self->poller != NULL)
+    _gcoro_io_poller_dispatch (self->poller);
   run_queue (self, band);
   self->dispatch_depth--;
 
@@ -491,6 +504,8 @@ scheduler_die (GCoroScheduler *self)
 
   self->main = NULL;
   self->idle = NULL;
+  if (self->poller != NULL)
+    _gcoro_io_poller_detach (self->poller);
   for (guint i = 0; i < self->bands->len; i++)
     {
       GCoroBand *band = g_ptr_array_index (self->bands, i);
@@ -512,6 +527,14 @@ scheduler_die (GCoroScheduler *self)
   g_object_unref (self);
 }
 
+GCoroIOPoller *
+_gcoro_scheduler_get_poller (GCoroScheduler *self)
+{
+  if (self->poller == NULL && self->main != NULL)
+    self->poller = _gcoro_io_poller_new (self->backend, (GSource *) self->main);
+  return self->poller;
+}
+
 static GCoroScheduler *
 scheduler_new (GMainContext *context)
 {
@@ -519,6 +542,7 @@ scheduler_new (GMainContext *context)
 
   self->context = context;
   self->owner = g_thread_self ();
+  self->backend = _gcoro_backend_lock ();
   /* The main band holds the only initial reference; the context holds
    * the main band. */
   self->main = band_new (self, G_PRIORITY_DEFAULT, TRUE);

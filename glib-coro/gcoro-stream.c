@@ -51,13 +51,19 @@
 
 #include "gcoro-config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "gcoro-await.h"
 #include "gcoro-operation.h"
 #include "gcoro-promise.h"
 #include "gcoro-stream.h"
-#include "gcoro-task.h"
+#include "gcoro-task-private.h"
+#include "gcoro-scheduler-private.h"
+#include "gcoro-io-watch-private.h"
 
 #define READ_CHUNK        (16 * 1024)
 #define DEFAULT_LIMIT     (64 * 1024)
@@ -72,6 +78,15 @@ struct _GCoroStream
   GIOStream              *io;
   GPollableInputStream   *in;      /* borrowed from io */
   GPollableOutputStream  *out;
+
+  /* A plain socket connection is read and written with recv()/send() on
+   * its (non-blocking) descriptor and waits through one watch for its
+   * whole life; other streams (TLS, pipes) go through the pollable
+   * interfaces and a GSource per wait. */
+  int                     fd;      /* -1: use the pollable interfaces */
+  GCoroIOWatch            watch;
+  GCoroTask              *reader;  /* suspended until readable */
+  GCoroTask              *writer;  /* suspended until writable */
 
   GByteArray             *rbuf;    /* unread data is rbuf[rpos .. len) */
   gsize                   rpos;
@@ -95,6 +110,7 @@ gcoro_stream_finalize (GObject *object)
 {
   GCoroStream *self = GCORO_STREAM (object);
 
+  _gcoro_io_watch_clear (&self->watch);
   g_byte_array_unref (self->rbuf);
   g_byte_array_unref (self->wbuf);
   g_clear_error (&self->write_error);
@@ -114,6 +130,7 @@ gcoro_stream_init (GCoroStream *self)
 {
   self->rbuf = g_byte_array_new ();
   self->wbuf = g_byte_array_new ();
+  self->fd = -1;
   self->limit = DEFAULT_LIMIT;
   self->high = DEFAULT_HIGH;
   self->low = DEFAULT_LOW;
@@ -152,6 +169,19 @@ gcoro_stream_new (GIOStream *io_stream)
   self->io = g_object_ref (io_stream);
   self->in = G_POLLABLE_INPUT_STREAM (in);
   self->out = G_POLLABLE_OUTPUT_STREAM (out);
+#ifdef G_OS_UNIX
+  /* A wrapper connection's streams are not the socket's. */
+  if (G_IS_SOCKET_CONNECTION (io_stream) && !G_IS_TCP_WRAPPER_CONNECTION (io_stream))
+    self->fd = g_socket_get_fd (g_socket_connection_get_socket (G_SOCKET_CONNECTION (io_stream)));
+#endif
+  if (G_IS_TCP_CONNECTION (io_stream))
+    {
+      /* As asyncio does: a line or a reply goes out when it is written,
+       * not when the previous one was acknowledged. */
+      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (io_stream));
+
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+    }
   return self;
 }
 
@@ -329,6 +359,206 @@ wait_for (GSource  *source,
   return ok;
 }
 
+static gboolean flush_nonblocking (GCoroStream *self);
+
+/* The watch's function, from the scheduler's dispatch: wakes the tasks
+ * waiting for what became ready, sends what write() left behind, and
+ * says what it still needs. */
+static GIOCondition
+stream_io_ready (GCoroIOWatch *watch,
+                 GIOCondition  ready)
+{
+  GCoroStream *self = G_STRUCT_MEMBER_P (watch, -G_STRUCT_OFFSET (GCoroStream, watch));
+  GIOCondition want = 0;
+  gboolean failed = (ready & (G_IO_HUP | G_IO_ERR)) != 0;
+
+  if (self->reader != NULL)
+    {
+      if (failed || (ready & G_IO_IN))
+        _gcoro_task_wake (self->reader, GCORO_WAKE_IO);
+      else
+        want |= G_IO_IN;
+    }
+
+  if (self->writer != NULL)
+    {
+      if (failed || (ready & G_IO_OUT))
+        _gcoro_task_wake (self->writer, GCORO_WAKE_IO);
+      else
+        want |= G_IO_OUT;
+    }
+  else if (self->wpos < self->wbuf->len && self->write_error == NULL)
+    {
+      /* Nobody drains: keep sending in the background, like asyncio's
+       * transports do. */
+      if (failed || (ready & G_IO_OUT))
+        flush_nonblocking (self);
+      if (self->wpos < self->wbuf->len && self->write_error == NULL)
+        want |= G_IO_OUT;
+    }
+
+  return want;
+}
+
+/* Registers the socket with the scheduler of this thread's context, once. */
+static gboolean
+ensure_watch (GCoroStream *self)
+{
+  GCoroScheduler *scheduler;
+
+  if (G_LIKELY (_gcoro_io_watch_is_registered (&self->watch)))
+    return TRUE;
+  if (self->fd < 0 || self->closed)
+    return FALSE;
+
+  scheduler = _gcoro_scheduler_get_for_thread_default ();
+  if (scheduler == NULL || !_gcoro_io_watch_init (&self->watch, scheduler, self->fd, stream_io_ready))
+    {
+      self->fd = -1;   /* this backend takes no such descriptor: poll the streams */
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Suspends the calling task until the socket is ready for @condition
+ * (G_IO_IN or G_IO_OUT), it hangs up, or the task is cancelled. */
+static gboolean
+wait_ready (GCoroStream   *self,
+            GIOCondition   condition,
+            const char    *func,
+            GError       **error)
+{
+  GCoroTask **slot = condition == G_IO_IN ? &self->reader : &self->writer;
+  GCoroTask *task;
+
+  if (!ensure_watch (self))
+    return wait_for (condition == G_IO_IN
+                       ? g_pollable_input_stream_create_source (self->in, NULL)
+                       : g_pollable_output_stream_create_source (self->out, NULL),
+                     error);
+
+  task = _gcoro_task_require_current (func, "its _async() twin");
+  if (task == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s() was called outside a task", func);
+      return FALSE;
+    }
+  if (!_gcoro_task_check_cancelled (task, error))
+    return FALSE;
+  if (G_UNLIKELY (_gcoro_task_peek_scheduler (task) != self->watch.scheduler))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "%s(): this stream belongs to the scheduler of another main context", func);
+      return FALSE;
+    }
+  if (G_UNLIKELY (*slot != NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   "%s(): task '%s' is already %s this stream; one task per direction at a time",
+                   func, gcoro_task_get_name (*slot),
+                   condition == G_IO_IN ? "reading" : "writing");
+      return FALSE;
+    }
+
+  *slot = task;
+  _gcoro_io_watch_want (&self->watch, condition);
+  for (;;)
+    {
+      GCoroWake wake = _gcoro_task_suspend (task,
+                                            condition == G_IO_IN ? "socket readable" : "socket writable",
+                                            self);
+      if (wake == GCORO_WAKE_IO)
+        break;
+      if (!_gcoro_task_check_cancelled (task, error))
+        {
+          *slot = NULL;
+          return FALSE;
+        }
+    }
+  *slot = NULL;
+  return TRUE;
+}
+
+/* One non-blocking read: > 0 bytes, 0 at EOF, -1 with @error set, or
+ * -2 when it would block. */
+static gssize
+read_nonblocking (GCoroStream  *self,
+                  guint8       *buf,
+                  gsize         len,
+                  GError      **error)
+{
+  GError *local_error = NULL;
+  gssize n;
+
+  if (self->fd >= 0)
+    {
+      do
+        n = recv (self->fd, buf, len, 0);
+      while (n < 0 && errno == EINTR);
+      if (n >= 0)
+        return n;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return -2;
+      {
+        int saved = errno;
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                     "Error receiving data: %s", g_strerror (saved));
+      }
+      return -1;
+    }
+
+  n = g_pollable_input_stream_read_nonblocking (self->in, buf, len, NULL, &local_error);
+  if (n >= 0)
+    return n;
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      g_error_free (local_error);
+      return -2;
+    }
+  g_propagate_error (error, local_error);
+  return -1;
+}
+
+/* One non-blocking write, as read_nonblocking(). A vanished peer is an
+ * error, never a SIGPIPE. */
+static gssize
+write_nonblocking (GCoroStream  *self,
+                   const guint8 *buf,
+                   gsize         len,
+                   GError      **error)
+{
+  GError *local_error = NULL;
+  gssize n;
+
+  if (self->fd >= 0)
+    {
+      do
+        n = send (self->fd, buf, len, MSG_NOSIGNAL);
+      while (n < 0 && errno == EINTR);
+      if (n >= 0)
+        return n;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return -2;
+      {
+        int saved = errno;
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                     "Error sending data: %s", g_strerror (saved));
+      }
+      return -1;
+    }
+
+  n = g_pollable_output_stream_write_nonblocking (self->out, buf, len, NULL, &local_error);
+  if (n >= 0)
+    return n;
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      g_error_free (local_error);
+      return -2;
+    }
+  g_propagate_error (error, local_error);
+  return -1;
+}
+
 /* Reads what is available into the buffer, waiting for some if none is.
  * Returns the bytes added, 0 at EOF, -1 on error. */
 static gssize
@@ -349,12 +579,10 @@ fill (GCoroStream  *self,
   for (;;)
     {
       guint old_len = self->rbuf->len;
-      GError *local_error = NULL;
       gssize n;
 
       g_byte_array_set_size (self->rbuf, old_len + READ_CHUNK);
-      n = g_pollable_input_stream_read_nonblocking (self->in, self->rbuf->data + old_len,
-                                                    READ_CHUNK, NULL, &local_error);
+      n = read_nonblocking (self, self->rbuf->data + old_len, READ_CHUNK, error);
       g_byte_array_set_size (self->rbuf, old_len + MAX (n, 0));
 
       if (n > 0)
@@ -364,14 +592,10 @@ fill (GCoroStream  *self,
           self->eof = TRUE;
           return 0;
         }
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_propagate_error (error, local_error);
-          return -1;
-        }
-      g_error_free (local_error);
+      if (n == -1)
+        return -1;
 
-      if (!wait_for (g_pollable_input_stream_create_source (self->in, NULL), error))
+      if (!wait_ready (self, G_IO_IN, "gcoro_stream_read", error))
         return -1;
     }
 }
@@ -582,21 +806,10 @@ flush_nonblocking (GCoroStream *self)
 {
   while (self->wpos < self->wbuf->len && self->write_error == NULL)
     {
-      GError *local_error = NULL;
-      gssize n = g_pollable_output_stream_write_nonblocking (self->out,
-                                                             self->wbuf->data + self->wpos,
-                                                             self->wbuf->len - self->wpos,
-                                                             NULL, &local_error);
+      gssize n = write_nonblocking (self, self->wbuf->data + self->wpos,
+                                    self->wbuf->len - self->wpos, &self->write_error);
       if (n < 0)
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              g_error_free (local_error);
-              return FALSE;
-            }
-          self->write_error = local_error;
-          return FALSE;
-        }
+        return FALSE;
       self->wpos += n;
     }
 
@@ -624,7 +837,7 @@ flush_until (GCoroStream  *self,
         }
       if (gcoro_stream_get_write_buffer_size (self) <= target)
         return TRUE;
-      if (!wait_for (g_pollable_output_stream_create_source (self->out, NULL), error))
+      if (!wait_ready (self, G_IO_OUT, "gcoro_stream_drain", error))
         return FALSE;
     }
 }
@@ -655,8 +868,24 @@ gcoro_stream_write (GCoroStream  *self,
   if (self->write_error != NULL)
     return;
 
+  if (self->wpos == self->wbuf->len && self->fd >= 0)
+    {
+      /* Nothing queued: send straight from the caller's memory. */
+      gssize n = write_nonblocking (self, data, len, &self->write_error);
+
+      if (n < 0 && self->write_error != NULL)
+        return;
+      n = MAX (n, 0);
+      data += n;
+      len -= n;
+      if (len == 0)
+        return;
+    }
+
   g_byte_array_append (self->wbuf, data, len);
   flush_nonblocking (self);
+  if (self->wpos < self->wbuf->len && self->write_error == NULL && ensure_watch (self))
+    _gcoro_io_watch_want (&self->watch, G_IO_OUT);   /* sent in the background */
 }
 
 /**
@@ -755,6 +984,7 @@ gcoro_stream_close (GCoroStream  *self,
     flush_until (self, 0, &flush_error);
 
   self->closed = TRUE;
+  _gcoro_io_watch_clear (&self->watch);   /* before the descriptor goes */
   ok = g_io_stream_close (self->io, NULL, flush_error ? NULL : error);
   if (flush_error != NULL)
     {

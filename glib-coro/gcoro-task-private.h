@@ -21,6 +21,7 @@ typedef enum
   GCORO_WAKE_TIMER,    /* the task's timer expired */
   GCORO_WAKE_YIELD,    /* it queued itself */
   GCORO_WAKE_CANCEL,   /* gcoro_task_cancel() */
+  GCORO_WAKE_IO,       /* a socket it waits on became ready */
 } GCoroWake;
 
 /* The running fiber task of this thread, or NULL. */

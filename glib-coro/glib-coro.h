@@ -15,6 +15,7 @@
 # include "gcoro-error.h"
 # include "gcoro-future.h"
 # include "gcoro-promise.h"
+# include "gcoro-backend.h"
 # include "gcoro-scheduler.h"
 # include "gcoro-task.h"
 # include "gcoro-await.h"

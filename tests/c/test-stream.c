@@ -357,6 +357,183 @@ test_cancelled_read_loses_nothing (Pair          *p,
   g_assert_cmpstr (p->log->str, ==, "after\n");
 }
 
+/* --- readiness: one registration per socket, for its whole life -------------------- */
+
+/* How many descriptors the default context would poll now: runs one
+ * iteration by hand, without blocking. */
+static int
+count_poll_fds (void)
+{
+  GMainContext *context = g_main_context_default ();
+  GPollFD fds[512];
+  int priority, timeout, n;
+
+  g_assert_true (g_main_context_acquire (context));
+  g_main_context_prepare (context, &priority);
+  n = g_main_context_query (context, priority, &timeout, fds, G_N_ELEMENTS (fds));
+  g_assert_cmpint (n, <=, (int) G_N_ELEMENTS (fds));
+  g_poll (fds, n, 0);
+  if (g_main_context_check (context, priority, fds, n))
+    g_main_context_dispatch (context);
+  g_main_context_release (context);
+  return n;
+}
+
+#define N_IDLE_PAIRS 40
+
+typedef struct
+{
+  GCoroStream *stream;
+  int          lines;
+} Echoer;
+
+static void
+echoer (GCoroTask *task,
+        gpointer   data)
+{
+  Echoer *e = data;
+
+  for (;;)
+    {
+      g_autoptr(GBytes) line = gcoro_stream_read_line (e->stream, NULL);
+
+      if (line == NULL || g_bytes_get_size (line) == 0)
+        return;
+      e->lines++;
+      gcoro_stream_write_bytes (e->stream, line);
+      if (!gcoro_stream_drain (e->stream, NULL))
+        return;
+    }
+}
+
+static void
+round_trips (GCoroTask *task,
+             gpointer   data)
+{
+  GCoroStream **clients = data;
+
+  for (int round = 0; round < 50; round++)
+    for (int i = 0; i < N_IDLE_PAIRS; i++)
+      {
+        g_autoptr(GBytes) line = NULL;
+
+        write_str (clients[i], "ping\n");
+        line = gcoro_stream_read_line (clients[i], NULL);
+        g_assert_cmpuint (g_bytes_get_size (line), ==, 5);
+      }
+}
+
+static void
+test_one_registration_per_socket (void)
+{
+  GCoroStream *clients[N_IDLE_PAIRS];
+  Echoer echoers[N_IDLE_PAIRS];
+  GCoroTask *tasks[N_IDLE_PAIRS];
+  GCoroTask *driver;
+  int base, waiting, after;
+
+  base = count_poll_fds ();
+  for (int i = 0; i < N_IDLE_PAIRS; i++)
+    {
+      make_pair (&clients[i], &echoers[i].stream);
+      echoers[i].lines = 0;
+      tasks[i] = gcoro_spawn (echoer, &echoers[i], NULL);
+    }
+  settle_loop ();
+  waiting = count_poll_fds ();
+
+  driver = gcoro_spawn (round_trips, clients, NULL);
+  run_all (&driver, 1);
+  after = count_poll_fds ();
+
+  for (int i = 0; i < N_IDLE_PAIRS; i++)
+    g_assert_cmpint (echoers[i].lines, ==, 50);
+
+  /* 2,000 waits later the context polls what it polled before them: the
+   * registrations are per socket, not per wait. */
+  if (gcoro_get_backend () == GCORO_BACKEND_EPOLL)
+    {
+      /* One epoll descriptor for all sockets. */
+      g_assert_cmpint (waiting, <=, base + 1);
+      g_assert_cmpint (after, <=, base + 1);
+    }
+  else
+    {
+      g_assert_cmpint (waiting, >=, base + N_IDLE_PAIRS);
+      g_assert_cmpint (after, <=, base + 2 * N_IDLE_PAIRS);
+    }
+
+  for (int i = 0; i < N_IDLE_PAIRS; i++)
+    gcoro_stream_close (clients[i], NULL);
+  run_all (tasks, N_IDLE_PAIRS);
+  for (int i = 0; i < N_IDLE_PAIRS; i++)
+    {
+      g_object_unref (clients[i]);
+      g_object_unref (echoers[i].stream);
+    }
+  settle_loop ();
+  g_assert_cmpint (count_poll_fds (), <=, base + 1);
+}
+
+static void
+test_write_sends_in_background (Pair          *p,
+                                gconstpointer  data)
+{
+  gsize total = 2 * 1024 * 1024, received = 0;
+  g_autofree guint8 *blob = g_malloc (total);
+  GInputStream *in = g_io_stream_get_input_stream (gcoro_stream_get_io_stream (p->b));
+
+  memset (blob, 'z', total);
+  /* Outside any task, and nobody drains: write() keeps what the socket
+   * does not take and the loop sends it as the peer reads. */
+  gcoro_stream_write (p->a, blob, total);
+  g_assert_cmpuint (gcoro_stream_get_write_buffer_size (p->a), >, 0);
+
+  while (received < total)
+    {
+      guint8 buf[65536];
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (in), buf, sizeof buf,
+                                                           NULL, NULL);
+      if (n > 0)
+        received += n;
+      else
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (received, ==, total);
+  g_assert_cmpuint (gcoro_stream_get_write_buffer_size (p->a), ==, 0);
+}
+
+static void
+busy_reader (GCoroTask *task,
+             gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) line = gcoro_stream_read_line (p->b, &error);
+
+  if (line == NULL)
+    g_string_append_printf (p->log, "[%s]", error->message);
+  else
+    g_string_append_len (p->log, g_bytes_get_data (line, NULL), g_bytes_get_size (line));
+}
+
+static void
+test_two_readers_at_once (Pair          *p,
+                          gconstpointer  data)
+{
+  GCoroTask *tasks[2];
+
+  tasks[0] = gcoro_spawn (busy_reader, p, NULL);
+  settle_loop ();
+  tasks[1] = gcoro_spawn (busy_reader, p, NULL);
+  settle_loop ();
+  /* The second reader is refused; the first still gets the line. */
+  g_assert_nonnull (strstr (p->log->str, "already reading this stream"));
+  write_str (p->a, "first\n");
+  run_all (tasks, 2);
+  g_assert_true (g_str_has_suffix (p->log->str, "]first\n"));
+}
+
 /* --- GIO-style twins ------------------------------------------------------------------ */
 
 typedef struct
@@ -445,6 +622,9 @@ main (int   argc,
   PAIR_TEST ("/gcoro/stream/half-close", test_half_close);
   PAIR_TEST ("/gcoro/stream/cancelled-read-loses-nothing", test_cancelled_read_loses_nothing);
   PAIR_TEST ("/gcoro/stream/async-twins", test_async_twins);
+  PAIR_TEST ("/gcoro/stream/write-sends-in-background", test_write_sends_in_background);
+  PAIR_TEST ("/gcoro/stream/two-readers-at-once", test_two_readers_at_once);
+  g_test_add_func ("/gcoro/stream/one-registration-per-socket", test_one_registration_per_socket);
   g_test_add_func ("/gcoro/stream/addresses", test_addresses);
 
   return g_test_run ();

@@ -1,0 +1,72 @@
+/* gcoro-io-watch-private.h: persistent socket readiness registrations
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gcoro-backend.h"
+#include "gcoro-scheduler.h"
+
+G_BEGIN_DECLS
+
+typedef struct _GCoroIOPoller GCoroIOPoller;
+typedef struct _GCoroIOWatch  GCoroIOWatch;
+
+/* Called from the scheduler's dispatch with the conditions that became
+ * ready (G_IO_IN, G_IO_OUT, G_IO_HUP, G_IO_ERR). Returns the conditions its
+ * owner still wants to hear about. */
+typedef GIOCondition (*GCoroIOWatchFunc) (GCoroIOWatch *watch,
+                                          GIOCondition  ready);
+
+/* One registration per descriptor for its whole life, embedded in its
+ * owner. Owner thread only. */
+struct _GCoroIOWatch
+{
+  GPollFD           pfd;        /* glib backend: a poll record of the scheduler */
+  GCoroScheduler   *scheduler;  /* a reference while registered */
+  GCoroIOWatchFunc  func;
+  GCoroIOWatch     *prev;       /* in the poller's list (glib backend) */
+  GCoroIOWatch     *next;
+  guint             polled : 1; /* pfd is one of the context's poll records */
+};
+
+/* Registers @fd (a non-blocking socket) with @scheduler's poller. FALSE
+ * (and nothing registered) if the backend refuses the descriptor. */
+gboolean       _gcoro_io_watch_init   (GCoroIOWatch     *watch,
+                                       GCoroScheduler   *scheduler,
+                                       int               fd,
+                                       GCoroIOWatchFunc  func);
+
+/* Asks for @condition (G_IO_IN and/or G_IO_OUT) to be reported: level
+ * semantics, the caller has just seen EAGAIN. */
+void           _gcoro_io_watch_want   (GCoroIOWatch     *watch,
+                                       GIOCondition      condition);
+
+/* Unregisters; call before the descriptor is closed. Idempotent. */
+void           _gcoro_io_watch_clear  (GCoroIOWatch     *watch);
+
+static inline gboolean
+_gcoro_io_watch_is_registered (GCoroIOWatch *watch)
+{
+  return watch->scheduler != NULL;
+}
+
+/* The scheduler's side. */
+GCoroIOPoller *_gcoro_io_poller_new      (GCoroBackend   backend,
+                                          GSource       *band);
+void           _gcoro_io_poller_free     (GCoroIOPoller *poller);
+/* The band is going away: its poll records die with it. */
+void           _gcoro_io_poller_detach   (GCoroIOPoller *poller);
+/* From check(): is anything ready? */
+gboolean       _gcoro_io_poller_check    (GCoroIOPoller *poller);
+/* From dispatch(): tells every ready watch. */
+void           _gcoro_io_poller_dispatch (GCoroIOPoller *poller);
+guint          _gcoro_io_poller_n_watches (GCoroIOPoller *poller);
+
+/* Implemented by the scheduler: its poller, made on first use. */
+GCoroIOPoller *_gcoro_scheduler_get_poller (GCoroScheduler *self);
+
+G_END_DECLS

@@ -1,0 +1,291 @@
+/* gcoro-io-watch.c: the socket readiness backends
+ *
+ * Copyright 2026 The glib-coro authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * NOTES
+ * A stream registers its socket once, when it first has to wait, and keeps
+ * the registration until it closes: no GSource per wait, no attach and
+ * destroy per operation. The scheduler's main band source carries the
+ * registrations and tells the watches from its dispatch, before it runs
+ * the ready queue, so a task woken by its socket runs in the same dispatch.
+ *
+ * glib backend: each watch's GPollFD is a poll record of the main band
+ * (g_source_add_poll()). Asking for a condition is a store into its
+ * `events`, which GLib reads when it builds the poll array of the next
+ * iteration; a watch that nobody waits on polls for nothing (events 0).
+ * Only a hang-up nobody waits for takes the record out of the poll (it
+ * would be reported at every iteration), until somebody waits again.
+ * check() and dispatch() walk the watches: with thousands of sockets open
+ * an iteration costs time in proportion to them, as GLib's poll does.
+ *
+ * epoll backend: one epoll descriptor is the main band's only poll record;
+ * each socket is added once, edge-triggered, for input, output and
+ * hang-up, and never modified. An edge nobody waits for is dropped: the
+ * streams always try the non-blocking call before they wait, so an edge
+ * that matters is one that comes after an EAGAIN. dispatch() costs time
+ * in proportion to the ready sockets only.
+ */
+
+#include "gcoro-config.h"
+
+#include <errno.h>
+#include <unistd.h>
+#if HAVE_EPOLL
+# include <sys/epoll.h>
+#endif
+
+#include "gcoro-io-watch-private.h"
+
+#define EPOLL_BATCH 256
+
+struct _GCoroIOPoller
+{
+  GCoroBackend  backend;
+  GSource      *band;       /* not owned; NULL once the scheduler died */
+  GCoroIOWatch *watches;    /* glib backend: every registered watch */
+  guint         n_watches;
+  int           epfd;       /* epoll backend */
+  GPollFD       epfd_pfd;
+};
+
+GCoroIOPoller *
+_gcoro_io_poller_new (GCoroBackend  backend,
+                      GSource      *band)
+{
+  GCoroIOPoller *self = g_new0 (GCoroIOPoller, 1);
+
+  self->backend = backend;
+  self->band = band;
+  self->epfd = -1;
+
+#if HAVE_EPOLL
+  if (backend == GCORO_BACKEND_EPOLL)
+    {
+      self->epfd = epoll_create1 (EPOLL_CLOEXEC);
+      if (self->epfd < 0)
+        {
+          int saved = errno;
+
+          g_warning ("epoll_create1() failed (%s); this scheduler falls back to the glib backend",
+                     g_strerror (saved));
+          self->backend = GCORO_BACKEND_GLIB;
+        }
+      else
+        {
+          self->epfd_pfd.fd = self->epfd;
+          self->epfd_pfd.events = G_IO_IN;
+          g_source_add_poll (band, &self->epfd_pfd);
+        }
+    }
+#else
+  self->backend = GCORO_BACKEND_GLIB;
+#endif
+
+  return self;
+}
+
+void
+_gcoro_io_poller_detach (GCoroIOPoller *self)
+{
+  /* The band's poll records went with it. */
+  for (GCoroIOWatch *w = self->watches; w != NULL; w = w->next)
+    w->polled = FALSE;
+  self->band = NULL;
+}
+
+void
+_gcoro_io_poller_free (GCoroIOPoller *self)
+{
+  /* Every watch holds a reference on the scheduler, so none is left. */
+  g_assert (self->n_watches == 0);
+
+  if (self->epfd >= 0)
+    close (self->epfd);
+  g_free (self);
+}
+
+guint
+_gcoro_io_poller_n_watches (GCoroIOPoller *self)
+{
+  return self->n_watches;
+}
+
+gboolean
+_gcoro_io_watch_init (GCoroIOWatch     *watch,
+                      GCoroScheduler   *scheduler,
+                      int               fd,
+                      GCoroIOWatchFunc  func)
+{
+  GCoroIOPoller *poller = _gcoro_scheduler_get_poller (scheduler);
+
+  g_return_val_if_fail (watch->scheduler == NULL, FALSE);
+
+  if (poller == NULL)
+    return FALSE;
+
+  watch->pfd.fd = fd;
+  watch->pfd.events = 0;
+  watch->pfd.revents = 0;
+  watch->func = func;
+  watch->polled = FALSE;
+
+#if HAVE_EPOLL
+  if (poller->backend == GCORO_BACKEND_EPOLL)
+    {
+      struct epoll_event ev = {
+        .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+        .data.ptr = watch,
+      };
+
+      if (epoll_ctl (poller->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+        return FALSE;
+    }
+#endif
+
+  watch->scheduler = g_object_ref (scheduler);
+  watch->prev = NULL;
+  watch->next = poller->watches;
+  if (poller->watches != NULL)
+    poller->watches->prev = watch;
+  poller->watches = watch;
+  poller->n_watches++;
+
+  return TRUE;
+}
+
+void
+_gcoro_io_watch_want (GCoroIOWatch *watch,
+                      GIOCondition  condition)
+{
+  GCoroIOPoller *poller;
+
+  if (G_UNLIKELY (watch->scheduler == NULL))
+    return;
+  poller = _gcoro_scheduler_get_poller (watch->scheduler);
+  if (poller->backend == GCORO_BACKEND_EPOLL)
+    return;   /* registered for everything, once */
+
+  watch->pfd.events |= condition;
+  if (!watch->polled && poller->band != NULL)
+    {
+      watch->pfd.revents = 0;
+      g_source_add_poll (poller->band, &watch->pfd);
+      watch->polled = TRUE;
+    }
+}
+
+void
+_gcoro_io_watch_clear (GCoroIOWatch *watch)
+{
+  GCoroIOPoller *poller;
+  GCoroScheduler *scheduler = watch->scheduler;
+
+  if (scheduler == NULL)
+    return;
+  poller = _gcoro_scheduler_get_poller (scheduler);
+
+#if HAVE_EPOLL
+  if (poller->backend == GCORO_BACKEND_EPOLL)
+    epoll_ctl (poller->epfd, EPOLL_CTL_DEL, watch->pfd.fd, NULL);
+#endif
+  if (watch->polled && poller->band != NULL)
+    g_source_remove_poll (poller->band, &watch->pfd);
+  watch->polled = FALSE;
+
+  if (watch->prev != NULL)
+    watch->prev->next = watch->next;
+  else
+    poller->watches = watch->next;
+  if (watch->next != NULL)
+    watch->next->prev = watch->prev;
+  watch->prev = watch->next = NULL;
+  poller->n_watches--;
+
+  watch->scheduler = NULL;
+  g_object_unref (scheduler);
+}
+
+gboolean
+_gcoro_io_poller_check (GCoroIOPoller *self)
+{
+  if (self->backend == GCORO_BACKEND_EPOLL)
+    return (self->epfd_pfd.revents & G_IO_IN) != 0;
+
+  for (GCoroIOWatch *w = self->watches; w != NULL; w = w->next)
+    if (w->polled && w->pfd.revents != 0)
+      return TRUE;
+  return FALSE;
+}
+
+#if HAVE_EPOLL
+static void
+dispatch_epoll (GCoroIOPoller *self)
+{
+  struct epoll_event events[EPOLL_BATCH];
+  int n;
+
+  self->epfd_pfd.revents = 0;
+  do
+    {
+      n = epoll_wait (self->epfd, events, EPOLL_BATCH, 0);
+      for (int i = 0; i < n; i++)
+        {
+          GCoroIOWatch *w = events[i].data.ptr;
+          guint32 e = events[i].events;
+          GIOCondition ready = 0;
+
+          if (e & EPOLLIN)
+            ready |= G_IO_IN;
+          if (e & EPOLLOUT)
+            ready |= G_IO_OUT;
+          if (e & (EPOLLHUP | EPOLLRDHUP))
+            ready |= G_IO_HUP;
+          if (e & EPOLLERR)
+            ready |= G_IO_ERR;
+          /* The watch was registered when epoll_wait() returned: watch
+           * functions wake tasks, they do not end other watches. */
+          w->func (w, ready);
+        }
+    }
+  while (n == EPOLL_BATCH);
+}
+#endif
+
+void
+_gcoro_io_poller_dispatch (GCoroIOPoller *self)
+{
+  GCoroIOWatch *w, *next;
+
+#if HAVE_EPOLL
+  if (self->backend == GCORO_BACKEND_EPOLL)
+    {
+      if (self->epfd_pfd.revents & G_IO_IN)
+        dispatch_epoll (self);
+      return;
+    }
+#endif
+
+  for (w = self->watches; w != NULL; w = next)
+    {
+      GIOCondition ready;
+
+      next = w->next;
+      if (!w->polled || w->pfd.revents == 0)
+        continue;
+
+      /* Clear first: GLib leaves revents alone in iterations that do
+       * not poll this record, and a stale one must not fire twice. */
+      ready = w->pfd.revents;
+      w->pfd.revents = 0;
+      w->pfd.events = w->func (w, ready) & (G_IO_IN | G_IO_OUT);
+
+      if (w->pfd.events == 0 && (ready & (G_IO_HUP | G_IO_ERR | G_IO_NVAL)) && self->band != NULL)
+        {
+          /* Nobody waits, and poll() reports a hang-up whatever events
+           * say: park the record until somebody waits again. */
+          g_source_remove_poll (self->band, &w->pfd);
+          w->polled = FALSE;
+        }
+    }
+}
