@@ -45,11 +45,22 @@
  *   gcoro_stream_server_wait_closed() then waits for the handlers
  *   (graceful); gcoro_stream_server_abort() also cancels them.
  *
+ * #GSocketService holds the listening sockets (binding, unix paths,
+ * ephemeral ports, closing). Accepting is the server's own: each listening
+ * socket has one readiness registration for the server's life (see
+ * #GCoroBackend), and every wake-up accepts all pending connections with
+ * non-blocking accept() calls. GSocketService's own accept loop attaches
+ * and destroys a GSource per connection, and on GLib's poll that costs
+ * time in proportion to the sockets already open.
+ *
  * Used from the thread of the context it was started on.
  */
 
 #include "gcoro-config.h"
 
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <gio/gunixsocketaddress.h>
 
 #include "gcoro-async.h"
@@ -60,6 +71,19 @@
 #include "gcoro-promise.h"
 #include "gcoro-stream-server.h"
 #include "gcoro-task.h"
+#include "gcoro-scheduler-private.h"
+#include "gcoro-io-watch-private.h"
+
+/* A listening socket and its registration. */
+typedef struct
+{
+  GCoroIOWatch        watch;      /* first: the watch function finds us */
+  GSocket            *socket;
+  GCoroStreamServer  *server;     /* not owned */
+} Listener;
+
+static void listener_watch (Listener *listener);
+static void listener_free  (gpointer  data);
 
 struct _GCoroStreamServer
 {
@@ -71,6 +95,8 @@ struct _GCoroStreamServer
   guint16             port;
   guint               max_connections;   /* 0: no limit */
   GHashTable         *live;              /* GCoroFuture -> peer string */
+  GPtrArray          *listeners;         /* Listener *, owned */
+  gboolean            started;
   GCoroPromise       *idle;              /* resolved when no handler runs */
   gboolean            closed;
 };
@@ -93,7 +119,7 @@ gcoro_stream_server_dispose (GObject *object)
 
   if (self->service != NULL)
     {
-      g_socket_service_stop (self->service);
+      g_ptr_array_set_size (self->listeners, 0);
       g_socket_listener_close (G_SOCKET_LISTENER (self->service));
       g_clear_object (&self->service);
     }
@@ -109,6 +135,7 @@ gcoro_stream_server_finalize (GObject *object)
   GCoroStreamServer *self = GCORO_STREAM_SERVER (object);
 
   g_hash_table_unref (self->live);
+  g_ptr_array_unref (self->listeners);
   g_clear_object (&self->idle);
 
   G_OBJECT_CLASS (gcoro_stream_server_parent_class)->finalize (object);
@@ -146,10 +173,10 @@ static void
 gcoro_stream_server_init (GCoroStreamServer *self)
 {
   self->service = g_socket_service_new ();
-  /* GLib's default backlog is 10: a burst of clients would overflow the
-   * kernel's accept queue and wait for SYN retransmits (seconds). */
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 1024);
+  /* A new service is active; this one only holds the sockets. */
+  g_socket_service_stop (self->service);
   self->live = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
+  self->listeners = g_ptr_array_new_with_free_func (listener_free);
 }
 
 /**
@@ -213,15 +240,32 @@ listen_on (GCoroStreamServer  *self,
            GSocketAddress     *address,
            GError            **error)
 {
+  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) effective = NULL;
+  Listener *listener;
 
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
-                                      NULL, &effective, error))
+  socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (socket == NULL)
+    return FALSE;
+  /* GLib's default backlog is 10: a burst of clients would overflow the
+   * kernel's accept queue and wait for SYN retransmits (seconds). */
+  g_socket_set_listen_backlog (socket, 1024);
+  if (!g_socket_bind (socket, address, TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !g_socket_listener_add_socket (G_SOCKET_LISTENER (self->service), socket, NULL, error))
     return FALSE;
 
+  effective = g_socket_get_local_address (socket, NULL);
   if (G_IS_INET_SOCKET_ADDRESS (effective))
     self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+
+  listener = g_new0 (Listener, 1);
+  listener->socket = g_steal_pointer (&socket);
+  listener->server = self;
+  g_ptr_array_add (self->listeners, listener);
+  if (self->started && !self->closed)
+    listener_watch (listener);
   return TRUE;
 }
 
@@ -428,13 +472,10 @@ start_handling (gpointer data)
     g_signal_emit (s->server, signals[SIGNAL_INCOMING], 0, s->stream, &s->future);
 }
 
-static gboolean
-on_incoming (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source_object,
-             gpointer           user_data)
+static void
+handle_connection (GCoroStreamServer *self,
+                   GSocketConnection *connection)
 {
-  GCoroStreamServer *self = user_data;
   g_autoptr(GCoroContext) context = NULL;
   g_autofree char *peer_text = NULL;
   Start s = { self, NULL, NULL, NULL };
@@ -443,7 +484,7 @@ on_incoming (GSocketService    *service,
       (self->max_connections > 0 && g_hash_table_size (self->live) >= self->max_connections))
     {
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-      return TRUE;
+      return;
     }
 
   s.stream = gcoro_stream_new (G_IO_STREAM (connection));
@@ -464,7 +505,77 @@ on_incoming (GSocketService    *service,
 
   g_clear_object (&s.peer);
   g_clear_object (&s.stream);
-  return TRUE;
+}
+
+/* The listening socket is readable: accepts every pending connection
+ * (the epoll backend reports edges, so it must reach EAGAIN). */
+static GIOCondition
+listener_ready (GCoroIOWatch *watch,
+                GIOCondition  ready)
+{
+  Listener *listener = (Listener *) watch;
+  g_autoptr(GCoroStreamServer) self = g_object_ref (listener->server);
+  int lfd = g_socket_get_fd (listener->socket);
+
+  /* A handler may close the server (which frees the listener) from
+   * inside handle_connection(): only self is safe to look at then. */
+  while (!self->closed)
+    {
+      g_autoptr(GSocket) socket = NULL;
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+      int fd = accept4 (lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+      if (fd < 0)
+        {
+          int saved = errno;
+
+          if (saved == EINTR || saved == ECONNABORTED)
+            continue;
+          if (saved != EAGAIN && saved != EWOULDBLOCK)
+            g_warning ("GCoroStreamServer: accept() failed: %s", g_strerror (saved));
+          break;
+        }
+
+      socket = g_socket_new_from_fd (fd, &error);
+      if (socket == NULL)
+        {
+          g_warning ("GCoroStreamServer: an accepted socket was refused: %s", error->message);
+          close (fd);
+          continue;
+        }
+      connection = g_socket_connection_factory_create_connection (socket);
+      handle_connection (self, connection);
+    }
+
+  return G_IO_IN;   /* for the server's whole life */
+}
+
+static void
+listener_watch (Listener *listener)
+{
+  GCoroScheduler *scheduler = _gcoro_scheduler_get_for_thread_default ();
+
+  if (_gcoro_io_watch_is_registered (&listener->watch))
+    return;
+  if (scheduler == NULL ||
+      !_gcoro_io_watch_init (&listener->watch, scheduler, g_socket_get_fd (listener->socket),
+                             listener_ready))
+    {
+      g_critical ("GCoroStreamServer: cannot watch a listening socket on this context");
+      return;
+    }
+  _gcoro_io_watch_want (&listener->watch, G_IO_IN);
+}
+
+static void
+listener_free (gpointer data)
+{
+  Listener *listener = data;
+
+  _gcoro_io_watch_clear (&listener->watch);
+  g_object_unref (listener->socket);
+  g_free (listener);
 }
 
 /**
@@ -478,8 +589,11 @@ gcoro_stream_server_start (GCoroStreamServer *self)
 {
   g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
 
-  g_signal_connect_object (self->service, "incoming", G_CALLBACK (on_incoming), self, 0);
-  g_socket_service_start (self->service);
+  if (self->started || self->closed)
+    return;
+  self->started = TRUE;
+  for (guint i = 0; i < self->listeners->len; i++)
+    listener_watch (g_ptr_array_index (self->listeners, i));
 }
 
 /**
@@ -495,7 +609,7 @@ gcoro_stream_server_close (GCoroStreamServer *self)
   g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
 
   self->closed = TRUE;
-  g_socket_service_stop (self->service);
+  g_ptr_array_set_size (self->listeners, 0);   /* registrations first */
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
 }
 
