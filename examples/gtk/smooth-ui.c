@@ -71,6 +71,7 @@ on_job_done (GObject      *source,
 {
   SmoothUi *ui = user_data;
 
+  gcoro_future_wait_finish (GCORO_FUTURE (source), result, NULL, NULL);  /* the outcome is in the status line */
   gtk_widget_set_sensitive (GTK_WIDGET (ui->cancel), FALSE);
 }
 
