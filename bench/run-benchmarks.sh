@@ -12,3 +12,7 @@ for b in core context sync thread; do
   "$builddir/bench/bench-$b"
   echo
 done
+# The GTK window's frame rate, when GTK 4 and xvfb-run are there.
+if ninja -C "$builddir" examples/gtk/smooth-ui >/dev/null 2>&1; then
+  bench/gtk-frames.sh "$builddir/examples/gtk/smooth-ui" || true
+fi
