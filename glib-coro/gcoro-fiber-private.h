@@ -31,6 +31,10 @@ gsize        gcoro_fiber_get_default_stack_size (void);
  * own is allocated). Owned by the thread; never free it. */
 GCoroFiber  *gcoro_fiber_get_thread_fiber       (void);
 
+/* The fiber running on this thread right now: the thread fiber, a task's,
+ * or a generator body's. */
+GCoroFiber  *gcoro_fiber_get_current            (void);
+
 /* A new fiber that will start @func (@data) on its first switch-in.
  * @stack_size 0 means the default. Stacks are mmap()ed with a guard page
  * below, lazily committed and pooled per thread. Never returns NULL: running

@@ -579,6 +579,15 @@ gcoro_fiber_get_thread_fiber (void)
   return &thread_state_get ()->thread_fiber;
 }
 
+GCoroFiber *
+gcoro_fiber_get_current (void)
+{
+  if (G_LIKELY (tls_current != NULL))
+    return tls_current;
+
+  return gcoro_fiber_get_thread_fiber ();
+}
+
 #ifdef GCORO_FIBER_ASAN
 static inline void
 asan_start_switch (void      **fake_stack,

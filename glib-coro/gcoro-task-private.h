@@ -9,6 +9,7 @@
 #pragma once
 
 #include "gcoro-task.h"
+#include "gcoro-fiber-private.h"
 #include "gcoro-future-private.h"
 #include "gcoro-promise.h"
 
@@ -53,6 +54,14 @@ void            _gcoro_task_enqueue_on       (GCoroTask   *task,
                                               GCoroBand   *band);
 
 GCoroScheduler *_gcoro_task_peek_scheduler   (GCoroTask   *task);
+
+/* A generator body that the running @task consumes runs as part of the
+ * task: while it runs, @fiber (the body's) stands for the task's, so an
+ * await inside the body suspends the task there and resuming the task
+ * resumes the body. Returns the fiber the task ran on; lending that one
+ * back ends the loan. */
+GCoroFiber     *_gcoro_task_lend_fiber       (GCoroTask   *task,
+                                              GCoroFiber  *fiber);
 
 /* Waiting on a future with an optional deadline (-1 for none). Returns the
  * wake reason; on GCORO_WAKE_FUTURE the future has settled. */
