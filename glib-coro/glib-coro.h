@@ -13,6 +13,7 @@
 # include "gcoro-version-macros.h"
 # include "gcoro-enum-types.h"
 # include "gcoro-error.h"
+# include "gcoro-awaitable.h"
 # include "gcoro-future.h"
 # include "gcoro-promise.h"
 # include "gcoro-scheduler.h"
@@ -38,4 +39,5 @@
 # include "gcoro-operation.h"
 # include "gcoro-stream.h"
 # include "gcoro-stream-server.h"
+# include "gcoro-cancellable-awaitable.h"
 #undef GCORO_INSIDE
