@@ -40,6 +40,9 @@ G_BEGIN_DECLS
  * @GCORO_ERROR_BROKEN: a #GCoroBarrier was aborted while tasks waited at
  *   it (Python's `BrokenBarrierError`).
  * @GCORO_ERROR_DESTROYED: the primitive a task waited on was finalized.
+ * @GCORO_ERROR_EXHAUSTED: a #GCoroGenerator has no more items: how the
+ *   future of gcoro_generator_next_future() says so (Python's
+ *   `StopAsyncIteration`).
  *
  * Error codes of the %GCORO_ERROR domain.
  */
@@ -52,6 +55,7 @@ typedef enum
   GCORO_ERROR_CLOSED,
   GCORO_ERROR_BROKEN,
   GCORO_ERROR_DESTROYED,
+  GCORO_ERROR_EXHAUSTED,
 } GCoroError;
 
 GCORO_AVAILABLE_IN_ALL

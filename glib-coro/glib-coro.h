@@ -40,4 +40,5 @@
 # include "gcoro-stream.h"
 # include "gcoro-stream-server.h"
 # include "gcoro-cancellable-awaitable.h"
+# include "gcoro-generator.h"
 #undef GCORO_INSIDE
