@@ -176,8 +176,10 @@ struct _GCoroFiberThread
 };
 
 static GCORO_TLS GCoroFiberThread *tls_thread;
-/* The fiber running on this thread; read by the SIGSEGV handler. */
-static GCORO_TLS GCoroFiber       *tls_current;
+/* The fiber running on this thread; read by the SIGSEGV handler and, inline,
+ * by gcoro_fiber_get_current() (hence not static). */
+GCORO_TLS GCoroFiber              *_gcoro_fiber_tls_current;
+#define tls_current _gcoro_fiber_tls_current
 #ifdef GCORO_FIBER_ASAN
 /* Who is switching, so the resumed side can learn its stack bounds. */
 static GCORO_TLS GCoroFiber       *tls_asan_from;
@@ -577,15 +579,6 @@ GCoroFiber *
 gcoro_fiber_get_thread_fiber (void)
 {
   return &thread_state_get ()->thread_fiber;
-}
-
-GCoroFiber *
-gcoro_fiber_get_current (void)
-{
-  if (G_LIKELY (tls_current != NULL))
-    return tls_current;
-
-  return gcoro_fiber_get_thread_fiber ();
 }
 
 #ifdef GCORO_FIBER_ASAN

@@ -25,7 +25,13 @@ typedef enum
 } GCoroWake;
 
 /* The running fiber task of this thread, or NULL. */
-GCoroTask      *_gcoro_task_current          (void);
+extern GCORO_TLS GCoroTask *_gcoro_task_tls_current;
+
+static inline GCoroTask *
+_gcoro_task_current (void)
+{
+  return _gcoro_task_tls_current;
+}
 
 /* Like _gcoro_task_current(), but a critical naming @func (and @instead,
  * what to call outside a task) when there is none. */

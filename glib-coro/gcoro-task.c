@@ -150,7 +150,9 @@ struct _GCoroTask
 
 G_DEFINE_FINAL_TYPE (GCoroTask, gcoro_task, GCORO_TYPE_FUTURE)
 
-static GCORO_TLS GCoroTask *current_task;
+/* Not static: read inline by _gcoro_task_current(). */
+GCORO_TLS GCoroTask *_gcoro_task_tls_current;
+#define current_task _gcoro_task_tls_current
 static guint64 task_counter;
 
 static void task_cancel_on_owner_thread (GCoroTask *self);
@@ -382,12 +384,6 @@ task_queue (GCoroTask *self,
 }
 
 /* --- suspend and wake (gcoro-task-private.h) -------------------------------- */
-
-GCoroTask *
-_gcoro_task_current (void)
-{
-  return current_task;
-}
 
 GCoroTask *
 _gcoro_task_require_current (const char *func,
