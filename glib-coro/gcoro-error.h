@@ -42,6 +42,9 @@ G_BEGIN_DECLS
  * @GCORO_ERROR_DESTROYED: the primitive a task waited on was finalized.
  * @GCORO_ERROR_TOO_LATE: gcoro_set_backend() was asked to switch backends
  *   after a scheduler had started on the other one.
+ * @GCORO_ERROR_EXHAUSTED: a #GCoroGenerator has no more items: how the
+ *   future of gcoro_generator_next_future() says so (Python's
+ *   `StopAsyncIteration`).
  *
  * Error codes of the %GCORO_ERROR domain.
  */
@@ -55,6 +58,7 @@ typedef enum
   GCORO_ERROR_BROKEN,
   GCORO_ERROR_DESTROYED,
   GCORO_ERROR_TOO_LATE,
+  GCORO_ERROR_EXHAUSTED,
 } GCoroError;
 
 GCORO_AVAILABLE_IN_ALL

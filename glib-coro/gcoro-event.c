@@ -12,22 +12,56 @@
  * at once until gcoro_event_clear().
  *
  * Used from the thread of its scheduler.
+ *
+ * An event is a #GCoroAwaitable: its future resolves once it is set, so
+ * gcoro_await_awaitable(), Python's `await event` and GJS's
+ * `await event` wait for it too.
  */
 
 #include "gcoro-config.h"
 
 #include "gcoro-error.h"
 #include "gcoro-event.h"
+#include "gcoro-promise.h"
 #include "gcoro-wait-queue-private.h"
 
 struct _GCoroEvent
 {
   GObject        parent_instance;
   GCoroWaitQueue waiters;
+  GCoroPromise  *set_promise;   /* handed out by get_future() until set */
   gboolean       is_set;
 };
 
-G_DEFINE_FINAL_TYPE (GCoroEvent, gcoro_event, G_TYPE_OBJECT)
+static void gcoro_event_awaitable_init (GCoroAwaitableInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (GCoroEvent, gcoro_event, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GCORO_TYPE_AWAITABLE,
+                                                      gcoro_event_awaitable_init))
+
+static GCoroFuture *
+gcoro_event_get_future (GCoroAwaitable *awaitable)
+{
+  GCoroEvent *self = GCORO_EVENT (awaitable);
+  GCoroPromise *p;
+
+  if (self->is_set)
+    {
+      p = gcoro_promise_new ();
+      gcoro_promise_resolve (p, NULL);
+      return GCORO_FUTURE (p);
+    }
+  if (self->set_promise == NULL)
+    self->set_promise = gcoro_promise_new ();
+
+  return g_object_ref (GCORO_FUTURE (self->set_promise));
+}
+
+static void
+gcoro_event_awaitable_init (GCoroAwaitableInterface *iface)
+{
+  iface->get_future = gcoro_event_get_future;
+}
 
 static void
 gcoro_event_finalize (GObject *object)
@@ -37,6 +71,10 @@ gcoro_event_finalize (GObject *object)
   _gcoro_wait_queue_fail_all (&self->waiters,
                               g_error_new_literal (GCORO_ERROR, GCORO_ERROR_DESTROYED,
                                                    "The event was destroyed"));
+  if (self->set_promise != NULL)
+    gcoro_promise_reject_literal (self->set_promise, GCORO_ERROR, GCORO_ERROR_DESTROYED,
+                                  "The event was destroyed");
+  g_clear_object (&self->set_promise);
 
   G_OBJECT_CLASS (gcoro_event_parent_class)->finalize (object);
 }
@@ -94,6 +132,11 @@ gcoro_event_set (GCoroEvent *self)
   g_return_if_fail (GCORO_IS_EVENT (self));
 
   self->is_set = TRUE;
+  if (self->set_promise != NULL)
+    {
+      gcoro_promise_resolve (self->set_promise, NULL);
+      g_clear_object (&self->set_promise);
+    }
   while ((wait = _gcoro_wait_queue_pop (&self->waiters)) != NULL)
     _gcoro_wait_grant (wait);
 }

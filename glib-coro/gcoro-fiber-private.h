@@ -15,6 +15,8 @@
 
 #include <glib.h>
 
+#include "gcoro-tls-private.h"
+
 G_BEGIN_DECLS
 
 typedef struct _GCoroFiber GCoroFiber;
@@ -30,6 +32,19 @@ gsize        gcoro_fiber_get_default_stack_size (void);
 /* The fiber that stands for the calling thread's own stack (no stack of its
  * own is allocated). Owned by the thread; never free it. */
 GCoroFiber  *gcoro_fiber_get_thread_fiber       (void);
+
+/* The fiber running on this thread right now: the thread fiber, a task's,
+ * or a generator body's. Inline: generators ask once per item. */
+extern GCORO_TLS GCoroFiber *_gcoro_fiber_tls_current;
+
+static inline GCoroFiber *
+gcoro_fiber_get_current (void)
+{
+  if (G_LIKELY (_gcoro_fiber_tls_current != NULL))
+    return _gcoro_fiber_tls_current;
+
+  return gcoro_fiber_get_thread_fiber ();
+}
 
 /* A new fiber that will start @func (@data) on its first switch-in.
  * @stack_size 0 means the default. Stacks are mmap()ed with a guard page

@@ -176,8 +176,10 @@ struct _GCoroFiberThread
 };
 
 static GCORO_TLS GCoroFiberThread *tls_thread;
-/* The fiber running on this thread; read by the SIGSEGV handler. */
-static GCORO_TLS GCoroFiber       *tls_current;
+/* The fiber running on this thread; read by the SIGSEGV handler and, inline,
+ * by gcoro_fiber_get_current() (hence not static). */
+GCORO_TLS GCoroFiber              *_gcoro_fiber_tls_current;
+#define tls_current _gcoro_fiber_tls_current
 #ifdef GCORO_FIBER_ASAN
 /* Who is switching, so the resumed side can learn its stack bounds. */
 static GCORO_TLS GCoroFiber       *tls_asan_from;

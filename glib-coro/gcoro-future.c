@@ -32,6 +32,7 @@
  *
  * #GCoroPromise is the future you settle by hand (from any thread);
  * #GCoroTask is the future a coroutine settles when its body returns.
+ * Every future is a #GCoroAwaitable (it is its own wait).
  *
  * Completion is always deferred: whoever waits is told from its scheduler's
  * next dispatch, never from inside the call that settled the future. So
@@ -71,7 +72,25 @@ typedef struct
   GCoroWaiter      *tail;
 } GCoroFuturePrivate;
 
-G_DEFINE_TYPE_WITH_PRIVATE (GCoroFuture, gcoro_future, G_TYPE_OBJECT)
+static void gcoro_future_awaitable_init (GCoroAwaitableInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (GCoroFuture, gcoro_future, G_TYPE_OBJECT,
+                         G_ADD_PRIVATE (GCoroFuture)
+                         G_IMPLEMENT_INTERFACE (GCORO_TYPE_AWAITABLE,
+                                                gcoro_future_awaitable_init))
+
+/* A future is its own wait. */
+static GCoroFuture *
+gcoro_future_get_future (GCoroAwaitable *awaitable)
+{
+  return g_object_ref (GCORO_FUTURE (awaitable));
+}
+
+static void
+gcoro_future_awaitable_init (GCoroAwaitableInterface *iface)
+{
+  iface->get_future = gcoro_future_get_future;
+}
 
 static void
 gcoro_future_real_cancel (GCoroFuture *self)

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "gcoro-version-macros.h"
+#include "gcoro-awaitable.h"
 
 G_BEGIN_DECLS
 

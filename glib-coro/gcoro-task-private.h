@@ -9,6 +9,7 @@
 #pragma once
 
 #include "gcoro-task.h"
+#include "gcoro-fiber-private.h"
 #include "gcoro-future-private.h"
 #include "gcoro-promise.h"
 
@@ -25,7 +26,13 @@ typedef enum
 } GCoroWake;
 
 /* The running fiber task of this thread, or NULL. */
-GCoroTask      *_gcoro_task_current          (void);
+extern GCORO_TLS GCoroTask *_gcoro_task_tls_current;
+
+static inline GCoroTask *
+_gcoro_task_current (void)
+{
+  return _gcoro_task_tls_current;
+}
 
 /* Like _gcoro_task_current(), but a critical naming @func (and @instead,
  * what to call outside a task) when there is none. */
@@ -54,6 +61,14 @@ void            _gcoro_task_enqueue_on       (GCoroTask   *task,
                                               GCoroBand   *band);
 
 GCoroScheduler *_gcoro_task_peek_scheduler   (GCoroTask   *task);
+
+/* A generator body that the running @task consumes runs as part of the
+ * task: while it runs, @fiber (the body's) stands for the task's, so an
+ * await inside the body suspends the task there and resuming the task
+ * resumes the body. Returns the fiber the task ran on; lending that one
+ * back ends the loan. */
+GCoroFiber     *_gcoro_task_lend_fiber       (GCoroTask   *task,
+                                              GCoroFiber  *fiber);
 
 /* Waiting on a future with an optional deadline (-1 for none). Returns the
  * wake reason; on GCORO_WAKE_FUTURE the future has settled. */

@@ -103,7 +103,10 @@ struct _GCoroTask
   GCoroRunnable    runnable;      /* resumes the task; queued at most once */
   GCoroScheduler  *scheduler;     /* owned */
   GCoroBand       *band;
-  GCoroFiber      *fiber;         /* from the first run to the end */
+  GCoroFiber      *fiber;         /* from the first run to the end; while a
+                                   * generator body runs for the task, the
+                                   * body's fiber (see _gcoro_task_lend_fiber()) */
+  GCoroFiber      *home_fiber;    /* the task's own fiber while another is lent */
   GCoroFiber      *caller;        /* where the task switches back to */
 
   GCoroTaskFunc    func;         /* a fiber task's body, or ... */
@@ -147,7 +150,9 @@ struct _GCoroTask
 
 G_DEFINE_FINAL_TYPE (GCoroTask, gcoro_task, GCORO_TYPE_FUTURE)
 
-static GCORO_TLS GCoroTask *current_task;
+/* Not static: read inline by _gcoro_task_current(). */
+GCORO_TLS GCoroTask *_gcoro_task_tls_current;
+#define current_task _gcoro_task_tls_current
 static guint64 task_counter;
 
 static void task_cancel_on_owner_thread (GCoroTask *self);
@@ -202,6 +207,9 @@ gcoro_task_finalize (GObject *object)
    * unwinding its stack. */
   if (self->scheduler != NULL)
     _gcoro_scheduler_remove_timer (self->scheduler, &self->timer);
+  /* A lent fiber belongs to its generator. */
+  if (self->home_fiber != NULL)
+    self->fiber = g_steal_pointer (&self->home_fiber);
   g_clear_pointer (&self->fiber, gcoro_fiber_free);
   if (self->owner != NULL)
     g_object_weak_unref (self->owner, owner_disposed, self);
@@ -309,7 +317,9 @@ task_resume (GCoroTask *self)
   GCoroTask *prev = current_task;
   GCoroContextCell *prev_cell;
 
-  self->caller = prev != NULL ? prev->fiber : gcoro_fiber_get_thread_fiber ();
+  /* Usually the thread fiber (dispatch); a generator body's when a task is
+   * resumed from inside one. */
+  self->caller = gcoro_fiber_get_current ();
   self->state = TASK_RUNNING;
   current_task = self;
   prev_cell = _gcoro_context_cell_swap_current (self->cellp);
@@ -376,12 +386,6 @@ task_queue (GCoroTask *self,
 /* --- suspend and wake (gcoro-task-private.h) -------------------------------- */
 
 GCoroTask *
-_gcoro_task_current (void)
-{
-  return current_task;
-}
-
-GCoroTask *
 _gcoro_task_require_current (const char *func,
                              const char *instead)
 {
@@ -444,6 +448,23 @@ _gcoro_task_enqueue_on (GCoroTask *task,
                         GCoroBand *band)
 {
   task_queue (task, band != NULL ? band : task->band);
+}
+
+GCoroFiber *
+_gcoro_task_lend_fiber (GCoroTask  *task,
+                        GCoroFiber *fiber)
+{
+  GCoroFiber *prev = task->fiber;
+
+  g_assert (task == current_task);
+
+  if (task->home_fiber == NULL)
+    task->home_fiber = prev;
+  if (fiber == task->home_fiber)
+    task->home_fiber = NULL;
+  task->fiber = fiber;
+
+  return prev;
 }
 
 GCoroScheduler *

@@ -13,6 +13,7 @@
 # include "gcoro-version-macros.h"
 # include "gcoro-enum-types.h"
 # include "gcoro-error.h"
+# include "gcoro-awaitable.h"
 # include "gcoro-future.h"
 # include "gcoro-promise.h"
 # include "gcoro-backend.h"
@@ -39,4 +40,6 @@
 # include "gcoro-operation.h"
 # include "gcoro-stream.h"
 # include "gcoro-stream-server.h"
+# include "gcoro-cancellable-awaitable.h"
+# include "gcoro-generator.h"
 #undef GCORO_INSIDE

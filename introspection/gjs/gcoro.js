@@ -27,20 +27,72 @@ import GLib from 'gi://GLib';
 
 // --- futures are thenables ---------------------------------------------------
 
-if (!GCoro.Future.prototype.then) {
-    GCoro.Future.prototype.then = function (onResolved, onRejected) {
-        return new Promise((resolve, reject) => {
-            this.wait_async(null, (future, result) => {
-                try {
-                    const [, value] = future.wait_finish(result);
-                    resolve(value);
-                } catch (e) {
-                    reject(e);
-                }
-            });
-        }).then(onResolved, onRejected);
+function futureThen(onResolved, onRejected) {
+    return new Promise((resolve, reject) => {
+        this.wait_async(null, (future, result) => {
+            try {
+                const [, value] = future.wait_finish(result);
+                resolve(value);
+            } catch (e) {
+                reject(e);
+            }
+        });
+    }).then(onResolved, onRejected);
+}
+
+if (!GCoro.Future.prototype.then)
+    GCoro.Future.prototype.then = futureThen;
+
+// Every GCoro.Awaitable (events, GCoro.CancellableAwaitable, JavaScript
+// classes implementing the interface with vfunc_get_future()) is a
+// thenable too: awaiting it awaits the future it gives.
+if (!GCoro.Awaitable.prototype.then) {
+    GCoro.Awaitable.prototype.then = function (onResolved, onRejected) {
+        return futureThen.call(this.get_future(), onResolved, onRejected);
     };
 }
+
+// --- generators are iterators --------------------------------------------------
+
+// for (const x of gen): each item runs the body synchronously; leaving the
+// loop early closes the generator (its body runs its cleanup).
+GCoro.Generator.prototype[Symbol.iterator] = function* () {
+    try {
+        for (;;) {
+            const [ok, value] = this.next();
+            if (!ok)
+                return;
+            yield value;
+        }
+    } finally {
+        if (!this.is_finished())
+            this.close();
+    }
+};
+
+function isExhausted(e) {
+    return e instanceof GLib.Error && e.matches(GCoro.error_quark(), GCoro.Error.EXHAUSTED);
+}
+
+// for await (const x of gen): each item is a future; the body may await.
+GCoro.Generator.prototype[Symbol.asyncIterator] = async function* () {
+    try {
+        for (;;) {
+            let value;
+            try {
+                value = await this.next_future();
+            } catch (e) {
+                if (isExhausted(e))
+                    return;
+                throw e;
+            }
+            yield value;
+        }
+    } finally {
+        if (!this.is_finished())
+            this.close();
+    }
+};
 
 // --- promisified _async/_finish pairs -----------------------------------------
 
@@ -134,6 +186,8 @@ export function spawn(generator, name = null) {
                 task.return_value(step.value);
             return null;
         }
+        if (step.value instanceof GCoro.Awaitable && !(step.value instanceof GCoro.Future))
+            return step.value.get_future();
         if (!(step.value instanceof GCoro.Future)) {
             task.return_error(toError(new TypeError(
                 `a GCoro task can only yield GCoro futures, not ${typeof step.value}`)));
@@ -165,4 +219,89 @@ export function run(work, name = null) {
     GCoro.run_until_complete(future);
     const [, value] = future.get_value();
     return value;
+}
+
+// --- JavaScript generators as GCoro generators -------------------------------------
+
+function syncStep(it) {
+    return gen => {
+        if (gen.is_closing()) {
+            it.return?.();
+            return null;
+        }
+        let r;
+        try {
+            r = it.next();
+        } catch (e) {
+            gen.return_error(toError(e));
+            return null;
+        }
+        if (r.done)
+            return null;
+        gen.emit(r.value);
+        return null;
+    };
+}
+
+// An async iterator's next() is a JavaScript promise: the step waits for a
+// GCoro.Promise settled by it, then emits what it gave.
+function asyncStep(it) {
+    let waiting = null;   // {promise, result, error} of the item in progress
+    return (gen, completed) => {
+        if (gen.is_closing()) {
+            it.return?.();
+            return null;
+        }
+        if (completed === null) {
+            const w = {promise: GCoro.Promise.new(), result: null, error: null};
+            waiting = w;
+            it.next().then(r => {
+                w.result = r;
+                w.promise.resolve(null);
+            }, e => {
+                w.error = e;
+                w.promise.resolve(null);
+            });
+            return w.promise;
+        }
+        const w = waiting;
+        waiting = null;
+        if (completed !== w.promise) {
+            // Cancelled while waiting (a cancelled future stands in).
+            it.return?.();
+            try {
+                completed.get_value();
+            } catch (e) {
+                gen.return_error(toError(e));
+            }
+            return null;
+        }
+        if (w.error !== null) {
+            gen.return_error(toError(w.error));
+            return null;
+        }
+        if (w.result.done)
+            return null;
+        gen.emit(w.result.value);
+        return null;
+    };
+}
+
+/**
+ * Makes a GCoro.Generator of a JavaScript iterable, generator or async
+ * generator (or a function returning one). Its items are consumed from C,
+ * Python or JavaScript like those of any GCoro.Generator; closing it
+ * returns the JavaScript generator (running its finally blocks).
+ */
+export function generator(source, name = null) {
+    const it0 = typeof source === 'function' ? source() : source;
+    let step;
+    if (it0 && typeof it0[Symbol.asyncIterator] === 'function' && typeof it0[Symbol.iterator] !== 'function')
+        step = asyncStep(it0[Symbol.asyncIterator]());
+    else
+        step = syncStep(it0[Symbol.iterator]());
+    const gen = GCoro.Generator.new_stepped(step);
+    if (name !== null)
+        gen.set_name(name);
+    return gen;
 }

@@ -35,6 +35,20 @@ GCoro = get_introspection_module('GCoro')
 __all__ = []
 
 
+class Awaitable(GCoro.Awaitable):
+    """Anything a task can wait for (futures, tasks, events,
+    GCoro.CancellableAwaitable, your own GObject types implementing
+    GCoro.Awaitable with do_get_future()): `await obj` waits for the future
+    obj.get_future() returns."""
+
+    def __await__(self):
+        return (yield self.get_future())
+
+
+Awaitable = override(Awaitable)
+__all__.append('Awaitable')
+
+
 class Future(GCoro.Future):
     """A GCoro.Future that Python coroutines can await."""
 
@@ -46,6 +60,41 @@ class Future(GCoro.Future):
 
 Future = override(Future)
 __all__.append('Future')
+
+
+def _is_exhausted(error):
+    return error.matches(GCoro.error_quark(), GCoro.Error.EXHAUSTED)
+
+
+class Generator(GCoro.Generator):
+    """A GCoro.Generator is a Python iterator (`for x in gen`, next(gen):
+    each item runs the body synchronously) and an async iterator (`async
+    for x in gen` inside a GCoro coroutine: each item is a future, and the
+    body may await between items)."""
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        ok, value = self.next()
+        if not ok:
+            raise StopIteration
+        return value
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        try:
+            return await self.next_future()
+        except GLib.Error as error:
+            if _is_exhausted(error):
+                raise StopAsyncIteration from None
+            raise
+
+
+Generator = override(Generator)
+__all__.append('Generator')
 
 
 def _to_gvalue(value):
@@ -92,6 +141,8 @@ def _step_function(coro):
                                                      f'{type(error).__name__}: {error}',
                                                      GCoro.Error.FAILED))
             return None
+        if isinstance(awaited, GCoro.Awaitable) and not isinstance(awaited, GCoro.Future):
+            awaited = awaited.get_future()
         if not isinstance(awaited, GCoro.Future):
             coro.close()
             task.return_error(GLib.Error.new_literal(
@@ -170,3 +221,102 @@ def idle_yield():
 
 
 __all__ += ['sleep', 'yield_', 'idle_yield']
+
+
+# --- generators ------------------------------------------------------------------
+
+
+def _glib_error(error):
+    if isinstance(error, GLib.Error):
+        return error
+    return GLib.Error.new_literal(GCoro.error_quark(), f'{type(error).__name__}: {error}',
+                                  GCoro.Error.FAILED)
+
+
+def _sync_step(iterator):
+    def step(gen, _completed, _data):
+        try:
+            if gen.is_closing():
+                close = getattr(iterator, 'close', None)
+                if close is not None:
+                    close()
+                return None
+            value = next(iterator)
+        except StopIteration:
+            return None
+        except BaseException as error:   # the body failed: the consumer gets it
+            gen.return_error(_glib_error(error))
+            return None
+        gen.emit(_to_gvalue(value))
+        return None
+    return step
+
+
+def _async_step(agen):
+    pending = []     # the __anext__() awaitable of the item in progress
+
+    def step(gen, completed, _data):
+        try:
+            if gen.is_closing():
+                if pending:
+                    # Stopped at an await of an item: closing that awaitable
+                    # throws GeneratorExit into the body there.
+                    pending.pop().close()
+                    return None
+                closing = agen.aclose()
+                try:
+                    closing.send(None)
+                except StopIteration:
+                    return None
+                closing.close()      # cleanup that awaits cannot be waited for here
+                return None
+            if completed is None:
+                pending.append(agen.__anext__())
+                awaited = pending[0].send(None)
+            else:
+                try:
+                    _ok, value = completed.get_value()
+                except GLib.Error as error:
+                    awaited = pending[0].throw(error)
+                else:
+                    awaited = pending[0].send(value)
+        except StopIteration as stop:       # an item
+            pending.clear()
+            gen.emit(_to_gvalue(stop.value))
+            return None
+        except StopAsyncIteration:
+            pending.clear()
+            return None
+        except BaseException as error:
+            pending.clear()
+            gen.return_error(_glib_error(error))
+            return None
+        if isinstance(awaited, GCoro.Awaitable) and not isinstance(awaited, GCoro.Future):
+            awaited = awaited.get_future()
+        if not isinstance(awaited, GCoro.Future):
+            pending.pop().close()
+            gen.return_error(_glib_error(TypeError(
+                f'a GCoro generator can only await GCoro futures, not {type(awaited).__name__}')))
+            return None
+        return awaited
+    return step
+
+
+def generator(source, name=None):
+    """Makes a GCoro.Generator of a Python iterable, generator or async
+    generator (or a function returning one). Its items are consumed from C,
+    Python or JavaScript like those of any GCoro.Generator; closing it
+    closes the Python generator (running its finally blocks)."""
+    if callable(source) and not hasattr(source, '__next__') and not hasattr(source, '__anext__'):
+        source = source()
+    if hasattr(source, '__anext__'):
+        step = _async_step(source)
+    else:
+        step = _sync_step(iter(source))
+    gen = GCoro.Generator.new_stepped(step, None)
+    if name is not None:
+        gen.set_name(name)
+    return gen
+
+
+__all__.append('generator')
