@@ -40,6 +40,8 @@
  *   gcoro_stream_server_get_peer_var(), for the handler and everything it
  *   spawns (the seed text's second topic).
  * - A handler that fails is logged with its peer; the server goes on.
+ * - With gcoro_stream_server_set_tls_certificate() it serves TLS: the
+ *   handshake comes first and the handler reads and writes plain text.
  * - gcoro_stream_server_set_max_connections() refuses (closes) connections
  *   past a limit. gcoro_stream_server_close() stops accepting;
  *   gcoro_stream_server_wait_closed() then waits for the handlers
@@ -96,6 +98,8 @@ struct _GCoroStreamServer
   guint               max_connections;   /* 0: no limit */
   GHashTable         *live;              /* GCoroFuture -> peer string */
   GPtrArray          *listeners;         /* Listener *, owned */
+  GTlsCertificate    *tls_certificate;   /* NULL: plain connections */
+  GCancellable       *handshakes;        /* cancelled by close() */
   gboolean            started;
   GCoroPromise       *idle;              /* resolved when no handler runs */
   gboolean            closed;
@@ -120,6 +124,7 @@ gcoro_stream_server_dispose (GObject *object)
   if (self->service != NULL)
     {
       g_ptr_array_set_size (self->listeners, 0);
+      g_cancellable_cancel (self->handshakes);
       g_socket_listener_close (G_SOCKET_LISTENER (self->service));
       g_clear_object (&self->service);
     }
@@ -136,6 +141,8 @@ gcoro_stream_server_finalize (GObject *object)
 
   g_hash_table_unref (self->live);
   g_ptr_array_unref (self->listeners);
+  g_clear_object (&self->tls_certificate);
+  g_object_unref (self->handshakes);
   g_clear_object (&self->idle);
 
   G_OBJECT_CLASS (gcoro_stream_server_parent_class)->finalize (object);
@@ -177,6 +184,7 @@ gcoro_stream_server_init (GCoroStreamServer *self)
   g_socket_service_stop (self->service);
   self->live = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->listeners = g_ptr_array_new_with_free_func (listener_free);
+  self->handshakes = g_cancellable_new ();
 }
 
 /**
@@ -328,6 +336,43 @@ gcoro_stream_server_listen_unix (GCoroStreamServer  *self,
 }
 
 /**
+ * gcoro_stream_server_set_tls_certificate:
+ * @self: a #GCoroStreamServer
+ * @certificate: (nullable): the server's certificate, with its private
+ *   key (g_tls_certificate_new_from_files()), or %NULL for plain
+ *   connections
+ *
+ * Serves TLS: every accepted connection first goes through the handshake
+ * (a failed one is logged with the peer and closed; the server goes on),
+ * and the handler gets a #GCoroStream over the #GTlsConnection. Applies
+ * to connections accepted from now on. Needs a TLS backend
+ * (glib-networking).
+ */
+void
+gcoro_stream_server_set_tls_certificate (GCoroStreamServer *self,
+                                         GTlsCertificate   *certificate)
+{
+  g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
+  g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
+
+  g_set_object (&self->tls_certificate, certificate);
+}
+
+/**
+ * gcoro_stream_server_get_tls_certificate:
+ * @self: a #GCoroStreamServer
+ *
+ * Returns: (transfer none) (nullable): the certificate TLS is served with
+ */
+GTlsCertificate *
+gcoro_stream_server_get_tls_certificate (GCoroStreamServer *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), NULL);
+
+  return self->tls_certificate;
+}
+
+/**
  * gcoro_stream_server_get_port:
  * @self: a #GCoroStreamServer
  *
@@ -472,8 +517,10 @@ start_handling (gpointer data)
     g_signal_emit (s->server, signals[SIGNAL_INCOMING], 0, s->stream, &s->future);
 }
 
+/* Starts the handling of @io (the connection, or TLS over it). */
 static void
 handle_connection (GCoroStreamServer *self,
+                   GIOStream         *io,
                    GSocketConnection *connection)
 {
   g_autoptr(GCoroContext) context = NULL;
@@ -487,7 +534,7 @@ handle_connection (GCoroStreamServer *self,
       return;
     }
 
-  s.stream = gcoro_stream_new (G_IO_STREAM (connection));
+  s.stream = gcoro_stream_new (io);
   s.peer = g_socket_connection_get_remote_address (connection, NULL);
   if (s.peer != NULL)
     peer_text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (s.peer));
@@ -505,6 +552,64 @@ handle_connection (GCoroStreamServer *self,
 
   g_clear_object (&s.peer);
   g_clear_object (&s.stream);
+}
+
+typedef struct
+{
+  GCoroStreamServer *server;
+  GSocketConnection *connection;
+  char              *peer;   /* for the log: a reset peer has no address */
+} Handshake;
+
+static void
+handshake_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Handshake *h = data;
+  GTlsConnection *tls = G_TLS_CONNECTION (source);
+  g_autoptr(GError) error = NULL;
+
+  if (g_tls_connection_handshake_finish (tls, result, &error))
+    handle_connection (h->server, G_IO_STREAM (tls), h->connection);
+  else
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("The TLS handshake with %s failed: %s",
+                   h->peer ? h->peer : "an unknown peer", error->message);
+      g_io_stream_close (G_IO_STREAM (h->connection), NULL, NULL);
+    }
+
+  g_object_unref (h->server);
+  g_object_unref (h->connection);
+  g_free (h->peer);
+  g_free (h);
+}
+
+/* TLS first: the handler starts once the handshake is through. */
+static void
+start_tls (GCoroStreamServer *self,
+           GSocketConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOStream) tls = g_tls_server_connection_new (G_IO_STREAM (connection),
+                                                         self->tls_certificate, &error);
+  g_autoptr(GSocketAddress) peer = g_socket_connection_get_remote_address (connection, NULL);
+  Handshake *h;
+
+  if (tls == NULL)
+    {
+      g_warning ("GCoroStreamServer: cannot serve TLS: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return;
+    }
+
+  h = g_new0 (Handshake, 1);
+  h->server = g_object_ref (self);
+  h->connection = g_object_ref (connection);
+  h->peer = peer ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (peer)) : NULL;
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
+                                    self->handshakes, handshake_done, h);
 }
 
 /* The listening socket is readable: accepts every pending connection
@@ -545,7 +650,10 @@ listener_ready (GCoroIOWatch *watch,
           continue;
         }
       connection = g_socket_connection_factory_create_connection (socket);
-      handle_connection (self, connection);
+      if (self->tls_certificate != NULL)
+        start_tls (self, connection);
+      else
+        handle_connection (self, G_IO_STREAM (connection), connection);
     }
 
   return G_IO_IN;   /* for the server's whole life */
@@ -610,6 +718,7 @@ gcoro_stream_server_close (GCoroStreamServer *self)
 
   self->closed = TRUE;
   g_ptr_array_set_size (self->listeners, 0);   /* registrations first */
+  g_cancellable_cancel (self->handshakes);
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
 }
 
@@ -710,153 +819,4 @@ gcoro_stream_server_wait_closed_finish (GCoroStreamServer  *self,
                                         GError            **error)
 {
   return gcoro_operation_finish (result, gcoro_stream_server_wait_closed_async, NULL, error);
-}
-
-/* --- clients ------------------------------------------------------------------------- */
-
-/* asyncio's open_connection() connects directly: no proxy lookup. */
-static GSocketClient *
-new_client (void)
-{
-  GSocketClient *client = g_socket_client_new ();
-
-  g_socket_client_set_enable_proxy (client, FALSE);
-  return client;
-}
-
-static GCoroStream *
-connect_to (GSocketConnectable  *connectable,
-            GError             **error)
-{
-  g_autoptr(GSocketClient) client = new_client ();
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GSocketConnection) conn = NULL;
-
-  res = GCORO_AWAIT_ASYNC (error, g_socket_client_connect_async, client, connectable,
-                           gcoro_get_cancellable ());
-  if (res == NULL)
-    return NULL;
-  conn = g_socket_client_connect_finish (client, res, error);
-  return conn ? gcoro_stream_new (G_IO_STREAM (conn)) : NULL;
-}
-
-/**
- * gcoro_stream_connect_tcp: (skip)
- * @host: a host name or IP address
- * @port: the port
- * @error: return location for a #GError
- *
- * Opens a TCP connection from a fiber task (asyncio's open_connection()).
- *
- * Returns: (transfer full) (nullable): the stream, or %NULL with @error set
- */
-GCoroStream *
-gcoro_stream_connect_tcp (const char  *host,
-                          guint16      port,
-                          GError     **error)
-{
-  g_autoptr(GSocketConnectable) address = NULL;
-
-  g_return_val_if_fail (host != NULL, NULL);
-
-  address = g_network_address_new (host, port);
-  return connect_to (address, error);
-}
-
-/**
- * gcoro_stream_connect_unix: (skip)
- * @path: the socket's path
- * @error: return location for a #GError
- *
- * Opens a unix socket connection from a fiber task.
- *
- * Returns: (transfer full) (nullable): the stream, or %NULL with @error set
- */
-GCoroStream *
-gcoro_stream_connect_unix (const char  *path,
-                           GError     **error)
-{
-  g_autoptr(GSocketAddress) address = NULL;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  address = g_unix_socket_address_new (path);
-  return connect_to (G_SOCKET_CONNECTABLE (address), error);
-}
-
-typedef struct
-{
-  char    *host;
-  guint16  port;
-} ConnectArgs;
-
-static void
-connect_args_free (gpointer data)
-{
-  ConnectArgs *a = data;
-
-  g_free (a->host);
-  g_free (a);
-}
-
-static void
-connect_tcp_body (GCoroTask *task,
-                  gpointer   data)
-{
-  ConnectArgs *a = data;
-  GError *error = NULL;
-  g_autoptr(GCoroStream) stream = gcoro_stream_connect_tcp (a->host, a->port, &error);
-
-  if (stream == NULL)
-    gcoro_task_return_error (task, error);
-  else
-    gcoro_task_return_object (task, stream);
-}
-
-/**
- * gcoro_stream_connect_tcp_async:
- * @host: a host name or IP address
- * @port: the port
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async) (nullable): called once connected
- * @user_data: data for @callback
- *
- * The GIO-style form of gcoro_stream_connect_tcp().
- */
-void
-gcoro_stream_connect_tcp_async (const char          *host,
-                                guint16              port,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  ConnectArgs *a;
-
-  g_return_if_fail (host != NULL);
-
-  a = g_new0 (ConnectArgs, 1);
-  a->host = g_strdup (host);
-  a->port = port;
-  gcoro_operation_start_async (NULL, connect_tcp_body, a, connect_args_free,
-                               cancellable, callback, user_data, gcoro_stream_connect_tcp_async);
-}
-
-/**
- * gcoro_stream_connect_tcp_finish:
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
- *
- * Finishes gcoro_stream_connect_tcp_async().
- *
- * Returns: (transfer full) (nullable): the stream, or %NULL with @error set
- */
-GCoroStream *
-gcoro_stream_connect_tcp_finish (GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_auto(GValue) v = G_VALUE_INIT;
-
-  if (!gcoro_operation_finish (result, gcoro_stream_connect_tcp_async, &v, error))
-    return NULL;
-  return g_value_dup_object (&v);
 }

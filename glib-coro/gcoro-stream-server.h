@@ -49,6 +49,11 @@ gboolean           gcoro_stream_server_listen_unix     (GCoroStreamServer  *self
                                                         const char         *path,
                                                         GError            **error);
 GCORO_AVAILABLE_IN_ALL
+void               gcoro_stream_server_set_tls_certificate (GCoroStreamServer *self,
+                                                            GTlsCertificate   *certificate);
+GCORO_AVAILABLE_IN_ALL
+GTlsCertificate   *gcoro_stream_server_get_tls_certificate (GCoroStreamServer *self);
+GCORO_AVAILABLE_IN_ALL
 guint16            gcoro_stream_server_get_port        (GCoroStreamServer  *self);
 GCORO_AVAILABLE_IN_ALL
 void               gcoro_stream_server_set_max_connections (GCoroStreamServer *self,
@@ -76,23 +81,5 @@ gboolean           gcoro_stream_server_wait_closed     (GCoroStreamServer  *self
 
 GCORO_AVAILABLE_IN_ALL
 GCoroContextVar   *gcoro_stream_server_get_peer_var    (void);
-
-/* Clients. */
-GCORO_AVAILABLE_IN_ALL
-GCoroStream       *gcoro_stream_connect_tcp            (const char         *host,
-                                                        guint16             port,
-                                                        GError            **error);
-GCORO_AVAILABLE_IN_ALL
-GCoroStream       *gcoro_stream_connect_unix           (const char         *path,
-                                                        GError            **error);
-GCORO_AVAILABLE_IN_ALL
-void               gcoro_stream_connect_tcp_async      (const char          *host,
-                                                        guint16              port,
-                                                        GCancellable        *cancellable,
-                                                        GAsyncReadyCallback  callback,
-                                                        gpointer             user_data);
-GCORO_AVAILABLE_IN_ALL
-GCoroStream       *gcoro_stream_connect_tcp_finish     (GAsyncResult        *result,
-                                                        GError             **error);
 
 G_END_DECLS

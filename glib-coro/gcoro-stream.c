@@ -105,6 +105,8 @@ struct _GCoroStream
 
 G_DEFINE_FINAL_TYPE (GCoroStream, gcoro_stream, G_TYPE_OBJECT)
 
+static GSocketConnection *base_socket_connection (GIOStream *io);
+
 static void
 gcoro_stream_finalize (GObject *object)
 {
@@ -152,6 +154,7 @@ gcoro_stream_new (GIOStream *io_stream)
   GCoroStream *self;
   GInputStream *in;
   GOutputStream *out;
+  GSocketConnection *base;
 
   g_return_val_if_fail (G_IS_IO_STREAM (io_stream), NULL);
 
@@ -174,13 +177,13 @@ gcoro_stream_new (GIOStream *io_stream)
   if (G_IS_SOCKET_CONNECTION (io_stream) && !G_IS_TCP_WRAPPER_CONNECTION (io_stream))
     self->fd = g_socket_get_fd (g_socket_connection_get_socket (G_SOCKET_CONNECTION (io_stream)));
 #endif
-  if (G_IS_TCP_CONNECTION (io_stream))
+  base = base_socket_connection (io_stream);
+  if (G_IS_TCP_CONNECTION (base))
     {
       /* As asyncio does: a line or a reply goes out when it is written,
        * not when the previous one was acknowledged. */
-      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (io_stream));
-
-      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+      g_socket_set_option (g_socket_connection_get_socket (base),
+                           IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
     }
   return self;
 }
@@ -280,16 +283,32 @@ gcoro_stream_at_eof (GCoroStream *self)
   return self->eof && self->rpos == self->rbuf->len;
 }
 
+/* The socket connection under @io: itself, or the base stream of a TLS
+ * connection. */
+static GSocketConnection *
+base_socket_connection (GIOStream *io)
+{
+  while (G_IS_TLS_CONNECTION (io))
+    {
+      GIOStream *base = NULL;
+
+      g_object_get (io, "base-io-stream", &base, NULL);
+      g_object_unref (base);   /* io holds it */
+      io = base;
+    }
+  return G_IS_SOCKET_CONNECTION (io) ? G_SOCKET_CONNECTION (io) : NULL;
+}
+
 static GSocketConnection *
 socket_connection (GCoroStream *self,
                    GError     **error)
 {
-  if (G_IS_SOCKET_CONNECTION (self->io))
-    return G_SOCKET_CONNECTION (self->io);
+  GSocketConnection *conn = base_socket_connection (self->io);
 
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               "A %s has no socket address", G_OBJECT_TYPE_NAME (self->io));
-  return NULL;
+  if (conn == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 "A %s has no socket address", G_OBJECT_TYPE_NAME (self->io));
+  return conn;
 }
 
 /**

@@ -40,6 +40,7 @@
 # include "gcoro-operation.h"
 # include "gcoro-stream.h"
 # include "gcoro-stream-server.h"
+# include "gcoro-stream-client.h"
 # include "gcoro-cancellable-awaitable.h"
 # include "gcoro-generator.h"
 #undef GCORO_INSIDE

@@ -98,4 +98,41 @@ test('a server with an async handler', () => {
     server.close();
 });
 
+test('TLS: a server with a certificate, a client that trusts it', () => {
+    if (!Gio.TlsBackend.get_default().supports_tls()) {
+        print('# SKIP no TLS backend (glib-networking)');
+        return;
+    }
+    const data = GLib.build_filenamev([GLib.path_get_dirname(GLib.filename_from_uri(import.meta.url)[0]), '..', 'data']);
+    const certPath = GLib.build_filenamev([data, 'test-cert.pem']);
+    const cert = Gio.TlsCertificate.new_from_files(certPath, GLib.build_filenamev([data, 'test-key.pem']));
+    const trusted = Gio.TlsFileDatabase.new(certPath);
+    const server = GCoro.StreamServer.new();
+    server.set_tls_certificate(cert);
+    server.connect('incoming', (_server, stream) => Coro.spawnAsync(async () => {
+        assert(stream.get_io_stream() instanceof Gio.TlsConnection, 'a TLS connection');
+        const line = await stream.read_line_async(null);
+        stream.write(new TextEncoder().encode(`tls: ${text(line)}`));
+        await stream.close_async(null);
+    }));
+    server.listen_tcp('127.0.0.1', 0);
+    server.start();
+
+    const s = settled(new Promise((resolve, reject) => {
+        GCoro.Stream.connect_tls_async('127.0.0.1', server.get_port(), trusted, null, (src, res) => {
+            try {
+                resolve(GCoro.Stream.connect_tls_finish(res));
+            } catch (e) {
+                reject(e);
+            }
+        });
+    }).then(async client => {
+        client.write(new TextEncoder().encode('hello\n'));
+        return text(await client.read_line_async(null));
+    }));
+    assertEqual(s.value, 'tls: hello\n');
+    server.close();
+    iterateUntil(() => server.get_n_connections() === 0);
+});
+
 run();

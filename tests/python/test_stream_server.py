@@ -2,6 +2,7 @@
 # A stream server with an async def handler, and a Python client task.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import os
 import unittest
 
 import gi
@@ -69,6 +70,37 @@ class StreamServerTest(unittest.TestCase):
 
         self.assertEqual(GCoro.run(client()), b'')      # the first handler failed: EOF
         self.assertEqual(GCoro.run(client()), b'ok\n')  # the server goes on
+        server.close()
+        iterate_until(lambda: server.get_n_connections() == 0)
+
+    def test_tls_server_and_client(self):
+        if not Gio.TlsBackend.get_default().supports_tls():
+            self.skipTest('no TLS backend (glib-networking)')
+        data = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'data')
+        cert = Gio.TlsCertificate.new_from_files(os.path.join(data, 'test-cert.pem'),
+                                                 os.path.join(data, 'test-key.pem'))
+        trusted = Gio.TlsFileDatabase.new(os.path.join(data, 'test-cert.pem'))
+        server = GCoro.StreamServer.new()
+        server.set_tls_certificate(cert)
+
+        async def handle(stream):
+            self.assertIsInstance(stream.get_io_stream(), Gio.TlsConnection)
+            line = await GCoro.future_of(stream.read_line_async, stream.read_line_finish)
+            stream.write(b'tls: ' + line.get_data())
+            await GCoro.future_of(stream.close_async, stream.close_finish)
+
+        server.connect('incoming', lambda _server, stream: GCoro.spawn(handle(stream)))
+        server.listen_tcp('127.0.0.1', 0)
+        server.start()
+
+        async def client():
+            stream = await GCoro.future_of(GCoro.Stream.connect_tls_async, GCoro.Stream.connect_tls_finish,
+                                           '127.0.0.1', server.get_port(), trusted)
+            stream.write(b'hello\n')
+            reply = await GCoro.future_of(stream.read_line_async, stream.read_line_finish)
+            return reply.get_data()
+
+        self.assertEqual(GCoro.run(client()), b'tls: hello\n')
         server.close()
         iterate_until(lambda: server.get_n_connections() == 0)
 
