@@ -100,6 +100,7 @@ struct _GCoroScheduler
 
   GCoroBackend    backend;     /* fixed when the scheduler is made */
   GCoroIOPoller  *poller;      /* socket readiness, made on first use */
+  GSource        *io_source;   /* carries the poller's poll records */
 };
 
 G_DEFINE_FINAL_TYPE (GCoroScheduler, gcoro_scheduler, G_TYPE_OBJECT)
@@ -124,6 +125,7 @@ gcoro_scheduler_finalize (GObject *object)
 
   g_clear_pointer (&self->bands, g_ptr_array_unref);
   g_clear_pointer (&self->poller, _gcoro_io_poller_free);
+  g_clear_pointer (&self->io_source, g_source_unref);
   g_free (self->heap);
   g_mutex_clear (&self->inbox_lock);
 
@@ -395,22 +397,18 @@ band_prepare (GSource *source,
 static gboolean
 band_check (GSource *source)
 {
-  GCoroBand *band = (GCoroBand *) source;
   gint timeout;
 
-  if (band->is_main && band->scheduler->poller != NULL &&
-      _gcoro_io_poller_check (band->scheduler->poller))
-    return TRUE;
-  return band_is_ready (band, &timeout);
+  return band_is_ready ((GCoroBand *) source, &timeout);
 }
 
-static gboolean
-band_dispatch (GSource     *source,
-               GSourceFunc  callback,
-               gpointer     user_data)
+/* Runs @band's ready queue (and, for the main band, expired timers); with
+ * @sockets, first tells the watches whose sockets are ready. */
+static void
+run_band (GCoroScheduler *self,
+          GCoroBand      *band,
+          gboolean        sockets)
 {
-  GCoroBand *band = (GCoroBand *) source;
-  GCoroScheduler *self = band->scheduler;
   GMainContext *thread_default = g_main_context_get_thread_default ();
   gboolean push;
 
@@ -420,7 +418,7 @@ band_dispatch (GSource     *source,
                   "than the one dispatching it; get the scheduler of a context "
                   "(gcoro_scheduler_get_for_context()) on the thread that runs it",
                   self->context);
-      return G_SOURCE_CONTINUE;
+      return;
     }
 
   /* Tasks run with our context as thread-default, so the GIO calls they
@@ -433,18 +431,84 @@ band_dispatch (GSource     *source,
   self->dispatch_depth++;
   /* Reading the clock costs a call into the vDSO: only with timers. */
   if (band->is_main && self->heap_len > 0)
-    run_expired_timers (self, g_source_get_time (source));
+    run_expired_timers (self, g_source_get_time ((GSource *) band));
   /* Sockets first: the tasks they wake run in this dispatch. */
-  if (band->is_main && self->poller != NULL)
+  if (sockets)
     _gcoro_io_poller_dispatch (self->poller);
   run_queue (self, band);
   self->dispatch_depth--;
 
   if (push)
     g_main_context_pop_thread_default (self->context);
+}
 
+static gboolean
+band_dispatch (GSource     *source,
+               GSourceFunc  callback,
+               gpointer     user_data)
+{
+  GCoroBand *band = (GCoroBand *) source;
+
+  run_band (band->scheduler, band, FALSE);
   return G_SOURCE_CONTINUE;
 }
+
+/* --- the sockets' source ----------------------------------------------------- */
+
+/* The poll records of the sockets (or the one epoll descriptor) live on a
+ * source of their own, at the main band's priority, that may recurse.
+ * GLib blocks a non-recursive source while it dispatches, which takes its
+ * poll records out of the context and puts them back afterwards: O(sockets)
+ * list work and a wake-up write per iteration had they been the main
+ * band's. This one runs the main band's queue right after waking tasks,
+ * unless it is dispatched from inside one of the scheduler's dispatches (a
+ * nested loop in a task): then it only wakes them. */
+typedef struct
+{
+  GSource         source;
+  GCoroScheduler *scheduler;   /* NULL once the scheduler died */
+} IOSource;
+
+static gboolean
+io_prepare (GSource *source,
+            gint    *timeout)
+{
+  *timeout = -1;
+  return FALSE;
+}
+
+static gboolean
+io_check (GSource *source)
+{
+  GCoroScheduler *self = ((IOSource *) source)->scheduler;
+
+  return self != NULL && _gcoro_io_poller_check (self->poller);
+}
+
+static gboolean
+io_dispatch (GSource     *source,
+             GSourceFunc  callback,
+             gpointer     user_data)
+{
+  GCoroScheduler *self = ((IOSource *) source)->scheduler;
+
+  if (self == NULL)
+    return G_SOURCE_CONTINUE;
+  if (self->dispatch_depth > 0 || self->main == NULL)
+    _gcoro_io_poller_dispatch (self->poller);
+  else
+    run_band (self, self->main, TRUE);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs io_funcs = {
+  io_prepare,
+  io_check,
+  io_dispatch,
+  NULL,
+  NULL,
+  NULL,
+};
 
 static void scheduler_die (GCoroScheduler *self);
 
@@ -506,6 +570,11 @@ scheduler_die (GCoroScheduler *self)
   self->idle = NULL;
   if (self->poller != NULL)
     _gcoro_io_poller_detach (self->poller);
+  if (self->io_source != NULL)
+    {
+      ((IOSource *) self->io_source)->scheduler = NULL;
+      g_source_destroy (self->io_source);
+    }
   for (guint i = 0; i < self->bands->len; i++)
     {
       GCoroBand *band = g_ptr_array_index (self->bands, i);
@@ -531,7 +600,15 @@ GCoroIOPoller *
 _gcoro_scheduler_get_poller (GCoroScheduler *self)
 {
   if (self->poller == NULL && self->main != NULL)
-    self->poller = _gcoro_io_poller_new (self->backend, (GSource *) self->main);
+    {
+      self->io_source = g_source_new (&io_funcs, sizeof (IOSource));
+      ((IOSource *) self->io_source)->scheduler = self;
+      g_source_set_static_name (self->io_source, "[gcoro] sockets");
+      g_source_set_priority (self->io_source, g_source_get_priority ((GSource *) self->main));
+      g_source_set_can_recurse (self->io_source, TRUE);
+      g_source_attach (self->io_source, self->context);
+      self->poller = _gcoro_io_poller_new (self->backend, self->io_source);
+    }
   return self->poller;
 }
 
@@ -756,6 +833,8 @@ gcoro_scheduler_set_priority (GCoroScheduler *self,
 
   self->main->priority = priority;
   g_source_set_priority ((GSource *) self->main, priority);
+  if (self->io_source != NULL)
+    g_source_set_priority (self->io_source, priority);
 }
 
 /**
