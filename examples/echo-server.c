@@ -2,11 +2,13 @@
  *
  * Seed topic: "other event-loop implementations" (the uvloop example):
  * a server whose handler reads a line, writes it back, drains and closes.
- * glib-coro keeps GLib's GMainContext in charge; the faster socket
- * backend of that topic comes with issue 8.
+ * glib-coro keeps GLib's GMainContext in charge; what can be swapped is
+ * how sockets are watched: --backend=epoll is this world's
+ * uvloop.install(), and like it must come before the loop is used.
  *
- * Run: ./echo-server [--port=9000]     then: echo hi | nc 127.0.0.1 9000
- *      ./echo-server --demo             (an in-process client, then exit)
+ * Run: ./echo-server [--port=9000] [--backend=glib|epoll]
+ *                                         then: echo hi | nc 127.0.0.1 9000
+ *      ./echo-server --demo              (an in-process client, then exit)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -44,14 +46,36 @@ demo_client (GCoroTask *task,
   gcoro_stream_close (stream, NULL);
 }
 
+/* Before anything makes a scheduler, as uvloop.install() before asyncio.run(). */
+static gboolean
+choose_backend (const char  *name,
+                GError     **error)
+{
+  g_autoptr(GEnumClass) backends = g_type_class_ref (GCORO_TYPE_BACKEND);
+  GEnumValue *value;
+
+  if (name == NULL)
+    return TRUE;
+  value = g_enum_get_value_by_nick (backends, name);
+  if (value == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Unknown backend '%s' (glib or epoll)", name);
+      return FALSE;
+    }
+  return gcoro_set_backend (value->value, error);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   int port = 9000;
   gboolean demo = FALSE;
+  g_autofree char *backend = NULL;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on", "PORT" },
+    { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend, "How sockets are watched: glib or epoll", "NAME" },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Serve one in-process client, then exit", NULL },
     { NULL }
   };
@@ -61,6 +85,7 @@ main (int   argc,
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error) ||
+      !choose_backend (backend, &error) ||
       !gcoro_stream_server_listen_tcp (server, "127.0.0.1", demo ? 0 : port, &error))
     {
       g_printerr ("%s\n", error->message);

@@ -3,7 +3,8 @@
 // Seed topic: "other event-loop implementations" (the uvloop example): the
 // handler reads a line, writes it back, drains and closes.
 //
-// Run: gjs -m echoServer.js [--port=9000]   then: echo hi | nc 127.0.0.1 9000
+// Run: gjs -m echoServer.js [--port=9000] [--backend=glib|epoll]
+//                                           then: echo hi | nc 127.0.0.1 9000
 //      gjs -m echoServer.js --demo           (an in-process client)
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -17,6 +18,11 @@ async function connected(stream) {
     await stream.drain_async(null);
     await stream.close_async(null);
 }
+
+// The socket backend, chosen before anything uses the loop (uvloop.install()).
+const backendArg = ARGV.find(a => a.startsWith('--backend='));
+if (backendArg)
+    GCoro.set_backend(GCoro.Backend[backendArg.slice(10).toUpperCase()]);
 
 const server = GCoro.StreamServer.new();
 server.connect('incoming', (_server, stream) => Coro.spawnAsync(() => connected(stream)));

@@ -4,7 +4,8 @@
 # Seed topic: "other event-loop implementations" (the uvloop example): the
 # handler reads a line, writes it back, drains and closes.
 #
-# Run: python3 echo_server.py [--port=9000]   then: echo hi | nc 127.0.0.1 9000
+# Run: python3 echo_server.py [--port=9000] [--backend=glib|epoll]
+#                                             then: echo hi | nc 127.0.0.1 9000
 #      python3 echo_server.py --demo           (an in-process client)
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -21,6 +22,11 @@ async def connected(stream):
     await GCoro.future_of(stream.drain_async, stream.drain_finish)
     await GCoro.future_of(stream.close_async, stream.close_finish)
 
+
+# The socket backend, chosen before anything uses the loop (uvloop.install()).
+backend = next((a.split('=', 1)[1] for a in sys.argv if a.startswith('--backend=')), None)
+if backend is not None:
+    GCoro.set_backend(getattr(GCoro.Backend, backend.upper()))
 
 server = GCoro.StreamServer.new()
 server.connect('incoming', lambda _server, stream: GCoro.spawn(connected(stream)))
