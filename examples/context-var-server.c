@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib-coro.h>
+#include <stdio.h>
 
 static GCoroContextVar *user_address;
 
@@ -116,6 +117,9 @@ main (int   argc,
   else
     {
       g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+      /* A server's log: one line at a time, also into a pipe. */
+      setvbuf (stdout, NULL, _IOLBF, 0);
 
       g_print ("listening on 127.0.0.1:%u\n", gcoro_stream_server_get_port (server));
       g_main_loop_run (loop);

@@ -13,6 +13,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib-coro.h>
+#include <stdio.h>
 
 static void
 connected (GCoroStream *stream,
@@ -105,6 +106,9 @@ main (int   argc,
   else
     {
       g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+      /* A server's log: one line at a time, also into a pipe. */
+      setvbuf (stdout, NULL, _IOLBF, 0);
 
       g_print ("Start: listening on 127.0.0.1:%u\n", gcoro_stream_server_get_port (server));
       g_main_loop_run (loop);
