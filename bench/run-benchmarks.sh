@@ -16,3 +16,5 @@ done
 if ninja -C "$builddir" examples/gtk/smooth-ui >/dev/null 2>&1; then
   bench/gtk-frames.sh "$builddir/examples/gtk/smooth-ui" || true
 fi
+# The line echo table (all servers, 1/10/100 connections, 64 B and 4 KiB).
+bench/run-echo.sh "$builddir"
