@@ -42,4 +42,5 @@
 # include "gcoro-stream-server.h"
 # include "gcoro-cancellable-awaitable.h"
 # include "gcoro-generator.h"
+# include "gcoro-worker.h"
 #undef GCORO_INSIDE
