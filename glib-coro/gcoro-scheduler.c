@@ -727,7 +727,9 @@ _gcoro_scheduler_destroy (GCoroScheduler *self)
 
   /* Hand-offs that arrived late (a cancellation for a task that has ended,
    * a delivery to a stale waiter) hold references: run them rather than
-   * leak them. None of them can queue a task again: no task is left. */
+   * leak them. None of them can queue a task again: no task is left. The
+   * GTasks they complete call back from idle sources of the context: the
+   * caller iterates it a little more. */
   self->dispatch_depth++;
   do
     {
@@ -747,6 +749,14 @@ _gcoro_scheduler_destroy (GCoroScheduler *self)
               run_queue (self, band);
               ran = TRUE;
             }
+        }
+      /* Timers still armed belong to callback-style waits
+       * (gcoro_sleep_async(), gcoro_future_with_timeout()) that hold
+       * references: expire them, so they complete and let go. */
+      if (self->heap_len > 0)
+        {
+          run_expired_timers (self, G_MAXINT64);
+          ran = TRUE;
         }
     }
   while (ran);

@@ -276,6 +276,12 @@ worker_thread_main (gpointer data)
 
   worker_wind_down (core, scheduler);
   _gcoro_scheduler_destroy (scheduler);
+  /* The callback-style operations the destroy completed (a binding's
+   * sleep, say) deliver from idle sources, and each holds a reference to
+   * the context: let them run. Bounded, so that a source that is always
+   * ready does not hold the stop up. */
+  for (int i = 0; i < 64 && g_main_context_iteration (core->context, FALSE); i++)
+    ;
   g_main_context_pop_thread_default (core->context);
 
   g_mutex_lock (&core->lock);

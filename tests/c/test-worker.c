@@ -661,6 +661,39 @@ test_finalize_stops (void)
   blocker_clear (&b);
 }
 
+/* A callback-style wait left behind by a task (what a binding's sleep is)
+ * ends with the stop instead of keeping the context alive. */
+static void
+slept (GObject      *source,
+       GAsyncResult *result,
+       gpointer      data)
+{
+  g_assert_true (g_thread_self () != main_thread);
+  g_assert_true (gcoro_sleep_finish (result, NULL));
+  g_atomic_int_inc ((int *) data);
+}
+
+static void
+leave_a_sleep_body (GCoroTask *task,
+                    gpointer   data)
+{
+  gcoro_sleep_async (60000, NULL, slept, data);
+}
+
+static void
+test_stop_ends_callback_waits (void)
+{
+  g_autoptr(GCoroWorker) worker = new_worker ("w-sleeps");
+  g_autoptr(GCoroFuture) job = NULL;
+  int called = 0;
+
+  job = gcoro_worker_spawn (worker, leave_a_sleep_body, &called, NULL);
+  g_assert_true (gcoro_run_until_complete (job, NULL));
+  g_assert_cmpint (g_atomic_int_get (&called), ==, 0);
+  gcoro_worker_stop (worker);
+  g_assert_cmpint (g_atomic_int_get (&called), ==, 1);
+}
+
 /* --- no growth ----------------------------------------------------------------------- */
 
 static guint
@@ -799,6 +832,7 @@ main (int   argc,
   g_test_add_func ("/gcoro/worker/stop-async", test_stop_async);
   g_test_add_func ("/gcoro/worker/request-stop-from-a-task", test_request_stop_from_a_task);
   g_test_add_func ("/gcoro/worker/finalize-stops", test_finalize_stops);
+  g_test_add_func ("/gcoro/worker/stop-ends-callback-waits", test_stop_ends_callback_waits);
   g_test_add_func ("/gcoro/worker/start-stop-cycles", test_start_stop_cycles);
   g_test_add_func ("/gcoro/worker/finalize-on-own-thread-is-critical", test_finalize_on_own_thread_is_critical);
   g_test_add_func ("/gcoro/worker/stop-on-own-thread-is-critical", test_stop_on_own_thread_is_critical);

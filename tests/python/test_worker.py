@@ -3,6 +3,7 @@
 # awaited on the main thread.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import os
 import threading
 import unittest
 
@@ -160,6 +161,25 @@ class WorkerLifeTest(unittest.TestCase):
         run_value(started)
         del worker          # finalize stops and joins (PyGObject drops the GIL meanwhile)
         self.assertEqual(job.get_state(), GCoro.FutureState.CANCELLED)
+
+    def test_cycles_leave_no_descriptors(self):
+        def cycle():
+            worker = GCoro.Worker.new('py-cycle')
+            started = GCoro.Promise.new()
+
+            async def sleeper():
+                started.resolve(None)
+                await GCoro.sleep(60000)       # left behind when cancelled
+
+            worker.spawn(sleeper())
+            run_value(started)
+            worker.stop()
+
+        cycle()
+        before = len(os.listdir('/proc/self/fd'))
+        for _ in range(20):
+            cycle()
+        self.assertEqual(len(os.listdir('/proc/self/fd')), before)
 
     def test_gobject_construction(self):
         worker = GCoro.Worker(name='py-props')   # GInitable: init() starts it
