@@ -139,6 +139,7 @@ struct _GCoroWorker
   char        *name;
   WorkerCore  *core;      /* NULL until initialised */
   GThread     *thread;    /* under core->lock: until joined */
+  gboolean     joined;    /* under core->lock */
 };
 
 static void gcoro_worker_initable_init (GInitableIface *iface);
@@ -742,10 +743,22 @@ worker_join (GCoroWorker *self)
   while (core->state != WORKER_FINISHED)
     g_cond_wait (&core->cond, &core->lock);
   thread = g_steal_pointer (&self->thread);
+  if (thread == NULL)
+    {
+      /* Another thread is joining: wait until the thread has exited. */
+      while (!self->joined)
+        g_cond_wait (&core->cond, &core->lock);
+      g_mutex_unlock (&core->lock);
+      return;
+    }
   g_mutex_unlock (&core->lock);
 
-  if (thread != NULL)
-    g_thread_join (thread);
+  g_thread_join (thread);
+
+  g_mutex_lock (&core->lock);
+  self->joined = TRUE;
+  g_cond_broadcast (&core->cond);
+  g_mutex_unlock (&core->lock);
 }
 
 static void

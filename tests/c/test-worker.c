@@ -643,6 +643,29 @@ test_request_stop_from_a_task (void)
   g_assert_cmpint (gcoro_future_get_state (job), ==, GCORO_FUTURE_CANCELLED);
 }
 
+static gpointer
+join_in_thread (gpointer data)
+{
+  gcoro_worker_join (data);
+  g_assert_false (gcoro_worker_is_running (data));
+  return GINT_TO_POINTER (1);
+}
+
+static void
+test_join_from_several_threads (void)
+{
+  g_autoptr(GCoroWorker) worker = new_worker ("w-joiners");
+  GThread *joiners[3];
+  int joined = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (joiners); i++)
+    joiners[i] = g_thread_new ("joiner", join_in_thread, worker);
+  gcoro_worker_stop (worker);
+  for (guint i = 0; i < G_N_ELEMENTS (joiners); i++)
+    joined += GPOINTER_TO_INT (g_thread_join (joiners[i]));
+  g_assert_cmpint (joined, ==, 3);
+}
+
 static void
 test_finalize_stops (void)
 {
@@ -831,6 +854,7 @@ main (int   argc,
   g_test_add_func ("/gcoro/worker/stop-with-tasks-pending", test_stop_with_tasks_pending);
   g_test_add_func ("/gcoro/worker/stop-async", test_stop_async);
   g_test_add_func ("/gcoro/worker/request-stop-from-a-task", test_request_stop_from_a_task);
+  g_test_add_func ("/gcoro/worker/join-from-several-threads", test_join_from_several_threads);
   g_test_add_func ("/gcoro/worker/finalize-stops", test_finalize_stops);
   g_test_add_func ("/gcoro/worker/stop-ends-callback-waits", test_stop_ends_callback_waits);
   g_test_add_func ("/gcoro/worker/start-stop-cycles", test_start_stop_cycles);
