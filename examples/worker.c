@@ -12,14 +12,16 @@
  * fix, so the transcript does not depend on timing; the number of frames
  * drawn meanwhile does, so it goes to stderr.
  *
- * Run: ./worker            (primes below 3,000,000)
+ * Run: ./worker                (primes below 3,000,000)
+ *      ./worker --limit=200000  (a shorter run)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib-coro.h>
 
-#define LIMIT    3000000
 #define QUARTERS 4
+
+static gint64 limit = 3000000;
 
 typedef struct
 {
@@ -49,7 +51,7 @@ count_primes (GCoroTask *task,
 
   for (int q = 0; q < QUARTERS; q++)
     {
-      for (gint64 n = (gint64) LIMIT * q / QUARTERS; n < (gint64) LIMIT * (q + 1) / QUARTERS; n++)
+      for (gint64 n = limit * q / QUARTERS; n < limit * (q + 1) / QUARTERS; n++)
         {
           count += is_prime (n);
           /* A cancellation point now and then: stopping the worker (or
@@ -88,8 +90,8 @@ main_task (GCoroTask *task,
     job.progress[q] = gcoro_promise_new ();
 
   ui = gcoro_spawn (draw_frames, &frames, NULL);
-  g_print ("main: counting the primes below %d on worker '%s'\n",
-           LIMIT, gcoro_worker_get_name (worker));
+  g_print ("main: counting the primes below %" G_GINT64_FORMAT " on worker '%s'\n",
+           limit, gcoro_worker_get_name (worker));
   total = gcoro_worker_spawn (worker, count_primes, &job, NULL);
 
   /* Each await lets the main loop run: frames keep coming meanwhile. */
@@ -100,8 +102,8 @@ main_task (GCoroTask *task,
       g_print ("ui: %3d%% done, %" G_GINT64_FORMAT " primes so far\n",
                100 * (q + 1) / QUARTERS, so_far);
     }
-  g_print ("main: %" G_GINT64_FORMAT " primes below %d\n",
-           gcoro_await_int64 (total, &error), LIMIT);
+  g_print ("main: %" G_GINT64_FORMAT " primes below %" G_GINT64_FORMAT "\n",
+           gcoro_await_int64 (total, &error), limit);
   g_assert_no_error (error);
 
   gcoro_task_cancel (ui);
@@ -112,14 +114,24 @@ main_task (GCoroTask *task,
 }
 
 int
-main (void)
+main (int   argc,
+      char *argv[])
 {
+  GOptionEntry entries[] = {
+    { "limit", 'l', 0, G_OPTION_ARG_INT64, &limit, "Count the primes below N", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) options = g_option_context_new ("- a computation on a worker thread");
   g_autoptr(GCoroWorker) worker = NULL;
   g_autoptr(GError) error = NULL;
 
-  worker = gcoro_worker_new ("primes", &error);
-  if (worker == NULL)
-    g_error ("no worker: %s", error->message);
+  g_option_context_add_main_entries (options, entries, NULL);
+  if (!g_option_context_parse (options, &argc, &argv, &error) ||
+      (worker = gcoro_worker_new ("primes", &error)) == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
 
   gcoro_run (main_task, worker, NULL, NULL);
 
