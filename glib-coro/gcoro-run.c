@@ -24,9 +24,26 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-future-private.h"
 #include "gcoro-run.h"
 #include "gcoro-scheduler-private.h"
 #include "gcoro-task-private.h"
+
+/* A waiter whose only job is to wake the context we iterate: a future
+ * settled on another thread (a promise, a worker's job) has no other way
+ * to interrupt our poll. */
+typedef struct
+{
+  GCoroWaiter waiter;
+  gboolean    delivered;
+} WakeWaiter;
+
+static void
+wake_delivered (GCoroWaiter *waiter,
+                GCoroFuture *future)
+{
+  ((WakeWaiter *) waiter)->delivered = TRUE;
+}
 
 /**
  * gcoro_run_until_complete:
@@ -90,8 +107,24 @@ gcoro_run_until_complete (GCoroFuture  *future,
           return FALSE;
         }
 
-      while (!gcoro_future_is_done (future))
-        g_main_context_iteration (context, TRUE);
+      {
+        WakeWaiter wake = { { { 0, }, }, FALSE };
+
+        wake.waiter.scheduler = scheduler;
+        wake.waiter.band = _gcoro_scheduler_get_main_band (scheduler);
+        wake.waiter.func = wake_delivered;
+        if (!_gcoro_future_add_waiter (future, &wake.waiter))
+          wake.delivered = TRUE;
+
+        while (!gcoro_future_is_done (future))
+          g_main_context_iteration (context, TRUE);
+
+        /* The waiter lives on this stack: unlink it, or let its delivery
+         * (already on its way) arrive before returning. */
+        if (!wake.delivered && !_gcoro_future_remove_waiter (future, &wake.waiter))
+          while (!wake.delivered)
+            g_main_context_iteration (context, TRUE);
+      }
 
       g_main_context_release (context);
     }

@@ -81,6 +81,14 @@ void            _gcoro_scheduler_unlink_task            (GCoroScheduler *self,
 void            _gcoro_task_describe                    (GCoroTask      *task,
                                                          GString        *out);
 
+/* Worker shutdown (owner thread only). cancel_all asks every live task to
+ * stop; destroy runs whatever is still queued or in the inbox, expires the
+ * timers left (callback-style sleeps end early), then ends the scheduler
+ * as if its context had been destroyed, so that a context that outlives
+ * its thread keeps no scheduler source attached. */
+void            _gcoro_scheduler_cancel_all             (GCoroScheduler *self);
+void            _gcoro_scheduler_destroy                (GCoroScheduler *self);
+
 /* TRUE while the calling thread is inside one of @self's dispatches. */
 gboolean        _gcoro_scheduler_is_dispatching         (GCoroScheduler *self);
 

@@ -776,6 +776,74 @@ _gcoro_scheduler_unlink_task (GCoroScheduler *self,
   g_object_unref (link->task);
 }
 
+void
+_gcoro_scheduler_cancel_all (GCoroScheduler *self)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert (_gcoro_scheduler_is_owner_thread (self));
+
+  /* Cancelling runs GCancellable handlers, which may spawn or end tasks:
+   * take the list first. */
+  for (GCoroTaskLink *link = self->tasks; link != NULL; link = link->next)
+    if (!gcoro_task_is_cancelled (link->task))
+      g_ptr_array_add (tasks, g_object_ref (link->task));
+  for (guint i = 0; i < tasks->len; i++)
+    gcoro_task_cancel (g_ptr_array_index (tasks, i));
+}
+
+void
+_gcoro_scheduler_destroy (GCoroScheduler *self)
+{
+  gboolean ran;
+
+  g_assert (_gcoro_scheduler_is_owner_thread (self));
+
+  if (self->main == NULL)
+    return;
+
+  /* Hand-offs that arrived late (a cancellation for a task that has ended,
+   * a delivery to a stale waiter) hold references: run them rather than
+   * leak them. None of them can queue a task again: no task is left. The
+   * GTasks they complete call back from idle sources of the context: the
+   * caller iterates it a little more. */
+  self->dispatch_depth++;
+  do
+    {
+      ran = FALSE;
+      drain_inbox (self);
+      if (self->main->head != NULL)
+        {
+          run_queue (self, self->main);
+          ran = TRUE;
+        }
+      for (guint i = 0; i < self->bands->len; i++)
+        {
+          GCoroBand *band = g_ptr_array_index (self->bands, i);
+
+          if (band->head != NULL)
+            {
+              run_queue (self, band);
+              ran = TRUE;
+            }
+        }
+      /* Timers still armed belong to callback-style waits
+       * (gcoro_sleep_async(), gcoro_future_with_timeout()) that hold
+       * references: expire them, so they complete and let go. */
+      if (self->heap_len > 0)
+        {
+          run_expired_timers (self, G_MAXINT64);
+          ran = TRUE;
+        }
+    }
+  while (ran);
+  self->dispatch_depth--;
+
+  /* The context holds the only reference to the main band: its end is
+   * scheduler_die(). */
+  g_source_destroy ((GSource *) self->main);
+}
+
 /**
  * gcoro_scheduler_get_context:
  * @self: a #GCoroScheduler

@@ -43,4 +43,5 @@
 # include "gcoro-stream-client.h"
 # include "gcoro-cancellable-awaitable.h"
 # include "gcoro-generator.h"
+# include "gcoro-worker.h"
 #undef GCORO_INSIDE

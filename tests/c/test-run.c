@@ -181,6 +181,30 @@ test_busy_context (void)
   g_cond_clear (&b.cond);
 }
 
+/* A future settled on another thread wakes the context being iterated,
+ * whenever the settle happens (before the poll or during it). */
+static gpointer
+resolve_later (gpointer data)
+{
+  gcoro_promise_resolve_int64 (data, 7);
+  g_object_unref (data);
+  return NULL;
+}
+
+static void
+test_settled_on_another_thread (void)
+{
+  for (int i = 0; i < 100; i++)
+    {
+      g_autoptr(GCoroPromise) p = gcoro_promise_new ();
+      GThread *thread = g_thread_new ("resolver", resolve_later, g_object_ref (p));
+
+      g_assert_true (gcoro_run_until_complete (GCORO_FUTURE (p), NULL));
+      g_assert_cmpint (g_value_get_int64 (gcoro_future_peek_value (GCORO_FUTURE (p))), ==, 7);
+      g_thread_join (thread);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -189,6 +213,7 @@ main (int   argc,
 
   g_test_add_func ("/gcoro/run/run", test_run);
   g_test_add_func ("/gcoro/run/settled-future", test_run_settled_future);
+  g_test_add_func ("/gcoro/run/settled-on-another-thread", test_settled_on_another_thread);
   g_test_add_func ("/gcoro/run/refused-inside-task", test_refused_inside_task);
   g_test_add_func ("/gcoro/run/refused-in-scheduler-callback", test_refused_in_scheduler_callback);
   g_test_add_func ("/gcoro/run/nested-in-main-loop", test_nested_in_main_loop);

@@ -320,3 +320,58 @@ def generator(source, name=None):
 
 
 __all__.append('generator')
+
+
+# --- workers -----------------------------------------------------------------------
+
+
+def _call_step(func, args, kwargs):
+    def step(task, _completed, _data):
+        try:
+            value = func(*args, **kwargs)
+        except BaseException as error:   # reported as the task's GLib.Error
+            task.return_error(_glib_error(error))
+            return None
+        if value is not None:
+            task.return_value(_to_gvalue(value))
+        return None
+    return step
+
+
+class Worker(GCoro.Worker):
+    """A thread running its own GMainContext and scheduler.
+
+        worker = GCoro.Worker.new('cruncher')
+        total = await worker.call(sum, range(10**6))   # runs on the worker
+        value = await worker.spawn(some_coroutine())   # a coroutine there
+        worker.stop()
+
+    Python code on the worker takes turns with the main thread's through
+    the GIL: PyGObject takes it for every call from the worker thread, and
+    releases it while the main thread waits in GLib (a main loop iteration,
+    GCoro.run()). So a worker helps when its functions spend their time in
+    C (I/O, GLib, NumPy...) or to keep a blocking library off the main
+    loop; pure-Python number crunching does not run in parallel. Context
+    variables are copied from the caller, as for GCoro.spawn(). Stop
+    workers explicitly (stop() or stop_async()): do not leave the last
+    reference to a running worker to the garbage collector."""
+
+    def spawn(self, coro, name=None):
+        """Runs the coroutine (an `async def` call or a generator) as a task
+        on the worker's scheduler; returns the GCoro.Future of its result.
+        Its awaits (GCoro.sleep(), any future) wait on the worker."""
+        if isinstance(coro, types.FunctionType) or callable(coro) and not hasattr(coro, 'send'):
+            coro = coro()
+        if not hasattr(coro, 'send'):
+            raise TypeError(f'Worker.spawn() needs a coroutine or generator, not {type(coro).__name__}')
+        return self.spawn_stepped(name, _step_function(coro), None)
+
+    def call(self, func, *args, name=None, **kwargs):
+        """Runs func(*args, **kwargs) once on the worker thread; returns the
+        GCoro.Future of its return value (or of its exception, as a
+        GLib.Error)."""
+        return self.spawn_stepped(name, _call_step(func, args, kwargs), None)
+
+
+Worker = override(Worker)
+__all__.append('Worker')
