@@ -127,4 +127,62 @@ GCORO_AVAILABLE_IN_ALL
 gboolean        gcoro_generator_close          (GCoroGenerator         *self,
                                                 GError                **error);
 
+#ifndef __GI_SCANNER__
+/*< private >*/
+/* The inline fast path of gcoro_generator_next_pointer(). Its layout is
+ * part of the ABI (the first members of a GCoroGenerator), not of the API:
+ * use the functions. */
+typedef struct
+{
+  GObject             parent_instance;
+  GCoroGeneratorFunc  func;
+  const GValue       *item;
+  GValue              pointer_item;
+  guint8              state;
+} _GCoroGeneratorPrefix;
+
+#define _GCORO_GENERATOR_SUSPENDED 1
+
+GCORO_AVAILABLE_IN_ALL
+void            _gcoro_generator_resume                (GCoroGenerator  *self);
+GCORO_AVAILABLE_IN_ALL
+gboolean        _gcoro_generator_next_pointer_outcome  (GCoroGenerator  *self,
+                                                        gpointer        *pointer,
+                                                        GError         **error);
+
+/* A fiber body suspended at gcoro_generator_yield_pointer() is resumed with
+ * the switch as the last thing the library does, so that it switches back
+ * straight into this inline code: no library frame is left to return from,
+ * which would be a return the CPU mispredicts after the stack swap (the
+ * largest cost of an item, see bench/bench-generator.c). Anything else
+ * goes through the exported functions. */
+static inline gboolean
+_gcoro_generator_next_pointer_inline (GCoroGenerator  *self,
+                                      gpointer        *pointer,
+                                      GError         **error)
+{
+  _GCoroGeneratorPrefix *prefix = (_GCoroGeneratorPrefix *) self;
+
+  if (G_LIKELY (self != NULL && prefix->func != NULL &&
+                prefix->state == _GCORO_GENERATOR_SUSPENDED &&
+                (error == NULL || *error == NULL)))
+    {
+      _gcoro_generator_resume (self);
+      if (G_LIKELY (prefix->item == &prefix->pointer_item &&
+                    prefix->state == _GCORO_GENERATOR_SUSPENDED))
+        {
+          prefix->item = NULL;
+          if (pointer != NULL)
+            *pointer = prefix->pointer_item.data[0].v_pointer;
+          return TRUE;
+        }
+      return _gcoro_generator_next_pointer_outcome (self, pointer, error);
+    }
+  return (gcoro_generator_next_pointer) (self, pointer, error);
+}
+
+#define gcoro_generator_next_pointer(self, pointer, error) \
+  _gcoro_generator_next_pointer_inline ((self), (pointer), (error))
+#endif /* __GI_SCANNER__ */
+
 G_END_DECLS
