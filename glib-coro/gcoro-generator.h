@@ -149,6 +149,10 @@ GCORO_AVAILABLE_IN_ALL
 gboolean        _gcoro_generator_next_pointer_outcome  (GCoroGenerator  *self,
                                                         gpointer        *pointer,
                                                         GError         **error);
+GCORO_AVAILABLE_IN_ALL
+gboolean        _gcoro_generator_next_outcome          (GCoroGenerator  *self,
+                                                        GValue          *value,
+                                                        GError         **error);
 
 /* A fiber body suspended at gcoro_generator_yield_pointer() is resumed with
  * the switch as the last thing the library does, so that it switches back
@@ -183,6 +187,44 @@ _gcoro_generator_next_pointer_inline (GCoroGenerator  *self,
 
 #define gcoro_generator_next_pointer(self, pointer, error) \
   _gcoro_generator_next_pointer_inline ((self), (pointer), (error))
+
+/* The same for gcoro_generator_next(), when the item is a value that owns
+ * nothing (a number, a boolean, a pointer): copied as plain memory. */
+static inline gboolean
+_gcoro_generator_next_inline (GCoroGenerator  *self,
+                              GValue          *value,
+                              GError         **error)
+{
+  _GCoroGeneratorPrefix *prefix = (_GCoroGeneratorPrefix *) self;
+  const GValue *item;
+  GType type;
+
+  if (G_LIKELY (self != NULL && prefix->func != NULL &&
+                prefix->state == _GCORO_GENERATOR_SUSPENDED &&
+                (error == NULL || *error == NULL)))
+    {
+      _gcoro_generator_resume (self);
+      item = prefix->item;
+      if (G_LIKELY (item != NULL && prefix->state == _GCORO_GENERATOR_SUSPENDED))
+        {
+          type = G_VALUE_TYPE (item);
+          if (G_LIKELY ((type >= G_TYPE_CHAR && type <= G_TYPE_UINT64) ||
+                        type == G_TYPE_FLOAT || type == G_TYPE_DOUBLE ||
+                        type == G_TYPE_POINTER))
+            {
+              prefix->item = NULL;
+              if (value != NULL)
+                *value = *item;
+              return TRUE;
+            }
+        }
+      return _gcoro_generator_next_outcome (self, value, error);
+    }
+  return (gcoro_generator_next) (self, value, error);
+}
+
+#define gcoro_generator_next(self, value, error) \
+  _gcoro_generator_next_inline ((self), (value), (error))
 #endif /* __GI_SCANNER__ */
 
 G_END_DECLS
