@@ -23,7 +23,7 @@
  * into the assembly: no frame on either side, the floor. The item rows
  * call the public functions as any C program does, which compiles to
  * their inline fast paths (see NOTES in gcoro-generator.c). Measured on
- * the 2-core VM: pointer 1.45x (19 ns), int64 1.85x, pipeline 5.7x; it
+ * the 2-core VM: pointer 1.15x (15 ns), int64 1.7x, pipeline 5.0x; it
  * was 2.25x, 2.8x and 8.5x with a library frame per side.
  */
 #include <glib-coro.h>

@@ -139,6 +139,8 @@ typedef struct
   const GValue       *item;
   GValue              pointer_item;
   guint8              state;
+  guint8              closing;
+  guint8              suspend_failed;
 } _GCoroGeneratorPrefix;
 
 #define _GCORO_GENERATOR_SUSPENDED 1
@@ -152,6 +154,13 @@ gboolean        _gcoro_generator_next_pointer_outcome  (GCoroGenerator  *self,
 GCORO_AVAILABLE_IN_ALL
 gboolean        _gcoro_generator_next_outcome          (GCoroGenerator  *self,
                                                         GValue          *value,
+                                                        GError         **error);
+GCORO_AVAILABLE_IN_ALL
+void            _gcoro_generator_suspend               (GCoroGenerator  *self,
+                                                        const GValue    *item,
+                                                        const char      *func);
+GCORO_AVAILABLE_IN_ALL
+gboolean        _gcoro_generator_yield_failed          (GCoroGenerator  *self,
                                                         GError         **error);
 
 /* A fiber body suspended at gcoro_generator_yield_pointer() is resumed with
@@ -225,6 +234,55 @@ _gcoro_generator_next_inline (GCoroGenerator  *self,
 
 #define gcoro_generator_next(self, value, error) \
   _gcoro_generator_next_inline ((self), (value), (error))
+
+/* The body's side: the switch back to the consumer is the last thing the
+ * library does, so the next item is asked for straight into this code. */
+static inline gboolean
+_gcoro_generator_yield_inline (GCoroGenerator  *self,
+                               const GValue    *item,
+                               const char      *func,
+                               GError         **error)
+{
+  _GCoroGeneratorPrefix *prefix = (_GCoroGeneratorPrefix *) self;
+
+  _gcoro_generator_suspend (self, item, func);
+  if (G_LIKELY (!prefix->closing && !prefix->suspend_failed))
+    return TRUE;
+  return _gcoro_generator_yield_failed (self, error);
+}
+
+static inline gboolean
+_gcoro_generator_yield_pointer_inline (GCoroGenerator  *self,
+                                       gpointer         pointer,
+                                       GError         **error)
+{
+  _GCoroGeneratorPrefix *prefix = (_GCoroGeneratorPrefix *) self;
+
+  if (G_UNLIKELY (self == NULL))
+    return (gcoro_generator_yield_pointer) (self, pointer, error);
+  prefix->pointer_item.data[0].v_pointer = pointer;
+  return _gcoro_generator_yield_inline (self, &prefix->pointer_item,
+                                        "gcoro_generator_yield_pointer", error);
+}
+
+static inline gboolean
+_gcoro_generator_yield_int64_inline (GCoroGenerator  *self,
+                                     gint64           value,
+                                     GError         **error)
+{
+  GValue v = G_VALUE_INIT;   /* owns nothing: filled in place, never unset */
+
+  if (G_UNLIKELY (self == NULL))
+    return (gcoro_generator_yield_int64) (self, value, error);
+  v.g_type = G_TYPE_INT64;
+  v.data[0].v_int64 = value;
+  return _gcoro_generator_yield_inline (self, &v, "gcoro_generator_yield_int64", error);
+}
+
+#define gcoro_generator_yield_pointer(self, pointer, error) \
+  _gcoro_generator_yield_pointer_inline ((self), (pointer), (error))
+#define gcoro_generator_yield_int64(self, value, error) \
+  _gcoro_generator_yield_int64_inline ((self), (value), (error))
 #endif /* __GI_SCANNER__ */
 
 G_END_DECLS
