@@ -18,6 +18,13 @@
  * - 3-stage pipeline: source -> map -> filter-nothing, int64 GValues;
  *   per item that reaches the consumer (three items move, one per stage).
  * Target: an item <= 2x a switch pair. Timing is never asserted.
+ *
+ * The switch pair is gcoro_fiber_switch(), which compiles to a tail jump
+ * into the assembly: no frame on either side, the floor. The item rows
+ * call the public functions as any C program does, which compiles to
+ * their inline fast paths (see NOTES in gcoro-generator.c). Measured on
+ * the 2-core VM: pointer 1.15x (15 ns), int64 1.7x, pipeline 5.0x; it
+ * was 2.25x, 2.8x and 8.5x with a library frame per side.
  */
 #include <glib-coro.h>
 #include <stdio.h>

@@ -1,37 +1,30 @@
 /* mini-loop.c: an event loop of your own, from poll() and custom awaitables
  *
- * Seed topic: "building your own event loop from custom awaitables". What
- * the GCoro scheduler does, in miniature: coroutines are generators that
- * yield what they wait for (a MiniWait: a deadline or a readable fd); the
- * loop keeps a ready queue, polls for the fds and the earliest deadline,
- * and resumes whoever's wait is over. No GMainContext, no GCoro scheduler:
- * only gcoro_generator_next_pointer() to resume a coroutine.
- *
- * MiniWait also implements GCoroAwaitable, so an ordinary GCoro task can
- * await the very same objects (the last part).
+ * Seed topic: "building your own event loop from custom awaitables". What the GCoro
+ * scheduler does, in miniature, without it or a GMainContext: coroutines are generators that
+ * yield what they wait for (a MiniWait: a deadline or a readable fd); the loop keeps a ready
+ * queue, polls for the fds and the earliest deadline, and resumes whoever's wait is over.
+ * MiniWait also implements GCoroAwaitable, so an ordinary GCoro task can await it too.
  *
  * Run: ./mini-loop [--unit=MSEC]   (one tick lasts MSEC ms, default 5)
- *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib-coro.h>
 #include <glib-unix.h>
-#include <errno.h>
 #include <poll.h>
 #include <unistd.h>
 
 static int unit_msec = 5;
+static int pipe_fds[2];
 
-/* --- the custom awaitable ----------------------------------------------------- */
-
-#define MINI_TYPE_WAIT (mini_wait_get_type ())
+/* The custom awaitable: what a coroutine waits for. */
 G_DECLARE_FINAL_TYPE (MiniWait, mini_wait, MINI, WAIT, GObject)
 
 struct _MiniWait
 {
-  GObject  parent_instance;
+  GObject         parent_instance;
   int             fd;         /* wait until readable, or -1 */
-  gint64          deadline;   /* monotonic µs, for a sleep */
+  gint64          deadline;   /* monotonic µs for a sleep; 0 (first in line) for an fd */
   GCoroGenerator *coro;       /* who waits, while in the loop's list */
 };
 
@@ -54,67 +47,58 @@ mini_wait_get_future (GCoroAwaitable *awaitable)
 }
 
 static void
-mini_wait_awaitable_init (GCoroAwaitableInterface *iface)
+mini_wait_iface_init (GCoroAwaitableInterface *iface)
 {
   iface->get_future = mini_wait_get_future;
 }
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (MiniWait, mini_wait, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (GCORO_TYPE_AWAITABLE, mini_wait_awaitable_init))
+                               G_IMPLEMENT_INTERFACE (GCORO_TYPE_AWAITABLE, mini_wait_iface_init))
 static void mini_wait_class_init (MiniWaitClass *klass) { }
 static void mini_wait_init (MiniWait *self) { }
 
 static MiniWait *
 mini_wait_new (int fd, int ticks)
 {
-  MiniWait *w = g_object_new (MINI_TYPE_WAIT, NULL);
+  MiniWait *w = g_object_new (mini_wait_get_type (), NULL);
 
   w->fd = fd;
-  w->deadline = g_get_monotonic_time () + (gint64) ticks * unit_msec * 1000;
+  w->deadline = fd >= 0 ? 0 : g_get_monotonic_time () + (gint64) ticks * unit_msec * 1000;
   return w;
 }
 #define mini_sleep(ticks)  mini_wait_new (-1, (ticks))
 #define mini_readable(fd)  mini_wait_new ((fd), 0)
 
-/* "await" inside a coroutine of the mini loop: hand the wait to the loop. */
-static void
-mini_await (GCoroGenerator *gen, MiniWait *wait)
-{
-  gcoro_generator_yield_pointer (gen, wait, NULL);
-  g_object_unref (wait);
-}
+/* "await" in a mini loop coroutine: the loop takes the wait and resumes us when it is over. */
+#define mini_await(gen, wait)  gcoro_generator_yield_pointer ((gen), (wait), NULL)
 
-/* --- the loop ------------------------------------------------------------------ */
-
+/* The loop. It wakes waits in deadline order, fd waits first. */
 static int
-wake_order (gconstpointer a, gconstpointer b)   /* fd waits first, then by deadline */
+wake_order (gconstpointer a, gconstpointer b)
 {
-  const MiniWait *x = *(MiniWait **) a, *y = *(MiniWait **) b;
+  gint64 x = (*(MiniWait **) a)->deadline, y = (*(MiniWait **) b)->deadline;
 
-  if ((x->fd >= 0) != (y->fd >= 0))
-    return x->fd >= 0 ? -1 : 1;
-  return (x->deadline > y->deadline) - (x->deadline < y->deadline);
+  return (x > y) - (x < y);
 }
 
 static void
 mini_loop_run (GPtrArray *ready)
 {
-  g_autoptr(GPtrArray) waiting = g_ptr_array_new ();
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (;;)
     {
       struct pollfd fds[16];
-      guint nfds = 0;
-      gint64 now;
+      guint nfds;
       int timeout = -1;
+      MiniWait *w;
+      gint64 now;
 
       /* Run everything that is ready until it waits again (or returns). */
       for (guint i = 0; i < ready->len; i++)
         {
-          MiniWait *wait;
-
-          if (gcoro_generator_next_pointer (ready->pdata[i], (gpointer *) &wait, NULL))
-            wait->coro = ready->pdata[i], g_ptr_array_add (waiting, wait);
+          if (gcoro_generator_next_pointer (ready->pdata[i], (gpointer *) &w, NULL))
+            w->coro = ready->pdata[i], g_ptr_array_add (waiting, w);
           else
             g_object_unref (ready->pdata[i]);
         }
@@ -122,27 +106,20 @@ mini_loop_run (GPtrArray *ready)
       if (waiting->len == 0)
         return;
 
-      /* Sleep in poll() until an fd is readable or the earliest deadline. */
+      /* Sleep in poll() until an fd is readable or the earliest sleep is over (fd waits
+       * sort first: the for stops with w at the earliest sleep). */
       g_ptr_array_sort (waiting, wake_order);
-      now = g_get_monotonic_time ();
-      for (guint i = 0; i < waiting->len; i++)
-        {
-          MiniWait *w = waiting->pdata[i];
-
-          if (w->fd >= 0)
-            fds[nfds++] = (struct pollfd) { .fd = w->fd, .events = POLLIN };
-          else if (timeout < 0)
-            timeout = (int) MAX (0, (w->deadline - now + 999) / 1000);
-        }
+      for (nfds = 0; nfds < waiting->len && (w = waiting->pdata[nfds])->fd >= 0; nfds++)
+        fds[nfds] = (struct pollfd) { .fd = w->fd, .events = POLLIN };
+      if (nfds < waiting->len)
+        timeout = (int) MAX (0, (w->deadline - g_get_monotonic_time () + 999) / 1000);
       poll (fds, nfds, timeout);
 
-      /* Wake whoever's wait is over, in that order. */
+      /* Wake whoever's wait is over, in that order (and free the wait). */
       now = g_get_monotonic_time ();
       for (guint i = 0, k = 0; i < waiting->len;)
         {
-          MiniWait *w = waiting->pdata[i];
-
-          if (w->fd >= 0 ? fds[k++].revents != 0 : w->deadline <= now)
+          if ((w = waiting->pdata[i])->fd >= 0 ? fds[k++].revents != 0 : w->deadline <= now)
             g_ptr_array_add (ready, w->coro), g_ptr_array_remove_index (waiting, i);
           else
             i++;
@@ -150,19 +127,20 @@ mini_loop_run (GPtrArray *ready)
     }
 }
 
-/* --- coroutines for it -------------------------------------------------------------- */
-
-static int pipe_fds[2];
+/* Coroutines for it. */
+typedef struct { const char *name; int count, ticks; } Countdown;
 
 static void
-countdown (GCoroGenerator *gen, gpointer data)   /* data: count * 16 + ticks per step */
+countdown (GCoroGenerator *gen, gpointer data)
 {
-  for (int i = GPOINTER_TO_INT (data) / 16; i > 0; i--)
+  const Countdown *c = data;
+
+  for (int i = c->count; i > 0; i--)
     {
-      g_print ("%s: %d\n", gcoro_generator_get_name (gen), i);
-      mini_await (gen, mini_sleep (GPOINTER_TO_INT (data) % 16));
+      g_print ("%s: %d\n", c->name, i);
+      mini_await (gen, mini_sleep (c->ticks));
     }
-  g_print ("%s: done\n", gcoro_generator_get_name (gen));
+  g_print ("%s: done\n", c->name);
 }
 
 static void
@@ -186,18 +164,8 @@ reader (GCoroGenerator *gen, gpointer data)
   g_print ("reader: got '%s'\n", buf);
 }
 
-static GCoroGenerator *
-coroutine (const char *name, GCoroGeneratorFunc func, int data)
-{
-  GCoroGenerator *gen = gcoro_generator_new (func, GINT_TO_POINTER (data), NULL);
-
-  gcoro_generator_set_name (gen, name);
-  return gen;
-}
-
-/* A real GCoro task awaits a MiniWait through GCoroAwaitable. */
 static void
-task_body (GCoroTask *task, gpointer data)
+task_body (GCoroTask *task, gpointer data)   /* a GCoro task awaits a MiniWait: GCoroAwaitable */
 {
   g_autoptr(MiniWait) wait = mini_sleep (2);
 
@@ -209,18 +177,18 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr(GPtrArray) ready = g_ptr_array_new ();
+  Countdown a = { "A", 3, 4 }, b = { "B", 2, 5 };
 
   if (argc > 1 && g_str_has_prefix (argv[1], "--unit="))
     unit_msec = atoi (argv[1] + 7);
   if (!g_unix_open_pipe (pipe_fds, FD_CLOEXEC, NULL))
     return 1;
 
-  /* In ticks: A prints at 0, 4, 8 and ends at 12; B at 0, 5 and ends at
-   * 10; the writer writes at 7 and the reader wakes up right after. */
-  g_ptr_array_add (ready, coroutine ("A", countdown, 3 * 16 + 4));
-  g_ptr_array_add (ready, coroutine ("B", countdown, 2 * 16 + 5));
-  g_ptr_array_add (ready, coroutine ("writer", writer, 0));
-  g_ptr_array_add (ready, coroutine ("reader", reader, 0));
+  /* In ticks: A prints at 0, 4, 8, ends at 12; B at 0, 5, ends at 10; the pipe carries at 7. */
+  g_ptr_array_add (ready, gcoro_generator_new (countdown, &a, NULL));
+  g_ptr_array_add (ready, gcoro_generator_new (countdown, &b, NULL));
+  g_ptr_array_add (ready, gcoro_generator_new (writer, NULL, NULL));
+  g_ptr_array_add (ready, gcoro_generator_new (reader, NULL, NULL));
   mini_loop_run (ready);
   g_print ("mini loop: all coroutines finished\n");
 

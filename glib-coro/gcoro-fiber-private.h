@@ -13,9 +13,23 @@
  */
 #pragma once
 
-#include <glib.h>
+#include "gcoro-config.h"
 
+#include <glib.h>
+#if GCORO_FIBER_UCONTEXT
+# include <ucontext.h>
+#endif
+
+#include "gcoro-stack-private.h"
 #include "gcoro-tls-private.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+# define GCORO_FIBER_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define GCORO_FIBER_ASAN 1
+# endif
+#endif
 
 G_BEGIN_DECLS
 
@@ -24,6 +38,50 @@ typedef struct _GCoroFiber GCoroFiber;
 /* The body of a fiber. It must never return: it ends with
  * gcoro_fiber_exit_to(), which switches away for the last time. */
 typedef void (*GCoroFiberFunc) (gpointer data);
+
+/* In the header (but only for gcoro_fiber_switch_inline() and the stack
+ * check of generators): everything else goes through the functions below. */
+struct _GCoroFiber
+{
+  /* Must stay first: the stack header IS the fiber (one allocation). Not
+   * touched by the fiber code except to read it; for the thread fiber it
+   * is all zeros. */
+  GCoroStack      stack;
+
+  /* Checked at every switch away and at free: GCORO_STACK_CANARY_SIZE
+   * bytes that must read zero (the stack's own bottom for a canary stack,
+   * a static block otherwise). */
+  const guint64  *canary;
+#if GCORO_FIBER_ASM
+  gpointer        sp;            /* saved stack pointer while not running */
+#endif
+  GCoroFiberFunc  func;
+  gpointer        data;
+  const char     *name;          /* borrowed, for overflow reports */
+  guint8          is_thread;
+  guint8          started;
+  guint           valgrind_id;
+#ifdef GCORO_FIBER_ASAN
+  const void     *asan_bottom;   /* stack bounds as ASan wants them; learnt */
+  size_t          asan_size;     /* from ASan itself for the thread fiber */
+#endif
+#if GCORO_FIBER_UCONTEXT
+  ucontext_t      uc;
+#endif
+};
+
+#if GCORO_FIBER_ASM
+/* arch/gcoro-switch-<cpu>.S */
+void     *gcoro_fiber_asm_prepare (void        *top,
+                                   void        *arg,
+                                   void       (*entry) (void *));
+void      gcoro_fiber_asm_switch  (void       **save_sp,
+                                   void        *load_sp);
+#endif
+
+/* Reports which fiber overflowed its stack and aborts. */
+G_GNUC_NORETURN
+void         _gcoro_fiber_report_overflow        (const GCoroFiber *fiber);
 
 /* Default stack size (256 KiB unless GCORO_STACK_SIZE=<bytes|NK|NM> is set),
  * rounded to the page size. */
@@ -64,6 +122,31 @@ void         gcoro_fiber_free                   (GCoroFiber     *fiber);
  * other fiber switches back to @from. */
 void         gcoro_fiber_switch                 (GCoroFiber     *from,
                                                  GCoroFiber     *to);
+
+/* gcoro_fiber_switch() without a call frame of its own, for paths that
+ * switch once per item (generators). What a frame costs is not its few
+ * instructions: after the stack swap, the frame's "ret" goes to a return
+ * address the CPU's return predictor has never seen on this side, so each
+ * frame between the switch and the code that resumes is a mispredicted
+ * return, twice per round trip. With the assembly backend and no
+ * AddressSanitizer, this is exactly what gcoro_fiber_switch() does;
+ * otherwise it calls it. */
+G_ALWAYS_INLINE static inline void
+gcoro_fiber_switch_inline (GCoroFiber *from,
+                           GCoroFiber *to)
+{
+#if GCORO_FIBER_ASM && !defined(GCORO_FIBER_ASAN)
+  /* @from is still running on its stack: if the canary is gone, it has
+   * already written past the end. Stop before it runs any further. */
+  if (G_UNLIKELY (!gcoro_stack_canary_is_intact (from->canary)))
+    _gcoro_fiber_report_overflow (from);
+  to->started = TRUE;
+  _gcoro_fiber_tls_current = to;
+  gcoro_fiber_asm_switch (&from->sp, to->sp);
+#else
+  gcoro_fiber_switch (from, to);
+#endif
+}
 
 /* The last switch out of @from (which is ending): like gcoro_fiber_switch()
  * but never returns, and tells sanitizers the stack is gone. */

@@ -98,13 +98,6 @@
 # include <valgrind/valgrind.h>
 #endif
 
-#if defined(__SANITIZE_ADDRESS__)
-# define GCORO_FIBER_ASAN 1
-#elif defined(__has_feature)
-# if __has_feature(address_sanitizer)
-#  define GCORO_FIBER_ASAN 1
-# endif
-#endif
 #ifdef GCORO_FIBER_ASAN
 # include <sanitizer/asan_interface.h>
 # include <sanitizer/common_interface_defs.h>
@@ -123,35 +116,6 @@
 
 #define GCORO_FIBER_MIN_STACK_SIZE     (16 * 1024)
 #define GCORO_FIBER_DEFAULT_STACK_SIZE (256 * 1024)
-
-struct _GCoroFiber
-{
-  /* Must stay first: the stack header IS the fiber (one allocation). Not
-   * touched by the fiber code except to read it; for the thread fiber it
-   * is all zeros. */
-  GCoroStack      stack;
-
-  /* Checked at every switch away and at free: GCORO_STACK_CANARY_SIZE
-   * bytes that must read zero (the stack's own bottom for a canary stack,
-   * a static block otherwise). */
-  const guint64  *canary;
-#if GCORO_FIBER_ASM
-  gpointer        sp;            /* saved stack pointer while not running */
-#endif
-  GCoroFiberFunc  func;
-  gpointer        data;
-  const char     *name;          /* borrowed, for overflow reports */
-  guint8          is_thread;
-  guint8          started;
-  guint           valgrind_id;
-#ifdef GCORO_FIBER_ASAN
-  const void     *asan_bottom;   /* stack bounds as ASan wants them; learnt */
-  size_t          asan_size;     /* from ASan itself for the thread fiber */
-#endif
-#if GCORO_FIBER_UCONTEXT
-  ucontext_t      uc;
-#endif
-};
 
 /* Room reserved at the top of each stack for the GCoroFiber. 64-byte
  * aligned so the fiber sits in its own cache lines and the stack top under
@@ -192,15 +156,6 @@ static GCoroFiberStats   retired;   /* counters of exited threads */
 /* Written once, inside the g_once of gcoro_fiber_get_default_stack_size(). */
 static gsize default_stack_size;
 static gsize page_size;
-
-#if GCORO_FIBER_ASM
-/* arch/gcoro-switch-<cpu>.S */
-void     *gcoro_fiber_asm_prepare (void        *top,
-                                   void        *arg,
-                                   void       (*entry) (void *));
-void      gcoro_fiber_asm_switch  (void       **save_sp,
-                                   void        *load_sp);
-#endif
 
 static void thread_state_free (gpointer data);
 static GPrivate thread_key = G_PRIVATE_INIT (thread_state_free);
@@ -253,8 +208,8 @@ write_uint (guint64 value,
   write_str (p);
 }
 
-G_GNUC_NORETURN GCORO_NO_SANITIZE_ADDRESS static void
-report_overflow (const GCoroFiber *fiber)
+G_GNUC_NORETURN GCORO_NO_SANITIZE_ADDRESS void
+_gcoro_fiber_report_overflow (const GCoroFiber *fiber)
 {
   gsize size = fiber->stack.size;
 
@@ -291,7 +246,7 @@ static inline void
 check_canary (const GCoroFiber *fiber)
 {
   if (G_UNLIKELY (!gcoro_stack_canary_is_intact (fiber->canary)))
-    report_overflow (fiber);
+    _gcoro_fiber_report_overflow (fiber);
 }
 
 /* SIGSEGV ------------------------------------------------------------------ */
@@ -336,7 +291,7 @@ on_segv (int        signum,
   int errsv = errno;
 
   if (fiber != NULL && is_overflow (fiber, info->si_addr, fault_stack_pointer (ucontext)))
-    report_overflow (fiber);
+    _gcoro_fiber_report_overflow (fiber);
 
   /* Not ours: behave as if we had never been installed. */
   if (previous_segv.sa_flags & SA_SIGINFO)
@@ -720,9 +675,12 @@ void
 gcoro_fiber_switch (GCoroFiber *from,
                     GCoroFiber *to)
 {
-#ifdef GCORO_FIBER_ASAN
+#if GCORO_FIBER_ASM && !defined(GCORO_FIBER_ASAN)
+  gcoro_fiber_switch_inline (from, to);   /* the one definition of the plain switch */
+#else
+# ifdef GCORO_FIBER_ASAN
   void *fake_stack = NULL;
-#endif
+# endif
 
   /* @from is still running on its stack: if the canary is gone, it has
    * already written past the end. Stop before it runs any further. */
@@ -730,17 +688,18 @@ gcoro_fiber_switch (GCoroFiber *from,
   to->started = TRUE;
   tls_current = to;
 
-#ifdef GCORO_FIBER_ASAN
+# ifdef GCORO_FIBER_ASAN
   asan_start_switch (&fake_stack, from, to);
-#endif
-#if GCORO_FIBER_ASM
+# endif
+# if GCORO_FIBER_ASM
   gcoro_fiber_asm_switch (&from->sp, to->sp);
-#else
+# else
   if (swapcontext (&from->uc, &to->uc) != 0)
     g_error ("swapcontext() failed: %s", g_strerror (errno));
-#endif
-#ifdef GCORO_FIBER_ASAN
+# endif
+# ifdef GCORO_FIBER_ASAN
   asan_finish_switch (fake_stack);
+# endif
 #endif
 }
 

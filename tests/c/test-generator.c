@@ -214,6 +214,110 @@ test_values (void)
   g_assert_error (error, GCORO_ERROR, GCORO_ERROR_NO_VALUE);
 }
 
+/* --- the inline next_pointer() ------------------------------------------------------ */
+
+static int pointer_marks[2];
+
+static void
+pointers_and_others (GCoroGenerator *gen,
+                     gpointer        user_data)
+{
+  GValue v = G_VALUE_INIT;
+
+  gcoro_generator_yield_pointer (gen, &pointer_marks[0], NULL);
+  gcoro_generator_yield_string (gen, "not a pointer", NULL);
+  g_value_init (&v, G_TYPE_POINTER);            /* a pointer, but not from yield_pointer */
+  g_value_set_pointer (&v, &pointer_marks[1]);
+  gcoro_generator_yield (gen, &v, NULL);
+  gcoro_generator_yield_pointer (gen, &pointer_marks[1], NULL);
+}
+
+/* Every outcome of gcoro_generator_next_pointer(), called as C code calls
+ * it (the inline fast path, once the body is suspended) and through its
+ * address (the exported function). */
+static void
+check_pointer_outcomes (gboolean (*next) (GCoroGenerator *, gpointer *, GError **))
+{
+  g_autoptr(GCoroGenerator) gen = gcoro_generator_new (pointers_and_others, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  gpointer p = NULL;
+
+  g_assert_true (next == NULL ? gcoro_generator_next_pointer (gen, &p, &error)
+                              : next (gen, &p, &error));
+  g_assert_true (p == &pointer_marks[0]);
+  g_assert_false (next == NULL ? gcoro_generator_next_pointer (gen, &p, &error)
+                               : next (gen, &p, &error));
+  g_assert_error (error, GCORO_ERROR, GCORO_ERROR_NO_VALUE);
+  g_assert_null (p);
+  g_clear_error (&error);
+  g_assert_true (next == NULL ? gcoro_generator_next_pointer (gen, &p, &error)
+                              : next (gen, &p, &error));
+  g_assert_true (p == &pointer_marks[1]);
+  p = NULL;
+  g_assert_true (next == NULL ? gcoro_generator_next_pointer (gen, &p, &error)
+                              : next (gen, &p, &error));
+  g_assert_true (p == &pointer_marks[1]);
+  for (int i = 0; i < 2; i++)
+    {
+      g_assert_false (next == NULL ? gcoro_generator_next_pointer (gen, &p, &error)
+                                   : next (gen, &p, &error));
+      g_assert_no_error (error);
+      g_assert_null (p);
+      g_assert_true (gcoro_generator_is_finished (gen));
+    }
+}
+
+static void
+pointer_outcomes_in_task (GCoroTask *task,
+                          gpointer   user_data)
+{
+  check_pointer_outcomes (NULL);
+}
+
+static void
+test_next_pointer_outcomes (void)
+{
+  check_pointer_outcomes (NULL);
+  check_pointer_outcomes (gcoro_generator_next_pointer);
+  /* Inside a fiber task, the body runs as part of the task. */
+  g_assert_true (gcoro_run (pointer_outcomes_in_task, NULL, NULL, NULL));
+}
+
+/* Yielding is for the body only; the inline calls and the exported
+ * functions refuse alike, before and after the body started. */
+static void
+test_yield_outside_body (void)
+{
+  gboolean (*yield_pointer) (GCoroGenerator *, gpointer, GError **) = gcoro_generator_yield_pointer;
+  gboolean (*yield_int64) (GCoroGenerator *, gint64, GError **) = gcoro_generator_yield_int64;
+  g_autoptr(GCoroGenerator) gen = gcoro_generator_new (pointers_and_others, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  gpointer p = NULL;
+
+  for (int started = 0; started < 2; started++)
+    {
+      for (int how = 0; how < 4; how++)
+        {
+          gboolean ok;
+
+          g_test_expect_message ("GCoro", G_LOG_LEVEL_CRITICAL, "*outside the body*");
+          ok = how == 0 ? gcoro_generator_yield_pointer (gen, NULL, &error)
+             : how == 1 ? gcoro_generator_yield_int64 (gen, 1, &error)
+             : how == 2 ? yield_pointer (gen, NULL, &error)
+             : yield_int64 (gen, 1, &error);
+          g_test_assert_expected_messages ();
+          g_assert_false (ok);
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+          g_clear_error (&error);
+        }
+      if (started == 0)
+        {
+          g_assert_true (gcoro_generator_next_pointer (gen, &p, NULL));
+          g_assert_true (p == &pointer_marks[0]);
+        }
+    }
+}
+
 /* --- a pipeline ------------------------------------------------------------------ */
 
 static void
@@ -682,6 +786,8 @@ main (int   argc,
   g_test_add_func ("/gcoro/generator/abandoned-midway", test_abandoned_midway);
   g_test_add_func ("/gcoro/generator/close-reports-cleanup-failure", test_close_reports_cleanup_failure);
   g_test_add_func ("/gcoro/generator/values", test_values);
+  g_test_add_func ("/gcoro/generator/next-pointer-outcomes", test_next_pointer_outcomes);
+  g_test_add_func ("/gcoro/generator/yield-outside-body", test_yield_outside_body);
   g_test_add_func ("/gcoro/generator/pipeline-100k", test_pipeline_100k);
   g_test_add_func ("/gcoro/generator/pipeline-abandoned", test_pipeline_abandoned);
   g_test_add_func ("/gcoro/generator/body-awaits-in-consuming-task", test_body_awaits_in_consuming_task);
