@@ -86,6 +86,16 @@ struct _GCoroStream
   int                     fd;      /* -1: use the pollable interfaces */
   GCoroIOWatch            watch;
   GCoroTask              *reader;  /* suspended until readable */
+  /* The last recv() returned less than it asked for, so the socket was
+   * empty then; unless readiness was reported since (maybe_readable), the
+   * next read waits first instead of paying for a recv() that would only
+   * say EAGAIN. The epoll backend reports each arrival as an edge, and a
+   * reported edge nobody waited for sets maybe_readable. A short read
+   * says nothing of an end of stream queued behind the data, so once a
+   * hang-up or error was reported (peer_hup) reads never skip. */
+  gboolean                recv_short;
+  gboolean                maybe_readable;
+  gboolean                peer_hup;
   GCoroTask              *writer;  /* suspended until writable */
 
   GByteArray             *rbuf;    /* unread data is rbuf[rpos .. len) */
@@ -391,6 +401,9 @@ stream_io_ready (GCoroIOWatch *watch,
   GIOCondition want = 0;
   gboolean failed = (ready & (G_IO_HUP | G_IO_ERR)) != 0;
 
+  if (failed)
+    self->peer_hup = TRUE;
+
   if (self->reader != NULL)
     {
       if (failed || (ready & G_IO_IN))
@@ -398,6 +411,8 @@ stream_io_ready (GCoroIOWatch *watch,
       else
         want |= G_IO_IN;
     }
+  else if (failed || (ready & G_IO_IN))
+    self->maybe_readable = TRUE;
 
   if (self->writer != NULL)
     {
@@ -511,9 +526,11 @@ read_nonblocking (GCoroStream  *self,
 
   if (self->fd >= 0)
     {
+      self->maybe_readable = FALSE;
       do
         n = recv (self->fd, buf, len, 0);
       while (n < 0 && errno == EINTR);
+      self->recv_short = n > 0 && (gsize) n < len;
       if (n >= 0)
         return n;
       if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -594,6 +611,12 @@ fill (GCoroStream  *self,
       g_byte_array_remove_range (self->rbuf, 0, self->rpos);
       self->rpos = 0;
     }
+
+  /* The socket was drained by the last recv() and nothing arrived since
+   * as far as the loop has said: wait, then read. */
+  if (self->recv_short && !self->maybe_readable && !self->peer_hup && _gcoro_task_current () != NULL &&
+      !wait_ready (self, G_IO_IN, "gcoro_stream_read", error))
+    return -1;
 
   for (;;)
     {

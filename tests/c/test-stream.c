@@ -534,6 +534,45 @@ test_two_readers_at_once (Pair          *p,
   g_assert_true (g_str_has_suffix (p->log->str, "]first\n"));
 }
 
+/* A short read drains the socket, but an end of stream queued behind
+ * the data still has to be read: a reader that skips its next recv()
+ * after a short one must not miss it. */
+static void
+sleepy_reader (GCoroTask *task,
+               gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GBytes) first = gcoro_stream_read_line (p->b, NULL);
+  g_autoptr(GBytes) second = NULL;
+  g_autoptr(GBytes) end = NULL;
+
+  g_string_append_len (p->log, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  /* The peer writes more and closes while this task sleeps: the loop
+   * sees the readiness with nobody waiting. */
+  gcoro_sleep (1, NULL);
+  while (!gcoro_stream_at_eof (p->b))
+    {
+      g_autoptr(GBytes) line = gcoro_stream_read_line (p->b, NULL);
+
+      g_string_append_printf (p->log, "[%.*s]", (int) g_bytes_get_size (line),
+                              (const char *) g_bytes_get_data (line, NULL));
+    }
+}
+
+static void
+test_end_of_stream_behind_data (Pair          *p,
+                                gconstpointer  data)
+{
+  GCoroTask *task = gcoro_spawn (sleepy_reader, p, NULL);
+
+  write_str (p->a, "one\n");
+  settle_loop ();
+  write_str (p->a, "two\n");
+  g_assert_true (gcoro_stream_write_eof (p->a, NULL));
+  run_all (&task, 1);
+  g_assert_cmpstr (p->log->str, ==, "one\n[two\n][]");
+}
+
 /* --- GIO-style twins ------------------------------------------------------------------ */
 
 typedef struct
@@ -624,6 +663,7 @@ main (int   argc,
   PAIR_TEST ("/gcoro/stream/async-twins", test_async_twins);
   PAIR_TEST ("/gcoro/stream/write-sends-in-background", test_write_sends_in_background);
   PAIR_TEST ("/gcoro/stream/two-readers-at-once", test_two_readers_at_once);
+  PAIR_TEST ("/gcoro/stream/end-of-stream-behind-data", test_end_of_stream_behind_data);
   g_test_add_func ("/gcoro/stream/one-registration-per-socket", test_one_registration_per_socket);
   g_test_add_func ("/gcoro/stream/addresses", test_addresses);
 
