@@ -5,9 +5,13 @@
 # Usage: bench/run-echo.sh [BUILDDIR] [SECONDS]      (defaults: build-bench, 3)
 # Environment: SERVERS (default: all that are available), CONFIGS (default:
 # "1:64 10:64 100:64 1:4096 10:4096 100:4096", CONNECTIONS:SIZE), IDLE
-# (extra silent connections opened first, default 0).
+# (extra silent connections opened first, default 0), ROUNDS (default 1).
 #
-# Prints one line per server and configuration: req/s, p50 and p99 in µs.
+# Client and server share this machine's cores, so single runs are noisy:
+# with ROUNDS=n every server runs every configuration n times, the servers
+# taking turns round after round, and the line shows the run with the
+# median req/s. Prints one line per server and configuration: req/s, p50
+# and p99 in µs.
 set -eu
 cd "$(dirname "$0")/.."
 builddir=${1:-build-bench}
@@ -52,22 +56,41 @@ wait_listening () {
 }
 
 ulimit -n 20000 2>/dev/null || true
+rounds=${ROUNDS:-1}
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+for round in $(seq "$rounds"); do
+  for s in $servers; do
+    port=$(free_port)
+    ${cmd[$s]} "$port" &
+    pid=$!
+    if ! wait_listening "$port"; then
+      echo "$s: did not start" >&2
+      kill $pid 2>/dev/null || true
+      continue
+    fi
+    for c in $configs; do
+      conns=${c%%:*}
+      size=${c##*:}
+      read -r rps p50 p99 < <("$b/echo-load" "$port" "$conns" "$size" "$seconds" "$idle")
+      echo "$s $conns $size $rps $p50 $p99" >> "$results"
+    done
+    kill $pid 2>/dev/null || true
+    wait $pid 2>/dev/null || true
+  done
+done
+
 printf '%-12s %6s %6s %6s %10s %9s %9s\n' server conns size idle 'req/s' 'p50 µs' 'p99 µs'
 for s in $servers; do
-  port=$(free_port)
-  ${cmd[$s]} "$port" &
-  pid=$!
-  if ! wait_listening "$port"; then
-    echo "$s: did not start" >&2
-    kill $pid 2>/dev/null || true
-    continue
-  fi
   for c in $configs; do
     conns=${c%%:*}
     size=${c##*:}
-    read -r rps p50 p99 < <("$b/echo-load" "$port" "$conns" "$size" "$seconds" "$idle")
+    # The median run (by req/s) of this server and configuration.
+    line=$(awk -v s="$s" -v c="$conns" -v z="$size" '$1 == s && $2 == c && $3 == z' "$results" |
+           sort -k4,4n | awk '{ l[NR] = $0 } END { if (NR) print l[int((NR + 1) / 2)] }')
+    [ -n "$line" ] || continue
+    read -r _ _ _ rps p50 p99 <<< "$line"
     printf '%-12s %6s %6s %6s %10s %9s %9s\n' "$s" "$conns" "$size" "$idle" "$rps" "$p50" "$p99"
   done
-  kill $pid 2>/dev/null || true
-  wait $pid 2>/dev/null || true
 done
