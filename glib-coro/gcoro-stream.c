@@ -513,6 +513,41 @@ wait_ready (GCoroStream   *self,
   return TRUE;
 }
 
+/* What a non-blocking call on the socket returned (@n, errno), in the
+ * convention of read_nonblocking(). */
+static gssize
+socket_result (gssize       n,
+               const char  *what,
+               GError     **error)
+{
+  int saved = errno;
+
+  if (n >= 0)
+    return n;
+  if (saved == EAGAIN || saved == EWOULDBLOCK)
+    return -2;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               "Error %s data: %s", what, g_strerror (saved));
+  return -1;
+}
+
+/* The same for a pollable stream's non-blocking call. */
+static gssize
+pollable_result (gssize   n,
+                 GError  *local_error,
+                 GError **error)
+{
+  if (n >= 0)
+    return n;
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    {
+      g_error_free (local_error);
+      return -2;
+    }
+  g_propagate_error (error, local_error);
+  return -1;
+}
+
 /* One non-blocking read: > 0 bytes, 0 at EOF, -1 with @error set, or
  * -2 when it would block. */
 static gssize
@@ -531,28 +566,11 @@ read_nonblocking (GCoroStream  *self,
         n = recv (self->fd, buf, len, 0);
       while (n < 0 && errno == EINTR);
       self->recv_short = n > 0 && (gsize) n < len;
-      if (n >= 0)
-        return n;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return -2;
-      {
-        int saved = errno;
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                     "Error receiving data: %s", g_strerror (saved));
-      }
-      return -1;
+      return socket_result (n, "receiving", error);
     }
 
   n = g_pollable_input_stream_read_nonblocking (self->in, buf, len, NULL, &local_error);
-  if (n >= 0)
-    return n;
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    {
-      g_error_free (local_error);
-      return -2;
-    }
-  g_propagate_error (error, local_error);
-  return -1;
+  return pollable_result (n, local_error, error);
 }
 
 /* One non-blocking write, as read_nonblocking(). A vanished peer is an
@@ -571,28 +589,11 @@ write_nonblocking (GCoroStream  *self,
       do
         n = send (self->fd, buf, len, MSG_NOSIGNAL);
       while (n < 0 && errno == EINTR);
-      if (n >= 0)
-        return n;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return -2;
-      {
-        int saved = errno;
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                     "Error sending data: %s", g_strerror (saved));
-      }
-      return -1;
+      return socket_result (n, "sending", error);
     }
 
   n = g_pollable_output_stream_write_nonblocking (self->out, buf, len, NULL, &local_error);
-  if (n >= 0)
-    return n;
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    {
-      g_error_free (local_error);
-      return -2;
-    }
-  g_propagate_error (error, local_error);
-  return -1;
+  return pollable_result (n, local_error, error);
 }
 
 /* Reads what is available into the buffer, waiting for some if none is.
