@@ -57,13 +57,19 @@ wait_listening () {
 
 ulimit -n 20000 2>/dev/null || true
 rounds=${ROUNDS:-1}
+# On two or more cores the server gets core 0 and the load client core 1,
+# so neither depends on where the scheduler happens to put them.
+server_on= client_on=
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  server_on="taskset -c 0" client_on="taskset -c 1"
+fi
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
 for round in $(seq "$rounds"); do
   for s in $servers; do
     port=$(free_port)
-    ${cmd[$s]} "$port" &
+    $server_on ${cmd[$s]} "$port" &
     pid=$!
     if ! wait_listening "$port"; then
       echo "$s: did not start" >&2
@@ -73,7 +79,7 @@ for round in $(seq "$rounds"); do
     for c in $configs; do
       conns=${c%%:*}
       size=${c##*:}
-      read -r rps p50 p99 < <("$b/echo-load" "$port" "$conns" "$size" "$seconds" "$idle")
+      read -r rps p50 p99 < <($client_on "$b/echo-load" "$port" "$conns" "$size" "$seconds" "$idle")
       echo "$s $conns $size $rps $p50 $p99" >> "$results"
     done
     kill $pid 2>/dev/null || true
