@@ -98,6 +98,9 @@
 # include <valgrind/valgrind.h>
 #endif
 
+/* First: it says whether this is an AddressSanitizer build. */
+#include "gcoro-fiber-private.h"
+
 #ifdef GCORO_FIBER_ASAN
 # include <sanitizer/asan_interface.h>
 # include <sanitizer/common_interface_defs.h>
@@ -106,7 +109,6 @@
 # define GCORO_NO_SANITIZE_ADDRESS
 #endif
 
-#include "gcoro-fiber-private.h"
 #include "gcoro-stack-private.h"
 #include "gcoro-tls-private.h"
 
