@@ -543,8 +543,6 @@ sleepy_reader (GCoroTask *task,
 {
   Pair *p = data;
   g_autoptr(GBytes) first = gcoro_stream_read_line (p->b, NULL);
-  g_autoptr(GBytes) second = NULL;
-  g_autoptr(GBytes) end = NULL;
 
   g_string_append_len (p->log, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
   /* The peer writes more and closes while this task sleeps: the loop
