@@ -28,34 +28,7 @@
 #include <ucontext.h>
 
 #include "bench-common.h"
-#include "gcoro-fiber-private.h"
-
-static gint64
-now_ns (void)
-{
-  return g_get_monotonic_time () * 1000;
-}
-
-/* --- switch pair ------------------------------------------------------------ */
-
-static GCoroFiber *thread_fiber, *ping_fiber;
-
-G_NORETURN static void
-ping_body (gpointer data)
-{
-  for (;;)
-    gcoro_fiber_switch (ping_fiber, thread_fiber);
-}
-
-static double
-bench_switch (gint64 n)
-{
-  gint64 start = now_ns ();
-
-  for (gint64 i = 0; i < n; i++)
-    gcoro_fiber_switch (thread_fiber, ping_fiber);
-  return (double) (now_ns () - start) / n;
-}
+#include "bench-switch.h"
 
 static ucontext_t uc_main, uc_fiber;
 
@@ -69,11 +42,11 @@ uc_body (void)
 static double
 bench_swapcontext (gint64 n)
 {
-  gint64 start = now_ns ();
+  gint64 start = bench_now_ns ();
 
   for (gint64 i = 0; i < n; i++)
     swapcontext (&uc_main, &uc_fiber);
-  return (double) (now_ns () - start) / n;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 /* --- spawn + run + join ------------------------------------------------------- */
@@ -95,12 +68,12 @@ drain_tasks (void)
 static double
 bench_spawn (gint64 n)
 {
-  gint64 start = now_ns ();
+  gint64 start = bench_now_ns ();
 
   for (gint64 i = 0; i < n; i++)
     g_object_unref (gcoro_spawn (trivial, NULL, NULL));
   drain_tasks ();
-  return (double) (now_ns () - start) / n;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 static gint64 idles_left;
@@ -115,14 +88,14 @@ idle_once (gpointer data)
 static double
 bench_idle_add (gint64 n)
 {
-  gint64 start = now_ns ();
+  gint64 start = bench_now_ns ();
 
   idles_left = n;
   for (gint64 i = 0; i < n; i++)
     g_idle_add (idle_once, NULL);
   while (idles_left > 0)
     g_main_context_iteration (NULL, FALSE);
-  return (double) (now_ns () - start) / n;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 /* --- one yielding task ---------------------------------------------------------- */
@@ -143,10 +116,10 @@ bench_one_yielder (gint64 n)
   gint64 start;
 
   g_main_context_iteration (NULL, FALSE);   /* started, first yield done */
-  start = now_ns ();
+  start = bench_now_ns ();
   while (!gcoro_future_is_done (GCORO_FUTURE (task)))
     g_main_context_iteration (NULL, FALSE);
-  return (double) (now_ns () - start) / n;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 static gboolean
@@ -159,12 +132,12 @@ static double
 bench_bare_iteration (gint64 n)
 {
   guint id = g_idle_add (always_ready, NULL);
-  gint64 start = now_ns ();
+  gint64 start = bench_now_ns ();
 
   for (gint64 i = 0; i < n; i++)
     g_main_context_iteration (NULL, FALSE);
   g_source_remove (id);
-  return (double) (now_ns () - start) / n;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 /* --- 1,000 yielding tasks ---------------------------------------------------------- */
@@ -175,14 +148,14 @@ bench_many_yielders (gint64 n)
   enum { TASKS = 1000 };
   gint64 k = MAX (1, n / TASKS);
   GCoroTask *tasks[TASKS];
-  gint64 start = now_ns ();
+  gint64 start = bench_now_ns ();
 
   for (guint i = 0; i < TASKS; i++)
     tasks[i] = gcoro_spawn (yielder, &k, NULL);
   drain_tasks ();
   for (guint i = 0; i < TASKS; i++)
     g_object_unref (tasks[i]);
-  return (double) (now_ns () - start) / (k * TASKS);
+  return (double) (bench_now_ns () - start) / (k * TASKS);
 }
 
 static void
@@ -228,8 +201,7 @@ main (void)
 
   print_machine ();
 
-  thread_fiber = gcoro_fiber_get_thread_fiber ();
-  ping_fiber = gcoro_fiber_new (ping_body, NULL, 0);
+  bench_switch_setup ();
   getcontext (&uc_fiber);
   uc_fiber.uc_stack.ss_sp = uc_stack;
   uc_fiber.uc_stack.ss_size = sizeof uc_stack;
@@ -251,6 +223,6 @@ main (void)
   row ("one task yielding, per yield", one, "bare iteration, one ready source", bare, "<= 1.2x", one <= 1.2 * bare);
   row ("1,000 ready tasks yielding, per yield", many, "g_idle_add dispatch", idle, "<= 0.1x", many <= 0.1 * idle);
 
-  gcoro_fiber_free (ping_fiber);
+  bench_switch_teardown ();
   return 0;
 }

@@ -30,34 +30,7 @@
 #include <stdio.h>
 
 #include "bench-common.h"
-#include "gcoro-fiber-private.h"
-
-static gint64
-now_ns (void)
-{
-  return g_get_monotonic_time () * 1000;
-}
-
-/* --- switch pair -------------------------------------------------------------- */
-
-static GCoroFiber *thread_fiber, *ping_fiber;
-
-G_NORETURN static void
-ping_body (gpointer data)
-{
-  for (;;)
-    gcoro_fiber_switch (ping_fiber, thread_fiber);
-}
-
-static double
-bench_switch (gint64 n)
-{
-  gint64 start = now_ns ();
-
-  for (gint64 i = 0; i < n; i++)
-    gcoro_fiber_switch (thread_fiber, ping_fiber);
-  return (double) (now_ns () - start) / n;
-}
+#include "bench-switch.h"
 
 /* --- generators --------------------------------------------------------------- */
 
@@ -79,14 +52,14 @@ bench_pointer_items (gint64 n)
   gint64 start;
 
   gcoro_generator_next_pointer (gen, &p, NULL);   /* started: fiber allocated */
-  start = now_ns ();
+  start = bench_now_ns ();
   for (gint64 i = 0; i < n; i++)
     {
       gcoro_generator_next_pointer (gen, &p, NULL);
       sum += GPOINTER_TO_SIZE (p);
     }
   g_assert (sum > 0);
-  return (double) (now_ns () - start) / n;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 static void
@@ -107,7 +80,7 @@ bench_int64_items (gint64 n)
 
   gcoro_generator_next (gen, &v, NULL);
   g_value_unset (&v);
-  start = now_ns ();
+  start = bench_now_ns ();
   for (gint64 i = 0; i < n; i++)
     {
       gcoro_generator_next (gen, &v, NULL);
@@ -115,7 +88,7 @@ bench_int64_items (gint64 n)
       g_value_unset (&v);
     }
   g_assert (sum > 0);
-  return (double) (now_ns () - start) / n;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 static void
@@ -135,7 +108,7 @@ bench_string_items (gint64 n)
   gsize len = 0;
   gint64 start;
 
-  start = now_ns ();
+  start = bench_now_ns ();
   for (gint64 i = 0; i < n; i++)
     {
       gcoro_generator_next (gen, &v, NULL);
@@ -143,7 +116,7 @@ bench_string_items (gint64 n)
       g_value_unset (&v);
     }
   g_assert (len > 0);
-  return (double) (now_ns () - start) / n;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 static void
@@ -172,7 +145,7 @@ bench_pipeline (gint64 n)
   GValue v = G_VALUE_INIT;
   gint64 sum = 0, start;
 
-  start = now_ns ();
+  start = bench_now_ns ();
   for (gint64 i = 0; i < n; i++)
     {
       gcoro_generator_next (last, &v, NULL);
@@ -180,7 +153,7 @@ bench_pipeline (gint64 n)
       g_value_unset (&v);
     }
   g_assert (sum > 0);
-  return (double) (now_ns () - start) / n;
+  return (double) (bench_now_ns () - start) / n;
 }
 
 static void
@@ -205,8 +178,7 @@ main (void)
 #endif
           );
 
-  thread_fiber = gcoro_fiber_get_thread_fiber ();
-  ping_fiber = gcoro_fiber_new (ping_body, NULL, 0);
+  bench_switch_setup ();
 
   sw = bench_median_ns (bench_switch, 1000000);
   ptr = bench_median_ns (bench_pointer_items, 1000000);
@@ -221,6 +193,6 @@ main (void)
   row ("sync generator item, string GValue (copied)", str, sw, "(info)", 0);
   row ("3-stage pipeline, per item out (3 stages)", pipe, sw, "<= 6x", 6);
 
-  gcoro_fiber_free (ping_fiber);
+  bench_switch_teardown ();
   return 0;
 }
