@@ -64,7 +64,6 @@ void           _gcoro_io_poller_detach   (GCoroIOPoller *poller);
 gboolean       _gcoro_io_poller_check    (GCoroIOPoller *poller);
 /* From dispatch(): tells every ready watch. */
 void           _gcoro_io_poller_dispatch (GCoroIOPoller *poller);
-guint          _gcoro_io_poller_n_watches (GCoroIOPoller *poller);
 
 /* Implemented by the scheduler: its poller, made on first use. */
 GCoroIOPoller *_gcoro_scheduler_get_poller (GCoroScheduler *self);

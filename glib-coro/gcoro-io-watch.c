@@ -105,12 +105,6 @@ _gcoro_io_poller_free (GCoroIOPoller *self)
   g_free (self);
 }
 
-guint
-_gcoro_io_poller_n_watches (GCoroIOPoller *self)
-{
-  return self->n_watches;
-}
-
 gboolean
 _gcoro_io_watch_init (GCoroIOWatch     *watch,
                       GCoroScheduler   *scheduler,

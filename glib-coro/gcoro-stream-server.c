@@ -517,15 +517,17 @@ start_handling (gpointer data)
     g_signal_emit (s->server, signals[SIGNAL_INCOMING], 0, s->stream, &s->future);
 }
 
-/* Starts the handling of @io (the connection, or TLS over it). */
+/* Starts the handling of @io (the connection, or TLS over it); @peer is
+ * the connection's remote address, read once at accept. */
 static void
 handle_connection (GCoroStreamServer *self,
                    GIOStream         *io,
-                   GSocketConnection *connection)
+                   GSocketConnection *connection,
+                   GSocketAddress    *peer)
 {
   g_autoptr(GCoroContext) context = NULL;
   g_autofree char *peer_text = NULL;
-  Start s = { self, NULL, NULL, NULL };
+  Start s = { self, NULL, peer, NULL };
 
   if (self->closed ||
       (self->max_connections > 0 && g_hash_table_size (self->live) >= self->max_connections))
@@ -535,9 +537,8 @@ handle_connection (GCoroStreamServer *self,
     }
 
   s.stream = gcoro_stream_new (io);
-  s.peer = g_socket_connection_get_remote_address (connection, NULL);
-  if (s.peer != NULL)
-    peer_text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (s.peer));
+  if (peer != NULL)
+    peer_text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (peer));
 
   context = gcoro_context_copy_current ();
   gcoro_context_run (context, start_handling, &s, NULL);
@@ -550,7 +551,6 @@ handle_connection (GCoroStreamServer *self,
   else
     g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
 
-  g_clear_object (&s.peer);
   g_clear_object (&s.stream);
 }
 
@@ -558,7 +558,7 @@ typedef struct
 {
   GCoroStreamServer *server;
   GSocketConnection *connection;
-  char              *peer;   /* for the log: a reset peer has no address */
+  GSocketAddress    *peer;   /* nullable */
 } Handshake;
 
 static void
@@ -571,30 +571,35 @@ handshake_done (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (g_tls_connection_handshake_finish (tls, result, &error))
-    handle_connection (h->server, G_IO_STREAM (tls), h->connection);
+    handle_connection (h->server, G_IO_STREAM (tls), h->connection, h->peer);
   else
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("The TLS handshake with %s failed: %s",
-                   h->peer ? h->peer : "an unknown peer", error->message);
+        {
+          g_autofree char *peer_text =
+            h->peer ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (h->peer)) : NULL;
+
+          g_message ("The TLS handshake with %s failed: %s",
+                     peer_text ? peer_text : "an unknown peer", error->message);
+        }
       g_io_stream_close (G_IO_STREAM (h->connection), NULL, NULL);
     }
 
   g_object_unref (h->server);
   g_object_unref (h->connection);
-  g_free (h->peer);
+  g_clear_object (&h->peer);
   g_free (h);
 }
 
 /* TLS first: the handler starts once the handshake is through. */
 static void
 start_tls (GCoroStreamServer *self,
-           GSocketConnection *connection)
+           GSocketConnection *connection,
+           GSocketAddress    *peer)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GIOStream) tls = g_tls_server_connection_new (G_IO_STREAM (connection),
                                                          self->tls_certificate, &error);
-  g_autoptr(GSocketAddress) peer = g_socket_connection_get_remote_address (connection, NULL);
   Handshake *h;
 
   if (tls == NULL)
@@ -607,7 +612,7 @@ start_tls (GCoroStreamServer *self,
   h = g_new0 (Handshake, 1);
   h->server = g_object_ref (self);
   h->connection = g_object_ref (connection);
-  h->peer = peer ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (peer)) : NULL;
+  h->peer = peer ? g_object_ref (peer) : NULL;   /* a reset peer has none later */
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
                                     self->handshakes, handshake_done, h);
 }
@@ -628,6 +633,7 @@ listener_ready (GCoroIOWatch *watch,
     {
       g_autoptr(GSocket) socket = NULL;
       g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GSocketAddress) peer = NULL;
       g_autoptr(GError) error = NULL;
       int fd = accept4 (lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
@@ -650,10 +656,11 @@ listener_ready (GCoroIOWatch *watch,
           continue;
         }
       connection = g_socket_connection_factory_create_connection (socket);
+      peer = g_socket_connection_get_remote_address (connection, NULL);
       if (self->tls_certificate != NULL)
-        start_tls (self, connection);
+        start_tls (self, connection, peer);
       else
-        handle_connection (self, G_IO_STREAM (connection), connection);
+        handle_connection (self, G_IO_STREAM (connection), connection, peer);
     }
 
   return G_IO_IN;   /* for the server's whole life */

@@ -86,6 +86,7 @@ struct _GCoroStream
   int                     fd;      /* -1: use the pollable interfaces */
   GCoroIOWatch            watch;
   GCoroTask              *reader;  /* suspended until readable */
+  GCoroTask              *writer;  /* suspended until writable */
   /* The last recv() returned less than it asked for, so the socket was
    * empty then; unless readiness was reported since (maybe_readable), the
    * next read waits first instead of paying for a recv() that would only
@@ -96,7 +97,6 @@ struct _GCoroStream
   gboolean                recv_short;
   gboolean                maybe_readable;
   gboolean                peer_hup;
-  GCoroTask              *writer;  /* suspended until writable */
 
   GByteArray             *rbuf;    /* unread data is rbuf[rpos .. len) */
   gsize                   rpos;
@@ -913,20 +913,22 @@ gcoro_stream_write (GCoroStream  *self,
 
   if (self->wpos == self->wbuf->len && self->fd >= 0)
     {
-      /* Nothing queued: send straight from the caller's memory. */
+      /* Nothing queued: send straight from the caller's memory. What the
+       * socket did not take waits for it to be writable again. */
       gssize n = write_nonblocking (self, data, len, &self->write_error);
 
-      if (n < 0 && self->write_error != NULL)
+      if (n == -1)
         return;
       n = MAX (n, 0);
-      data += n;
-      len -= n;
-      if (len == 0)
+      if ((gsize) n == len)
         return;
+      g_byte_array_append (self->wbuf, data + n, len - n);
     }
-
-  g_byte_array_append (self->wbuf, data, len);
-  flush_nonblocking (self);
+  else
+    {
+      g_byte_array_append (self->wbuf, data, len);
+      flush_nonblocking (self);
+    }
   if (self->wpos < self->wbuf->len && self->write_error == NULL && ensure_watch (self))
     _gcoro_io_watch_want (&self->watch, G_IO_OUT);   /* sent in the background */
 }
