@@ -48,6 +48,10 @@ gboolean _gcoro_future_settle        (GCoroFuture      *self,
                                       GValue           *value,
                                       GError           *error);
 
+/* Whether anyone awaited @self or read its outcome (a waiter was
+ * delivered, gcoro_future_get_value(), gcoro_future_peek_error()). */
+gboolean _gcoro_future_was_retrieved  (GCoroFuture *self);
+
 /* Settles @self exactly as @from (settled) did: a copy of its value, or of
  * its error with the same state. Returns FALSE when @self was settled. */
 gboolean _gcoro_future_settle_like    (GCoroFuture *self,

@@ -70,6 +70,7 @@ typedef struct
   GError           *error;
   GCoroWaiter      *head;
   GCoroWaiter      *tail;
+  gint              retrieved;  /* atomic: someone awaited or read the outcome */
 } GCoroFuturePrivate;
 
 static void gcoro_future_awaitable_init (GCoroAwaitableInterface *iface);
@@ -196,7 +197,9 @@ waiter_deliver (GCoroRunnable *runnable)
 {
   GCoroWaiter *waiter = (GCoroWaiter *) runnable;
   GCoroFuture *future = g_steal_pointer (&waiter->future);
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (future);
 
+  g_atomic_int_set (&priv->retrieved, TRUE);
   waiter->func (waiter, future);
   g_object_unref (future);
 }
@@ -253,6 +256,14 @@ _gcoro_future_settle (GCoroFuture      *self,
     }
 
   return TRUE;
+}
+
+gboolean
+_gcoro_future_was_retrieved (GCoroFuture *self)
+{
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
+
+  return g_atomic_int_get (&priv->retrieved);
 }
 
 gboolean
@@ -336,6 +347,7 @@ gcoro_future_get_value (GCoroFuture  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   priv = gcoro_future_get_instance_private (self);
+  g_atomic_int_set (&priv->retrieved, TRUE);
 
   g_mutex_lock (&priv->lock);
 
@@ -443,6 +455,7 @@ gcoro_future_peek_error (GCoroFuture *self)
   state = gcoro_future_get_state (self);
   if (state != GCORO_FUTURE_REJECTED && state != GCORO_FUTURE_CANCELLED)
     return NULL;
+  g_atomic_int_set (&priv->retrieved, TRUE);
 
   return priv->error;
 }

@@ -215,6 +215,14 @@ gcoro_task_finalize (GObject *object)
 {
   GCoroTask *self = GCORO_TASK (object);
 
+  /* As asyncio's "Task exception was never retrieved": a failure nobody
+   * looked at is not lost silently (detached tasks said so already). */
+  if (!self->detached &&
+      gcoro_future_get_state (GCORO_FUTURE (self)) == GCORO_FUTURE_REJECTED &&
+      !_gcoro_future_was_retrieved (GCORO_FUTURE (self)))
+    g_warning ("Task '%s' failed and its error was never retrieved: %s", self->name,
+               gcoro_future_peek_error (GCORO_FUTURE (self))->message);
+
   /* A task that never finished (its scheduler died) ends here without
    * unwinding its stack. */
   if (self->scheduler != NULL)
