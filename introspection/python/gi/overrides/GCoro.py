@@ -437,6 +437,20 @@ def idle_yield():
 __all__ += ['sleep', 'yield_', 'idle_yield']
 
 
+def future_with_timeout(future, timeout_msec):
+    """gcoro_future_with_timeout() under its C name (future.with_timeout()
+    is the same): a future that settles like future within timeout_msec,
+    or else cancels it and, once it has ended (a task's body has returned,
+    a future_of()'s operation was cancelled), rejects with
+    G_IO_ERROR_TIMED_OUT. Accepts any GCoro.Awaitable."""
+    if not isinstance(future, GCoro.Future):
+        future = future.get_future()
+    return future.with_timeout(timeout_msec)
+
+
+__all__.append('future_with_timeout')
+
+
 # --- generators ------------------------------------------------------------------
 
 
