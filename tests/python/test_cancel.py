@@ -290,6 +290,70 @@ class TimeoutTest(unittest.TestCase):
         self.assertEqual(sem.get_value(), 1)           # the abandoned acquire took nothing
 
 
+class ShieldTest(unittest.TestCase):
+    def test_outside_a_task_is_an_error(self):
+        with self.assertRaises(RuntimeError) as cm:
+            with GCoro.shielded():
+                pass
+        self.assertIn('GCoro task', str(cm.exception))
+
+    def test_cancelled_task_awaits_inside_the_shield_only(self):
+        log = []
+
+        async def body():
+            event = GCoro.Event.new()
+            try:
+                await GCoro.future_of(event.wait_async, event.wait_finish)
+            except GLib.Error as e:
+                log.append(('cancelled', is_cancelled(e)))
+            with GCoro.shielded() as task:
+                log.append(('shielded', task is GCoro.Task.get_current()))
+                await GCoro.yield_()
+                q = GCoro.Queue.new(0)
+                q.try_put(gvalue(GObject.TYPE_STRING, 'cleanup'))
+                log.append(await GCoro.future_of(q.get_async, q.get_finish))
+            try:
+                await GCoro.yield_()
+            except GLib.Error as e:
+                log.append(('after the shield', is_cancelled(e)))
+                raise
+
+        task = GCoro.spawn(body())
+        settle()
+        task.cancel()
+        finish(task)
+        self.assertEqual(log, [('cancelled', True), ('shielded', True), (True, 'cleanup'),
+                               ('after the shield', True)])
+        self.assertEqual(task.get_state(), GCoro.FutureState.CANCELLED)
+
+    def test_cancellation_during_the_shield_waits_for_its_end(self):
+        log = []
+        event = GCoro.Event.new()
+        inside = GCoro.Event.new()
+
+        async def body():
+            with GCoro.shielded():
+                inside.set()
+                # Started inside the shield: the task's cancellation does not
+                # reach this wait, which ends when the event is set.
+                log.append(await GCoro.future_of(event.wait_async, event.wait_finish))
+            try:
+                await GCoro.yield_()
+            except GLib.Error as e:
+                log.append(('after the shield', is_cancelled(e)))
+                raise
+
+        task = GCoro.spawn(body())
+        iterate_until(inside.is_set)
+        settle()
+        task.cancel()
+        settle()
+        self.assertEqual(log, [])                     # still waiting for the event
+        event.set()
+        finish(task)
+        self.assertEqual(log, [True, ('after the shield', True)])
+
+
 class CallbackContextTest(unittest.TestCase):
     """A library _async call's callback sees the context variables of the
     code that started it, and what the callback sets stays there."""
