@@ -108,12 +108,20 @@ test('spawnAsync: a JS async function as a future for task groups', () => {
     assertEqual(s.value, true);
 });
 
-test('JavaScript exceptions fail the task with their message', () => {
+test('JavaScript exceptions fail the task: C sees their type and message', () => {
+    const task = Coro.spawn(function* () {
+        yield Coro.yieldNow();
+        throw new RangeError('out of range');
+    });
     try {
-        Coro.run(function* () {
-            yield Coro.yieldNow();
-            throw new RangeError('out of range');
-        });
+        Coro.run(task);
+        throw new Error('should have thrown');
+    } catch (e) {
+        assert(e instanceof RangeError, `JavaScript gets the RangeError back, not ${e}`);
+    }
+    // What C (and any GLib.Error reader) sees.
+    try {
+        task.get_value();
         throw new Error('should have thrown');
     } catch (e) {
         assertGError(e, GCoro.Error, GCoro.Error.FAILED);
