@@ -20,6 +20,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-barrier.h"
 #include "gcoro-error.h"
 #include "gcoro-wait-queue-private.h"
@@ -166,11 +167,13 @@ arrive (GCoroBarrier *self,
   return TRUE;
 }
 
-/* A waiter that left the round before it completed. */
+/* A waiter that left the round before it completed (a GCoroWaitUndo). */
 static void
-leave (GCoroBarrier *self,
-       GCoroWait    *wait)
+leave (gpointer   primitive,
+       GCoroWait *wait)
 {
+  GCoroBarrier *self = primitive;
+
   if (wait->amount != PASSED && !self->broken && self->arrived > 0)
     self->arrived--;
 }
@@ -210,29 +213,6 @@ gcoro_barrier_wait (GCoroBarrier  *self,
   return index;
 }
 
-static void
-waited (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  GTask *task = user_data;
-  GCoroBarrier *self = GCORO_BARRIER (source);
-  int index = GPOINTER_TO_INT (g_task_get_task_data (task));
-  GError *error = NULL;
-
-  if (_gcoro_wait_queue_wait_finish (source, result, waited, NULL, &error))
-    g_task_return_int (task, index);
-  else
-    {
-      /* The async waiter is gone with its GTask; a completed round would
-       * have resolved it, so it left before. */
-      if (!g_error_matches (error, GCORO_ERROR, GCORO_ERROR_BROKEN) && self->arrived > 0)
-        self->arrived--;
-      g_task_return_error (task, error);
-    }
-  g_object_unref (task);
-}
-
 /**
  * gcoro_barrier_wait_async:
  * @self: a #GCoroBarrier
@@ -248,27 +228,20 @@ gcoro_barrier_wait_async (GCoroBarrier        *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task;
   GError *error = NULL;
   int index;
 
   g_return_if_fail (GCORO_IS_BARRIER (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gcoro_barrier_wait_async);
-  g_task_set_check_cancellable (task, FALSE);
-
   if (fail_if_broken (self, &error))
-    g_task_return_error (task, error);
+    _gcoro_async_start_error (self, error, cancellable, callback, user_data,
+                              gcoro_barrier_wait_async);
   else if (arrive (self, &index))
-    g_task_return_int (task, index);
+    _gcoro_wait_return_now (self, GINT_TO_POINTER (index), gcoro_barrier_wait_async,
+                            cancellable, callback, user_data);
   else
-    {
-      g_task_set_task_data (task, GINT_TO_POINTER (index), NULL);
-      _gcoro_wait_queue_wait_async (&self->waiters, self, mark_passed, NULL, 0,
-                                    waited, cancellable, waited, g_object_ref (task));
-    }
-  g_object_unref (task);
+    _gcoro_wait_queue_wait_async (&self->waiters, self, leave, GINT_TO_POINTER (index), 0,
+                                  gcoro_barrier_wait_async, cancellable, callback, user_data);
 }
 
 /**
@@ -286,10 +259,13 @@ gcoro_barrier_wait_finish (GCoroBarrier  *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_barrier_wait_async, -1);
+  gpointer index;
 
-  return (int) g_task_propagate_int (G_TASK (result), error);
+  g_return_val_if_fail (GCORO_IS_BARRIER (self), -1);
+
+  if (!_gcoro_wait_queue_wait_finish (self, result, gcoro_barrier_wait_async, &index, error))
+    return -1;
+  return GPOINTER_TO_INT (index);
 }
 
 /**

@@ -65,6 +65,7 @@ struct _GCoroCombined
   GCoroScheduler  *scheduler;
   GCoroTimer       timer;
   guint            timeout_msec;
+  gboolean         timed_out;
 };
 
 #define GCORO_TYPE_COMBINED (gcoro_combined_get_type ())
@@ -103,22 +104,8 @@ static void
 mirror (GCoroCombined *self,
         GCoroFuture   *input)
 {
-  GValue value = G_VALUE_INIT;
-  GError *error = NULL;
-
-  if (gcoro_future_get_value (input, &value, &error))
-    {
-      const GValue *v = gcoro_future_peek_value (input);
-
-      if (v == NULL)
-        g_value_unset (&value);   /* no value, not a NULL object */
-      settle (self, GCORO_FUTURE_RESOLVED, &value, NULL);
-    }
-  else
-    {
-      g_value_unset (&value);
-      settle (self, gcoro_future_get_state (input), NULL, error);
-    }
+  if (_gcoro_future_settle_like (GCORO_FUTURE (self), input))
+    stop_watching (self);
 }
 
 static void
@@ -165,8 +152,19 @@ input_settled (GCoroCombined *self,
         cancel_pending_inputs (self);
       break;
 
-    case KIND_SHIELD:
     case KIND_TIMEOUT:
+      /* After the deadline the input was cancelled; what it did is
+       * reported only now that it has ended, and as a timeout unless it
+       * resolved all the same. */
+      if (self->timed_out && !resolved)
+        settle (self, GCORO_FUTURE_REJECTED, NULL,
+                g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                             "Timed out after %u ms", self->timeout_msec));
+      else
+        mirror (self, input);
+      break;
+
+    case KIND_SHIELD:
     default:
       mirror (self, input);
       break;
@@ -189,12 +187,9 @@ timer_fired (GCoroTimer *timer)
 {
   GCoroCombined *self = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (GCoroCombined, timer));
 
-  g_object_ref (self);
-  settle (self, GCORO_FUTURE_REJECTED, NULL,
-          g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       "Timed out after %u ms", self->timeout_msec));
+  /* Settles once the input has ended (input_settled()). */
+  self->timed_out = TRUE;
   cancel_pending_inputs (self);
-  g_object_unref (self);
 }
 
 static void
@@ -402,9 +397,11 @@ gcoro_shield (GCoroFuture *future)
  * @future: a #GCoroFuture
  * @timeout_msec: how long to wait for it, in milliseconds
  *
- * A future that settles like @future if it does so within @timeout_msec,
- * and otherwise rejects with %G_IO_ERROR_TIMED_OUT and cancels @future
- * (asyncio's `wait_for()`). The timer lives in the scheduler's heap.
+ * A future that settles like @future if it does so within @timeout_msec;
+ * otherwise it cancels @future and, once @future has ended, rejects with
+ * %G_IO_ERROR_TIMED_OUT (or resolves like @future, if it resolved all the
+ * same), as asyncio's `wait_for()` does: when the timeout is reported, the
+ * work it bounded has stopped. The timer lives in the scheduler's heap.
  *
  * Returns: (transfer full): the future with a deadline
  */

@@ -28,6 +28,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-condition.h"
 #include "gcoro-error.h"
 #include "gcoro-lock-private.h"
@@ -153,48 +154,53 @@ gcoro_condition_wait (GCoroCondition  *self,
   return ok;
 }
 
+/* The async twin releases the lock and queues its waiter at the call (a
+ * notification right after it is not missed), then a fiber task awaits
+ * the waiter and takes the lock back, whatever happened. Cancelling it
+ * unlinks the waiter, so even a task that never got to run leaves nothing
+ * in the queue; the lock is taken back in every case. */
 typedef struct
 {
-  GError *error;   /* of the wait itself, reported after the lock is back */
-} CondWait;
+  GCoroCondition *self;
+  GCoroWait       wait;
+} CondOp;
 
 static void
-cond_wait_free (gpointer data)
+cond_op_free (gpointer data)
 {
-  CondWait *cw = data;
+  CondOp *op = data;
 
-  g_clear_error (&cw->error);
-  g_free (cw);
+  _gcoro_wait_queue_unlink_pending (&op->self->waiters, &op->wait);
+  g_clear_object (&op->wait.promise);
+  g_object_unref (op->self);
+  g_free (op);
 }
 
 static void
-relocked (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+cond_wait_body (GCoroTask *task,
+                gpointer   data)
 {
-  GTask *task = user_data;
-  CondWait *cw = g_task_get_task_data (task);
+  CondOp *op = data;
+  GError *error = NULL;
+  gboolean ok;
 
-  /* Not cancellable: it cannot fail. */
-  gcoro_lock_acquire_finish (GCORO_LOCK (source), result, NULL);
-  if (cw->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&cw->error));
+  ok = _gcoro_wait_queue_await_linked (&op->self->waiters, &op->wait, op->self,
+                                       pass_on_notification, &error);
+  _gcoro_lock_acquire_uncancellable (op->self->lock);
+  if (ok)
+    gcoro_task_return_boolean (task, TRUE);
   else
-    g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+    gcoro_task_return_error (task, error);
 }
 
 static void
-notified (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+cond_wait_cancel (GCoroAsyncResult *result,
+                  GCoroFuture      *future,
+                  gpointer          data)
 {
-  GTask *task = user_data;
-  GCoroCondition *self = g_task_get_source_object (task);
-  CondWait *cw = g_task_get_task_data (task);
+  CondOp *op = data;
 
-  _gcoro_wait_queue_wait_finish (source, result, notified, NULL, &cw->error);
-  gcoro_lock_acquire_async (self->lock, NULL, relocked, task);
+  _gcoro_wait_queue_unlink_pending (&op->self->waiters, &op->wait);
 }
 
 /**
@@ -214,26 +220,24 @@ gcoro_condition_wait_async (GCoroCondition      *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  GTask *task;
   GError *error = NULL;
+  CondOp *op;
 
   g_return_if_fail (GCORO_IS_CONDITION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gcoro_condition_wait_async);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, g_new0 (CondWait, 1), cond_wait_free);
-
   if (!check_lock_held (self, G_STRFUNC, &error))
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      _gcoro_async_start_error (self, error, cancellable, callback, user_data,
+                                gcoro_condition_wait_async);
       return;
     }
 
+  op = g_new0 (CondOp, 1);
+  op->self = g_object_ref (self);
   gcoro_lock_release (self->lock);
-  _gcoro_wait_queue_wait_async (&self->waiters, self, pass_on_notification, NULL, 0,
-                                notified, cancellable, notified, task);
+  _gcoro_wait_queue_link (&self->waiters, &op->wait);
+  _gcoro_async_start_task (self, cond_wait_body, op, cond_op_free, cond_wait_cancel,
+                           cancellable, callback, user_data, gcoro_condition_wait_async);
 }
 
 /**
@@ -252,10 +256,9 @@ gcoro_condition_wait_finish (GCoroCondition  *self,
                              GAsyncResult    *result,
                              GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_condition_wait_async, FALSE);
+  g_return_val_if_fail (GCORO_IS_CONDITION (self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _gcoro_async_finish (result, self, gcoro_condition_wait_async, NULL, error);
 }
 
 /**

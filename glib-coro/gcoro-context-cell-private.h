@@ -43,12 +43,4 @@ void              _gcoro_context_cell_clear        (GCoroContextCell *cell);
 /* A process-unique id, assigned on first use. */
 guint64           _gcoro_context_cell_get_id       (GCoroContextCell *cell);
 
-/* A GTask whose callback runs with the context that is current now (the
- * caller's) made current again: glib-coro's own _async operations
- * complete in the context they were started in. */
-GTask            *_gcoro_context_task_new          (gpointer             source_object,
-                                                    GCancellable        *cancellable,
-                                                    GAsyncReadyCallback  callback,
-                                                    gpointer             user_data);
-
 G_END_DECLS

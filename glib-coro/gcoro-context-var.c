@@ -406,8 +406,9 @@ gcoro_context_var_set (GCoroContextVar *self,
  *
  * Restores the value @self had before the set() that returned @token (or
  * no value, if it had none). A token works once, only for the variable
- * that made it and only in the context it was made in; anything else fails
- * with %GCORO_ERROR_INVALID_TOKEN and changes nothing.
+ * that made it and only in the context it was made in. A second use fails
+ * with %GCORO_ERROR_TOKEN_USED, another variable's or context's token with
+ * %GCORO_ERROR_INVALID_TOKEN; either changes nothing.
  *
  * Returns: %TRUE if the variable was reset
  */
@@ -424,7 +425,7 @@ gcoro_context_var_reset (GCoroContextVar  *self,
 
   if (token->used)
     {
-      g_set_error (error, GCORO_ERROR, GCORO_ERROR_INVALID_TOKEN,
+      g_set_error (error, GCORO_ERROR, GCORO_ERROR_TOKEN_USED,
                    "This token of context variable '%s' has already been used",
                    token->var->name);
       return FALSE;

@@ -31,8 +31,9 @@ G_BEGIN_DECLS
  *   resolved without a value (or with one of another type) read as a typed
  *   value, or a context variable with no value and no default (Python's
  *   `LookupError`).
- * @GCORO_ERROR_INVALID_TOKEN: a #GCoroToken was used twice, with another
- *   variable, or in another context than the one it was made in.
+ * @GCORO_ERROR_INVALID_TOKEN: a #GCoroToken was used with another variable,
+ *   or in another context than the one it was made in (Python's
+ *   `ValueError`).
  * @GCORO_ERROR_CONTEXT_ENTERED: gcoro_context_run() on a context that is
  *   already entered (here or on another thread).
  * @GCORO_ERROR_CLOSED: the object was closed: a #GCoroQueue after
@@ -45,6 +46,8 @@ G_BEGIN_DECLS
  * @GCORO_ERROR_EXHAUSTED: a #GCoroGenerator has no more items: how the
  *   future of gcoro_generator_next_future() says so (Python's
  *   `StopAsyncIteration`).
+ * @GCORO_ERROR_TOKEN_USED: a #GCoroToken was used a second time (Python's
+ *   `RuntimeError`).
  *
  * Error codes of the %GCORO_ERROR domain.
  */
@@ -59,6 +62,7 @@ typedef enum
   GCORO_ERROR_DESTROYED,
   GCORO_ERROR_TOO_LATE,
   GCORO_ERROR_EXHAUSTED,
+  GCORO_ERROR_TOKEN_USED,
 } GCoroError;
 
 GCORO_AVAILABLE_IN_ALL

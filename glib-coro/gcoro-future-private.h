@@ -48,6 +48,15 @@ gboolean _gcoro_future_settle        (GCoroFuture      *self,
                                       GValue           *value,
                                       GError           *error);
 
+/* Whether anyone awaited @self or read its outcome (a waiter was
+ * delivered, gcoro_future_get_value(), gcoro_future_peek_error()). */
+gboolean _gcoro_future_was_retrieved  (GCoroFuture *self);
+
+/* Settles @self exactly as @from (settled) did: a copy of its value, or of
+ * its error with the same state. Returns FALSE when @self was settled. */
+gboolean _gcoro_future_settle_like    (GCoroFuture *self,
+                                      GCoroFuture *from);
+
 /* Values that own a C pointer (gcoro_promise_resolve_pointer()). */
 GType    _gcoro_owned_pointer_get_type (void) G_GNUC_CONST;
 gpointer _gcoro_value_get_pointer      (const GValue *value);

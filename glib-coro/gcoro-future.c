@@ -57,7 +57,7 @@
 
 #include "gcoro-config.h"
 
-#include "gcoro-context-cell-private.h"
+#include "gcoro-async-result-private.h"
 #include "gcoro-error.h"
 #include "gcoro-future-private.h"
 #include "gcoro-scheduler-private.h"
@@ -70,6 +70,7 @@ typedef struct
   GError           *error;
   GCoroWaiter      *head;
   GCoroWaiter      *tail;
+  gint              retrieved;  /* atomic: someone awaited or read the outcome */
 } GCoroFuturePrivate;
 
 static void gcoro_future_awaitable_init (GCoroAwaitableInterface *iface);
@@ -196,7 +197,9 @@ waiter_deliver (GCoroRunnable *runnable)
 {
   GCoroWaiter *waiter = (GCoroWaiter *) runnable;
   GCoroFuture *future = g_steal_pointer (&waiter->future);
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (future);
 
+  g_atomic_int_set (&priv->retrieved, TRUE);
   waiter->func (waiter, future);
   g_object_unref (future);
 }
@@ -253,6 +256,36 @@ _gcoro_future_settle (GCoroFuture      *self,
     }
 
   return TRUE;
+}
+
+gboolean
+_gcoro_future_was_retrieved (GCoroFuture *self)
+{
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
+
+  return g_atomic_int_get (&priv->retrieved);
+}
+
+gboolean
+_gcoro_future_settle_like (GCoroFuture *self,
+                           GCoroFuture *from)
+{
+  GCoroFutureState state = gcoro_future_get_state (from);
+  const GValue *value;
+  GValue copy = G_VALUE_INIT;
+
+  g_return_val_if_fail (state != GCORO_FUTURE_PENDING, FALSE);
+
+  if (state != GCORO_FUTURE_RESOLVED)
+    return _gcoro_future_settle (self, state, NULL, g_error_copy (gcoro_future_peek_error (from)));
+
+  value = gcoro_future_peek_value (from);
+  if (value != NULL)
+    {
+      g_value_init (&copy, G_VALUE_TYPE (value));
+      g_value_copy (value, &copy);
+    }
+  return _gcoro_future_settle (self, GCORO_FUTURE_RESOLVED, &copy, NULL);
 }
 
 /**
@@ -314,6 +347,7 @@ gcoro_future_get_value (GCoroFuture  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   priv = gcoro_future_get_instance_private (self);
+  g_atomic_int_set (&priv->retrieved, TRUE);
 
   g_mutex_lock (&priv->lock);
 
@@ -421,6 +455,7 @@ gcoro_future_peek_error (GCoroFuture *self)
   state = gcoro_future_get_state (self);
   if (state != GCORO_FUTURE_REJECTED && state != GCORO_FUTURE_CANCELLED)
     return NULL;
+  g_atomic_int_set (&priv->retrieved, TRUE);
 
   return priv->error;
 }
@@ -447,52 +482,6 @@ gcoro_future_cancel (GCoroFuture *self)
 
 /* --- waiting from callbacks (GIO style, used by bindings) ------------------ */
 
-typedef struct
-{
-  GCoroWaiter  waiter;
-  GTask       *task;         /* the pending GTask; owned by whoever completes it */
-  gulong       cancel_id;
-} WaitClosure;
-
-static void
-wait_closure_free (gpointer data)
-{
-  WaitClosure *closure = data;
-
-  g_clear_object (&closure->waiter.scheduler);
-  g_free (closure);
-}
-
-static void
-wait_delivered (GCoroWaiter *waiter,
-                GCoroFuture *future)
-{
-  WaitClosure *closure = (WaitClosure *) waiter;
-  GTask *task = g_steal_pointer (&closure->task);
-
-  g_cancellable_disconnect (g_task_get_cancellable (task), closure->cancel_id);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-/* May run on any thread (whichever called g_cancellable_cancel()). Whoever
- * unlinks the waiter owns the completion: here, or wait_delivered(). */
-static void
-wait_cancelled (GCancellable *cancellable,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  WaitClosure *closure = g_task_get_task_data (task);
-  GCoroFuture *future = g_task_get_source_object (task);
-
-  if (_gcoro_future_remove_waiter (future, &closure->waiter))
-    {
-      /* The reference the waiter held; GTask delivers to its own context. */
-      g_task_return_error_if_cancelled (task);
-      g_object_unref (task);
-    }
-}
-
 /**
  * gcoro_future_wait_async:
  * @self: a #GCoroFuture
@@ -513,36 +502,12 @@ gcoro_future_wait_async (GCoroFuture         *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  GCoroScheduler *scheduler;
-  WaitClosure *closure;
-
   g_return_if_fail (GCORO_IS_FUTURE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = _gcoro_context_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gcoro_future_wait_async);
-  g_task_set_name (task, "[gcoro] gcoro_future_wait_async");
-
-  scheduler = _gcoro_scheduler_get_for_thread_default ();
-  closure = g_new0 (WaitClosure, 1);
-  closure->waiter.scheduler = g_object_ref (scheduler);
-  closure->waiter.band = _gcoro_scheduler_get_main_band (scheduler);
-  closure->waiter.func = wait_delivered;
-  g_task_set_task_data (task, closure, wait_closure_free);
-
-  if (!_gcoro_future_add_waiter (self, &closure->waiter))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  /* The listed waiter holds this reference until one side completes. */
-  closure->task = g_object_ref (task);
-  if (cancellable != NULL)
-    closure->cancel_id = g_cancellable_connect (cancellable,
-                                                G_CALLBACK (wait_cancelled),
-                                                task, NULL);
+  _gcoro_async_result_wait (_gcoro_async_result_new (self, cancellable, callback, user_data,
+                                                     gcoro_future_wait_async),
+                            g_object_ref (self), _gcoro_async_leave, NULL, NULL);
 }
 
 /**
@@ -565,15 +530,7 @@ gcoro_future_wait_finish (GCoroFuture   *self,
                           GError       **error)
 {
   g_return_val_if_fail (GCORO_IS_FUTURE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    {
-      if (value != NULL)
-        g_value_init (value, G_TYPE_OBJECT);   /* see gcoro_future_get_value() */
-      return FALSE;
-    }
-
-  return gcoro_future_get_value (self, value, error);
+  return _gcoro_async_finish (result, self, gcoro_future_wait_async, value, error);
 }

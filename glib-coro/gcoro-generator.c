@@ -111,6 +111,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-await.h"
 #include "gcoro-error.h"
 #include "gcoro-fiber-private.h"
@@ -1280,29 +1281,6 @@ gcoro_generator_next_future (GCoroGenerator *self)
   return GCORO_FUTURE (task);
 }
 
-static void
-next_waited (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GTask *task = user_data;
-  GCoroFuture *item = GCORO_FUTURE (source);
-  GError *error = NULL;
-
-  if (!gcoro_future_wait_finish (item, result, NULL, &error) && !gcoro_future_is_done (item))
-    {
-      /* The wait was cancelled: the item is no longer wanted. */
-      gcoro_future_cancel (item);
-      g_task_return_error (task, error);
-    }
-  else
-    {
-      g_clear_error (&error);
-      g_task_return_boolean (task, TRUE);
-    }
-  g_object_unref (task);
-}
-
 /**
  * gcoro_generator_next_async:
  * @self: a #GCoroGenerator
@@ -1319,17 +1297,12 @@ gcoro_generator_next_async (GCoroGenerator      *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  GTask *task;
-  GCoroFuture *item;
-
   g_return_if_fail (GCORO_IS_GENERATOR (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gcoro_generator_next_async);
-  item = gcoro_generator_next_future (self);
-  g_task_set_task_data (task, item, g_object_unref);
-  gcoro_future_wait_async (item, cancellable, next_waited, task);
+  /* Cancelling the wait cancels the item: it is no longer wanted. */
+  _gcoro_async_start (self, gcoro_generator_next_future (self), cancellable, callback,
+                      user_data, gcoro_generator_next_async);
 }
 
 /**
@@ -1353,21 +1326,11 @@ gcoro_generator_next_finish (GCoroGenerator  *self,
                              GError         **error)
 {
   GError *local = NULL;
-  GCoroFuture *item;
 
   g_return_val_if_fail (GCORO_IS_GENERATOR (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    {
-      if (value != NULL)
-        g_value_init (value, G_TYPE_OBJECT);
-      return FALSE;
-    }
-
-  item = g_task_get_task_data (G_TASK (result));
-  if (gcoro_future_get_value (item, value, &local))
+  if (_gcoro_async_finish (result, self, gcoro_generator_next_async, value, &local))
     return TRUE;
   if (g_error_matches (local, GCORO_ERROR, GCORO_ERROR_EXHAUSTED))
     {

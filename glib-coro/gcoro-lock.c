@@ -187,7 +187,7 @@ gcoro_lock_acquire_async (GCoroLock           *self,
   if (gcoro_lock_try_acquire (self))
     _gcoro_wait_return_now (self, NULL, gcoro_lock_acquire_async, cancellable, callback, user_data);
   else
-    _gcoro_wait_queue_wait_async (&self->waiters, self, undo_grant, NULL, 0,
+    _gcoro_wait_queue_wait_async (&self->waiters, self, NULL, NULL, 0,
                                   gcoro_lock_acquire_async, cancellable, callback, user_data);
 }
 

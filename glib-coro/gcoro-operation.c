@@ -17,58 +17,22 @@
  *       neither deadlocks nor re-enters the caller's main context, from
  *       inside a running GMainLoop or from any thread.
  *
- * The _async form spawns the body on the caller's thread-default context;
- * cancelling the GCancellable cancels the task; the callback gets a GTask
- * (source object, source tag, check with g_task_is_valid()) whose outcome
- * is the task's.
+ * The _async form spawns the body on the caller's thread-default context,
+ * through the helper every `_async` of the library is built on
+ * (gcoro-async-result-private.h): cancelling the GCancellable, or the task
+ * that made the call, cancels the body's task; the callback runs in the
+ * caller's context variables, always from a later dispatch; its
+ * #GAsyncResult (source object, g_async_result_is_tagged()) has the task's
+ * outcome.
  */
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-future-private.h"
 #include "gcoro-operation.h"
 #include "gcoro-run.h"
 #include "gcoro-task.h"
-
-typedef struct
-{
-  GCoroTask *task;
-  gulong     cancel_id;
-} Operation;
-
-static void
-operation_free (gpointer data)
-{
-  Operation *op = data;
-
-  g_clear_object (&op->task);
-  g_free (op);
-}
-
-static void
-operation_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *gtask = user_data;
-  Operation *op = g_task_get_task_data (gtask);
-  GError *error = NULL;
-
-  g_cancellable_disconnect (g_task_get_cancellable (gtask), op->cancel_id);
-  if (gcoro_future_wait_finish (GCORO_FUTURE (source), result, NULL, &error))
-    g_task_return_boolean (gtask, TRUE);
-  else
-    g_task_return_error (gtask, error);
-  g_object_unref (gtask);
-}
-
-static void
-operation_cancelled (GCancellable *cancellable,
-                     gpointer      task)
-{
-  /* Any thread: gcoro_task_cancel() hands itself over. */
-  gcoro_task_cancel (task);
-}
 
 /**
  * gcoro_operation_start_async: (skip)
@@ -83,8 +47,9 @@ operation_cancelled (GCancellable *cancellable,
  * @callback_data: data for @callback
  * @source_tag: the `_async` function, checked by gcoro_operation_finish()
  *
- * The body of an `_async` function: spawns @func as a task and completes a
- * #GTask with its outcome. Finish it with gcoro_operation_finish().
+ * The body of an `_async` function: spawns @func as a task and calls
+ * @callback with its outcome (see the rules at the top of this file).
+ * Finish it with gcoro_operation_finish().
  */
 void
 gcoro_operation_start_async (gpointer             source_object,
@@ -96,44 +61,11 @@ gcoro_operation_start_async (gpointer             source_object,
                              gpointer             callback_data,
                              gpointer             source_tag)
 {
-  GTask *gtask;
-  Operation *op;
-
   g_return_if_fail (func != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  gtask = g_task_new (source_object, cancellable, callback, callback_data);
-  g_task_set_source_tag (gtask, source_tag);
-  /* The task's own outcome says whether it was cancelled. */
-  g_task_set_check_cancellable (gtask, FALSE);
-
-  op = g_new0 (Operation, 1);
-  op->task = gcoro_spawn (func, user_data, notify);
-  g_task_set_task_data (gtask, op, operation_free);
-  if (op->task == NULL)
-    {
-      g_task_return_new_error (gtask, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not start the operation");
-      g_object_unref (gtask);
-      return;
-    }
-
-  if (cancellable != NULL)
-    op->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (operation_cancelled),
-                                           op->task, NULL);
-  gcoro_future_wait_async (GCORO_FUTURE (op->task), NULL, operation_done, gtask);
-}
-
-static GCoroTask *
-operation_task (GAsyncResult *result,
-                gpointer      source_tag)
-{
-  Operation *op;
-
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
-
-  op = g_task_get_task_data (G_TASK (result));
-  return op->task;
+  _gcoro_async_start_task (source_object, func, user_data, notify, NULL, cancellable,
+                           callback, callback_data, source_tag);
 }
 
 /**
@@ -153,17 +85,8 @@ gcoro_operation_finish (GAsyncResult  *result,
                         GValue        *value,
                         GError       **error)
 {
-  GCoroTask *task = operation_task (result, source_tag);
-
-  g_return_val_if_fail (task != NULL, FALSE);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    {
-      if (value != NULL)
-        g_value_init (value, G_TYPE_OBJECT);
-      return FALSE;
-    }
-  return gcoro_future_get_value (GCORO_FUTURE (task), value, error);
+  return _gcoro_async_finish (result, _gcoro_async_peek_source_object (result),
+                              source_tag, value, error);
 }
 
 /**
@@ -184,13 +107,10 @@ gcoro_operation_finish_pointer (GAsyncResult  *result,
                                 gpointer       source_tag,
                                 GError       **error)
 {
-  GCoroTask *task = operation_task (result, source_tag);
-
-  g_return_val_if_fail (task != NULL, NULL);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
+  if (!_gcoro_async_propagate (result, _gcoro_async_peek_source_object (result),
+                               source_tag, error))
     return NULL;
-  return gcoro_future_peek_pointer (GCORO_FUTURE (task));
+  return gcoro_future_peek_pointer (_gcoro_async_get_future (result));
 }
 
 static void

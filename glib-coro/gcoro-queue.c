@@ -44,8 +44,11 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-error.h"
+#include "gcoro-promise.h"
 #include "gcoro-queue.h"
+#include "gcoro-task.h"
 #include "gcoro-wait-queue-private.h"
 
 struct _GCoroQueue
@@ -62,13 +65,6 @@ struct _GCoroQueue
 };
 
 G_DEFINE_FINAL_TYPE (GCoroQueue, gcoro_queue, G_TYPE_OBJECT)
-
-static void
-value_free (gpointer data)
-{
-  g_value_unset (data);
-  g_free (data);
-}
 
 static void
 gcoro_queue_finalize (GObject *object)
@@ -433,47 +429,58 @@ gcoro_queue_get (GCoroQueue  *self,
     }
 }
 
-/* --- async twins: retry after every wake-up ------------------------------------- */
+/* --- async twins: the fiber forms, unless it can be done at once ------------------ */
 
-static void put_async_step (GTask *task);
-static void get_async_step (GTask *task);
+typedef struct
+{
+  GCoroQueue *queue;
+  GValue      item;   /* put: the copy to put */
+} QueueOp;
 
 static void
-put_async_woken (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+queue_op_free (gpointer data)
 {
-  GTask *task = user_data;
-  GError *error = NULL;
+  QueueOp *op = data;
 
-  if (!_gcoro_wait_queue_wait_finish (source, result, put_async_woken, NULL, &error))
-    g_task_return_error (task, error);
-  else
-    put_async_step (g_object_ref (task));
-  g_object_unref (task);
+  g_object_unref (op->queue);
+  if (G_IS_VALUE (&op->item))
+    g_value_unset (&op->item);
+  g_free (op);
 }
 
-/* Consumes the reference to @task. */
 static void
-put_async_step (GTask *task)
+put_body (GCoroTask *task,
+          gpointer   data)
 {
-  GCoroQueue *self = g_task_get_source_object (task);
+  QueueOp *op = data;
   GError *error = NULL;
 
-  if (fail_if_closed (self, &error))
-    g_task_return_error (task, error);
-  else if (!is_full (self))
-    {
-      push_copy (self, g_task_get_task_data (task));
-      g_task_return_boolean (task, TRUE);
-    }
+  if (gcoro_queue_put (op->queue, &op->item, &error))
+    gcoro_task_return_boolean (task, TRUE);
   else
-    {
-      _gcoro_wait_queue_wait_async (&self->putters, self, pass_on_putter, NULL, 0,
-                                    put_async_woken, g_task_get_cancellable (task),
-                                    put_async_woken, g_object_ref (task));
-    }
-  g_object_unref (task);
+    gcoro_task_return_error (task, error);
+}
+
+static void
+get_body (GCoroTask *task,
+          gpointer   data)
+{
+  QueueOp *op = data;
+  GError *error = NULL;
+
+  if (gcoro_queue_get (op->queue, &op->item, &error))
+    gcoro_task_return_value (task, &op->item);
+  else
+    gcoro_task_return_error (task, error);
+}
+
+static QueueOp *
+queue_op_new (GCoroQueue *self)
+{
+  QueueOp *op = g_new0 (QueueOp, 1);
+
+  op->queue = g_object_ref (self);
+  return op;
 }
 
 /**
@@ -493,21 +500,33 @@ gcoro_queue_put_async (GCoroQueue          *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  GTask *task;
-  GValue *copy;
+  GError *error = NULL;
+  QueueOp *op;
 
   g_return_if_fail (GCORO_IS_QUEUE (self));
   g_return_if_fail (G_IS_VALUE (item));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gcoro_queue_put_async);
-  g_task_set_check_cancellable (task, FALSE);
-  copy = g_new0 (GValue, 1);
-  g_value_init (copy, G_VALUE_TYPE (item));
-  g_value_copy (item, copy);
-  g_task_set_task_data (task, copy, value_free);
+  if (fail_if_closed (self, &error))
+    {
+      _gcoro_async_start_error (self, error, cancellable, callback, user_data, gcoro_queue_put_async);
+      return;
+    }
+  if (!is_full (self))
+    {
+      g_autoptr(GCoroPromise) done = gcoro_promise_new ();
 
-  put_async_step (task);
+      push_copy (self, item);
+      gcoro_promise_resolve (done, NULL);
+      _gcoro_async_start (self, g_object_ref (GCORO_FUTURE (done)), cancellable, callback,
+                          user_data, gcoro_queue_put_async);
+      return;
+    }
+
+  op = queue_op_new (self);
+  g_value_init (&op->item, G_VALUE_TYPE (item));
+  g_value_copy (item, &op->item);
+  _gcoro_async_start_task (self, put_body, op, queue_op_free, NULL, cancellable, callback,
+                           user_data, gcoro_queue_put_async);
 }
 
 /**
@@ -525,49 +544,9 @@ gcoro_queue_put_finish (GCoroQueue    *self,
                         GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_queue_put_async, FALSE);
+  g_return_val_if_fail (GCORO_IS_QUEUE (self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-get_async_woken (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!_gcoro_wait_queue_wait_finish (source, result, get_async_woken, NULL, &error))
-    g_task_return_error (task, error);
-  else
-    get_async_step (g_object_ref (task));
-  g_object_unref (task);
-}
-
-static void
-get_async_step (GTask *task)
-{
-  GCoroQueue *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  if (self->length > 0)
-    {
-      GValue *item = g_new0 (GValue, 1);
-
-      pop_into (self, item);
-      g_task_return_pointer (task, item, value_free);
-    }
-  else if (fail_if_closed (self, &error))
-    g_task_return_error (task, error);
-  else
-    {
-      _gcoro_wait_queue_wait_async (&self->getters, self, pass_on_getter, NULL, 0,
-                                    get_async_woken, g_task_get_cancellable (task),
-                                    get_async_woken, g_object_ref (task));
-    }
-  g_object_unref (task);
+  return _gcoro_async_finish (result, self, gcoro_queue_put_async, NULL, error);
 }
 
 /**
@@ -585,14 +564,23 @@ gcoro_queue_get_async (GCoroQueue          *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (GCORO_IS_QUEUE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gcoro_queue_get_async);
-  g_task_set_check_cancellable (task, FALSE);
-  get_async_step (task);
+  if (self->length > 0)
+    {
+      g_autoptr(GCoroPromise) done = gcoro_promise_new ();
+      GValue item = G_VALUE_INIT;
+
+      pop_into (self, &item);
+      gcoro_promise_resolve (done, &item);
+      g_value_unset (&item);
+      _gcoro_async_start (self, g_object_ref (GCORO_FUTURE (done)), cancellable, callback,
+                          user_data, gcoro_queue_get_async);
+      return;
+    }
+
+  _gcoro_async_start_task (self, get_body, queue_op_new (self), queue_op_free, NULL,
+                           cancellable, callback, user_data, gcoro_queue_get_async);
 }
 
 /**
@@ -613,23 +601,7 @@ gcoro_queue_get_finish (GCoroQueue    *self,
                         GValue        *item,
                         GError       **error)
 {
-  GValue *taken;
+  g_return_val_if_fail (GCORO_IS_QUEUE (self), FALSE);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_queue_get_async, FALSE);
-
-  taken = g_task_propagate_pointer (G_TASK (result), error);
-  if (taken == NULL)
-    {
-      if (item != NULL)
-        g_value_init (item, G_TYPE_OBJECT);
-      return FALSE;
-    }
-
-  if (item != NULL)
-    *item = *taken;
-  else
-    g_value_unset (taken);
-  g_free (taken);
-  return TRUE;
+  return _gcoro_async_finish (result, self, gcoro_queue_get_async, item, error);
 }

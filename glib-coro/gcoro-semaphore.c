@@ -181,7 +181,7 @@ gcoro_semaphore_acquire_async (GCoroSemaphore      *self,
   if (gcoro_semaphore_try_acquire (self))
     _gcoro_wait_return_now (self, NULL, gcoro_semaphore_acquire_async, cancellable, callback, user_data);
   else
-    _gcoro_wait_queue_wait_async (&self->waiters, self, undo_grant, NULL, 1,
+    _gcoro_wait_queue_wait_async (&self->waiters, self, NULL, NULL, 1,
                                   gcoro_semaphore_acquire_async, cancellable, callback, user_data);
 }
 

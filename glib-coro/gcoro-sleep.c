@@ -11,7 +11,7 @@
 
 #include "gcoro-config.h"
 
-#include "gcoro-context-cell-private.h"
+#include "gcoro-async-result-private.h"
 #include "gcoro-sleep.h"
 #include "gcoro-scheduler-private.h"
 #include "gcoro-task-private.h"
@@ -62,17 +62,12 @@ gcoro_sleep (guint    msec,
 
 /* --- binding twin ------------------------------------------------------------- */
 
-/* Owned by its GTask (task data). The timer path and the cancel path each
- * hold a GTask reference while armed; whichever runs first on the
- * scheduler thread completes the GTask, the other finds done set. */
+/* The result's operation data: a promise the timer resolves. */
 typedef struct
 {
-  GCoroTimer       timer;
-  GCoroRunnable    cancel_runnable;
-  GCoroScheduler  *scheduler;
-  GTask           *task;
-  gulong           cancel_id;
-  gboolean         done;
+  GCoroTimer      timer;
+  GCoroPromise   *promise;
+  GCoroScheduler *scheduler;
 } SleepOp;
 
 static void
@@ -80,6 +75,8 @@ sleep_op_free (gpointer data)
 {
   SleepOp *op = data;
 
+  _gcoro_scheduler_remove_timer (op->scheduler, &op->timer);
+  g_object_unref (op->promise);
   g_object_unref (op->scheduler);
   g_free (op);
 }
@@ -88,45 +85,19 @@ static void
 sleep_op_fired (GCoroTimer *timer)
 {
   SleepOp *op = (SleepOp *) timer;
-  GTask *task = op->task;
 
-  if (!op->done)
-    {
-      op->done = TRUE;
-      g_cancellable_disconnect (g_task_get_cancellable (task), op->cancel_id);
-      g_task_return_boolean (task, TRUE);
-    }
-  g_object_unref (task);
+  gcoro_promise_resolve (op->promise, NULL);
 }
 
 static void
-sleep_op_cancel_run (GCoroRunnable *runnable)
+sleep_op_cancel (GCoroAsyncResult *result,
+                 GCoroFuture      *future,
+                 gpointer          data)
 {
-  SleepOp *op = G_STRUCT_MEMBER_P (runnable, -G_STRUCT_OFFSET (SleepOp, cancel_runnable));
-  GTask *task = op->task;
+  SleepOp *op = data;
 
-  if (!op->done)
-    {
-      op->done = TRUE;
-      _gcoro_scheduler_remove_timer (op->scheduler, &op->timer);
-      g_task_return_error_if_cancelled (task);
-      g_object_unref (task);   /* the timer's reference */
-    }
-  g_object_unref (task);       /* ours */
-}
-
-/* Any thread. */
-static void
-sleep_op_cancelled (GCancellable *cancellable,
-                    gpointer      user_data)
-{
-  GTask *task = user_data;
-  SleepOp *op = g_task_get_task_data (task);
-
-  g_object_ref (task);
-  op->cancel_runnable.func = sleep_op_cancel_run;
-  _gcoro_scheduler_post (op->scheduler, _gcoro_scheduler_get_main_band (op->scheduler),
-                         &op->cancel_runnable);
+  _gcoro_scheduler_remove_timer (op->scheduler, &op->timer);
+  gcoro_future_cancel (future);
 }
 
 /**
@@ -148,7 +119,6 @@ gcoro_sleep_async (guint                msec,
 {
   GCoroScheduler *scheduler = gcoro_scheduler_get_default ();
   SleepOp *op;
-  GTask *task;
 
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -161,21 +131,16 @@ gcoro_sleep_async (guint                msec,
       return;
     }
 
-  task = _gcoro_context_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gcoro_sleep_async);
-  g_task_set_name (task, "[gcoro] sleep");
-
   op = g_new0 (SleepOp, 1);
   op->scheduler = g_object_ref (scheduler);
-  op->task = task;            /* the timer's reference */
+  op->promise = gcoro_promise_new ();
   op->timer.func = sleep_op_fired;
-  g_task_set_task_data (task, op, sleep_op_free);
-
   _gcoro_scheduler_add_timer (scheduler, &op->timer,
                               g_get_monotonic_time () + (gint64) msec * 1000);
-  if (cancellable != NULL)
-    op->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (sleep_op_cancelled),
-                                           task, NULL);
+  _gcoro_async_result_wait (_gcoro_async_result_new (NULL, cancellable, callback, user_data,
+                                                     gcoro_sleep_async),
+                            g_object_ref (GCORO_FUTURE (op->promise)), sleep_op_cancel,
+                            op, sleep_op_free);
 }
 
 /**
@@ -191,8 +156,5 @@ gboolean
 gcoro_sleep_finish (GAsyncResult  *result,
                     GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_sleep_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _gcoro_async_finish (result, NULL, gcoro_sleep_async, NULL, error);
 }

@@ -109,6 +109,7 @@ typedef struct
 {
   GCoroWaiter        base;
   GCoroStreamServer *server;
+  GCoroStream       *stream;   /* a binding handler's, closed when it ends */
 } LiveWaiter;
 
 enum { SIGNAL_INCOMING, N_SIGNALS };
@@ -438,6 +439,14 @@ handling_settled (GCoroWaiter *base,
     g_message ("The handler of the connection from %s failed: %s",
                peer ? peer : "an unknown peer", gcoro_future_peek_error (future)->message);
 
+  /* However the handler's future settled (a C handler closed its stream
+   * itself): what is buffered is sent, then the peer reads EOF. */
+  if (w->stream != NULL)
+    {
+      gcoro_stream_close_async (w->stream, NULL, NULL, NULL);
+      g_object_unref (w->stream);
+    }
+
   g_hash_table_remove (self->live, future);
   check_idle (self);
   g_free (w);
@@ -447,7 +456,8 @@ handling_settled (GCoroWaiter *base,
 static void
 track (GCoroStreamServer *self,
        GCoroFuture       *future,
-       const char        *peer)
+       const char        *peer,
+       GCoroStream       *stream)
 {
   LiveWaiter *w = g_new0 (LiveWaiter, 1);
   GCoroScheduler *scheduler = gcoro_scheduler_get_default ();
@@ -457,6 +467,7 @@ track (GCoroStreamServer *self,
   w->base.band = _gcoro_scheduler_get_main_band (scheduler);
   w->base.func = handling_settled;
   w->server = g_object_ref (self);
+  w->stream = stream != NULL ? g_object_ref (stream) : NULL;
   if (!_gcoro_future_add_waiter (future, &w->base))
     handling_settled (&w->base, future);
 }
@@ -545,11 +556,11 @@ handle_connection (GCoroStreamServer *self,
 
   if (s.future != NULL)
     {
-      track (self, s.future, peer_text);
+      track (self, s.future, peer_text, self->handler == NULL ? s.stream : NULL);
       g_object_unref (s.future);
     }
   else
-    g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    gcoro_stream_close_async (s.stream, NULL, NULL, NULL);
 
   g_clear_object (&s.stream);
 }

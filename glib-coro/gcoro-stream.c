@@ -57,6 +57,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-await.h"
 #include "gcoro-operation.h"
 #include "gcoro-promise.h"
@@ -711,6 +712,7 @@ gcoro_stream_read (GCoroStream  *self,
  * Reads exactly @n bytes, suspending the calling fiber task until they are
  * there. If the peer closes first, fails with
  * %GCORO_STREAM_ERROR_INCOMPLETE_READ and hands over what arrived.
+ * Binding twin: gcoro_stream_read_exactly_async().
  *
  * Returns: (transfer full) (nullable): the @n bytes, or %NULL with @error set
  */
@@ -772,6 +774,7 @@ find (const guint8 *haystack,
  * until it arrives. At EOF returns what is left (possibly empty, and then
  * again empty). If the separator does not show up within the stream's
  * limit, fails with %GCORO_STREAM_ERROR_LIMIT_OVERRUN and consumes nothing.
+ * Binding twin: gcoro_stream_read_until_async().
  *
  * Returns: (transfer full) (nullable): the data, or %NULL with @error set
  */
@@ -982,7 +985,8 @@ gcoro_stream_drain (GCoroStream  *self,
  * @error: return location for a #GError
  *
  * Sends everything buffered, then closes the writing half (the peer reads
- * EOF; this side can still read).
+ * EOF; this side can still read). Binding twin:
+ * gcoro_stream_write_eof_async().
  *
  * Returns: %TRUE, or %FALSE with @error set
  */
@@ -1039,21 +1043,32 @@ gcoro_stream_close (GCoroStream  *self,
   return ok;
 }
 
-/* --- GIO-style twins, on the three-style helper ------------------------------------- */
+/* --- GIO-style twins: each runs its fiber form as a task ------------------------------------- */
 
+/* Shared by the operation's task (its arguments) and its result (what
+ * read_exactly left over, for the _finish function): reference counted. */
 typedef struct
 {
   GCoroStream *stream;
   gssize       n;
+  GBytes      *separator;   /* read_until */
+  GBytes      *partial;     /* read_exactly, when it ended early */
 } ReadArgs;
 
 static void
-read_args_free (gpointer data)
+read_args_clear (gpointer data)
 {
   ReadArgs *args = data;
 
   g_object_unref (args->stream);
-  g_free (args);
+  g_clear_pointer (&args->separator, g_bytes_unref);
+  g_clear_pointer (&args->partial, g_bytes_unref);
+}
+
+static void
+read_args_release (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, read_args_clear);
 }
 
 static void
@@ -1097,6 +1112,41 @@ read_body (GCoroTask *task,
 }
 
 static void
+read_exactly_body (GCoroTask *task,
+                   gpointer   data)
+{
+  ReadArgs *args = data;
+  GError *error = NULL;
+  GBytes *bytes = gcoro_stream_read_exactly (args->stream, (gsize) args->n, &args->partial, &error);
+
+  return_bytes (task, bytes, error);
+}
+
+static void
+read_until_body (GCoroTask *task,
+                 gpointer   data)
+{
+  ReadArgs *args = data;
+  GError *error = NULL;
+  gsize len;
+  const guint8 *sep = g_bytes_get_data (args->separator, &len);
+  GBytes *bytes = gcoro_stream_read_until (args->stream, sep, len, &error);
+
+  return_bytes (task, bytes, error);
+}
+
+static void
+write_eof_body (GCoroTask *task,
+                gpointer   data)
+{
+  ReadArgs *args = data;
+  GError *error = NULL;
+
+  if (!gcoro_stream_write_eof (args->stream, &error))
+    gcoro_task_return_error (task, error);
+}
+
+static void
 drain_body (GCoroTask *task,
             gpointer   data)
 {
@@ -1118,7 +1168,7 @@ close_body (GCoroTask *task,
     gcoro_task_return_error (task, error);
 }
 
-static void
+static ReadArgs *
 start (GCoroStream         *self,
        GCoroTaskFunc        body,
        gssize               n,
@@ -1127,11 +1177,16 @@ start (GCoroStream         *self,
        gpointer             user_data,
        gpointer             tag)
 {
-  ReadArgs *args = g_new0 (ReadArgs, 1);
+  GCoroAsyncResult *result = _gcoro_async_result_new (self, cancellable, callback, user_data, tag);
+  ReadArgs *args = g_atomic_rc_box_new0 (ReadArgs);
+  GCoroTask *task;
 
   args->stream = g_object_ref (self);
   args->n = n;
-  gcoro_operation_start_async (self, body, args, read_args_free, cancellable, callback, user_data, tag);
+  /* Filled in before the task first runs (the next dispatch). */
+  task = gcoro_spawn (body, g_atomic_rc_box_acquire (args), read_args_release);
+  _gcoro_async_result_wait (result, GCORO_FUTURE (task), NULL, args, read_args_release);
+  return args;
 }
 
 static GBytes *
@@ -1224,6 +1279,147 @@ gcoro_stream_read_finish (GCoroStream   *self,
                           GError       **error)
 {
   return finish_bytes (result, gcoro_stream_read_async, error);
+}
+
+/**
+ * gcoro_stream_read_exactly_async:
+ * @self: a #GCoroStream
+ * @n: how many bytes
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called with the data
+ * @user_data: data for @callback
+ *
+ * The GIO-style form of gcoro_stream_read_exactly().
+ */
+void
+gcoro_stream_read_exactly_async (GCoroStream         *self,
+                                 gsize                n,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+  g_return_if_fail (n <= G_MAXSSIZE);
+
+  start (self, read_exactly_body, (gssize) n, cancellable, callback, user_data,
+         gcoro_stream_read_exactly_async);
+}
+
+/**
+ * gcoro_stream_read_exactly_finish:
+ * @self: a #GCoroStream
+ * @result: the #GAsyncResult given to the callback
+ * @partial: (out) (optional) (nullable) (transfer full): on
+ *   %GCORO_STREAM_ERROR_INCOMPLETE_READ, the bytes that did arrive
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_stream_read_exactly_async().
+ *
+ * Returns: (transfer full) (nullable): exactly the bytes asked for, or
+ *   %NULL with @error set
+ */
+GBytes *
+gcoro_stream_read_exactly_finish (GCoroStream   *self,
+                                  GAsyncResult  *result,
+                                  GBytes       **partial,
+                                  GError       **error)
+{
+  GBytes *bytes = finish_bytes (result, gcoro_stream_read_exactly_async, error);
+
+  if (partial != NULL)
+    {
+      ReadArgs *args = bytes == NULL && GCORO_IS_ASYNC_RESULT (result)
+                       ? _gcoro_async_get_op_data (result) : NULL;
+
+      *partial = args != NULL && args->partial != NULL ? g_bytes_ref (args->partial) : NULL;
+    }
+  return bytes;
+}
+
+/**
+ * gcoro_stream_read_until_async:
+ * @self: a #GCoroStream
+ * @separator: (array length=separator_len): the separator
+ * @separator_len: its length (at least 1)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called with the data
+ * @user_data: data for @callback
+ *
+ * The GIO-style form of gcoro_stream_read_until().
+ */
+void
+gcoro_stream_read_until_async (GCoroStream         *self,
+                               const guint8        *separator,
+                               gsize                separator_len,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  ReadArgs *args;
+
+  g_return_if_fail (GCORO_IS_STREAM (self));
+  g_return_if_fail (separator != NULL && separator_len > 0);
+
+  args = start (self, read_until_body, 0, cancellable, callback, user_data,
+                gcoro_stream_read_until_async);
+  args->separator = g_bytes_new (separator, separator_len);
+}
+
+/**
+ * gcoro_stream_read_until_finish:
+ * @self: a #GCoroStream
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_stream_read_until_async().
+ *
+ * Returns: (transfer full) (nullable): the data up to and including the
+ *   separator (empty at EOF), or %NULL with @error set
+ */
+GBytes *
+gcoro_stream_read_until_finish (GCoroStream   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_bytes (result, gcoro_stream_read_until_async, error);
+}
+
+/**
+ * gcoro_stream_write_eof_async:
+ * @self: a #GCoroStream
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (nullable): called once the write side is shut
+ * @user_data: data for @callback
+ *
+ * The GIO-style form of gcoro_stream_write_eof().
+ */
+void
+gcoro_stream_write_eof_async (GCoroStream         *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+
+  start (self, write_eof_body, 0, cancellable, callback, user_data, gcoro_stream_write_eof_async);
+}
+
+/**
+ * gcoro_stream_write_eof_finish:
+ * @self: a #GCoroStream
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_stream_write_eof_async().
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ */
+gboolean
+gcoro_stream_write_eof_finish (GCoroStream   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return gcoro_operation_finish (result, gcoro_stream_write_eof_async, NULL, error);
 }
 
 /**

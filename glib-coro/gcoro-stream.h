@@ -128,6 +128,37 @@ GBytes         *gcoro_stream_read_finish        (GCoroStream          *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
 GCORO_AVAILABLE_IN_ALL
+void            gcoro_stream_read_exactly_async (GCoroStream          *self,
+                                                 gsize                 n,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GCORO_AVAILABLE_IN_ALL
+GBytes         *gcoro_stream_read_exactly_finish (GCoroStream         *self,
+                                                  GAsyncResult        *result,
+                                                  GBytes             **partial,
+                                                  GError             **error);
+GCORO_AVAILABLE_IN_ALL
+void            gcoro_stream_read_until_async   (GCoroStream          *self,
+                                                 const guint8         *separator,
+                                                 gsize                 separator_len,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GCORO_AVAILABLE_IN_ALL
+GBytes         *gcoro_stream_read_until_finish  (GCoroStream          *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+GCORO_AVAILABLE_IN_ALL
+void            gcoro_stream_write_eof_async    (GCoroStream          *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+GCORO_AVAILABLE_IN_ALL
+gboolean        gcoro_stream_write_eof_finish   (GCoroStream          *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+GCORO_AVAILABLE_IN_ALL
 void            gcoro_stream_drain_async        (GCoroStream          *self,
                                                  GCancellable         *cancellable,
                                                  GAsyncReadyCallback   callback,

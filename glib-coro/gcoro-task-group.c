@@ -37,6 +37,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-await.h"
 #include "gcoro-error.h"
 #include "gcoro-future-private.h"
@@ -360,46 +361,52 @@ gcoro_task_group_wait (GCoroTaskGroup  *self,
   return finish (self, cancelled, error);
 }
 
-static void wait_async_step (GTask *task);
+/* The async twin is a fiber task that waits for the members; cancelling
+ * it cancels the members and still waits (so it works even when the
+ * cancellation comes before the task first ran). */
+typedef struct
+{
+  GCoroTaskGroup *group;
+  gboolean        cancelled;
+} GroupWait;
 
 static void
-wait_async_woken (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+group_wait_free (gpointer data)
 {
-  GTask *task = user_data;
+  GroupWait *gw = data;
 
-  if (!gcoro_future_wait_finish (GCORO_FUTURE (source), result, NULL, NULL))
-    {
-      /* The wait was cancelled: cancel the members, keep waiting. */
-      g_task_set_task_data (task, GINT_TO_POINTER (TRUE), NULL);
-      gcoro_task_group_cancel (g_task_get_source_object (task));
-    }
-  wait_async_step (task);
+  g_object_unref (gw->group);
+  g_free (gw);
 }
 
-/* Consumes the reference to @task. */
 static void
-wait_async_step (GTask *task)
+group_wait_body (GCoroTask *task,
+                 gpointer   data)
 {
-  GCoroTaskGroup *self = g_task_get_source_object (task);
-  gboolean cancelled = GPOINTER_TO_INT (g_task_get_task_data (task));
+  GroupWait *gw = data;
   GError *error = NULL;
 
-  if (self->n_pending > 0)
+  while (gw->group->n_pending > 0)
     {
-      g_autoptr(GCoroFuture) idle = idle_future (self);
+      g_autoptr(GCoroFuture) idle = idle_future (gw->group);
 
-      gcoro_future_wait_async (idle, cancelled ? NULL : g_task_get_cancellable (task),
-                               wait_async_woken, task);
-      return;
+      _gcoro_task_wait_uncancellable (task, idle);
     }
-
-  if (finish (self, cancelled, &error))
-    g_task_return_boolean (task, TRUE);
+  if (finish (gw->group, gw->cancelled, &error))
+    gcoro_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
-  g_object_unref (task);
+    gcoro_task_return_error (task, error);
+}
+
+static void
+group_wait_cancel (GCoroAsyncResult *result,
+                   GCoroFuture      *future,
+                   gpointer          data)
+{
+  GroupWait *gw = data;
+
+  gw->cancelled = TRUE;
+  gcoro_task_group_cancel (gw->group);
 }
 
 /**
@@ -418,14 +425,14 @@ gcoro_task_group_wait_async (GCoroTaskGroup      *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  GTask *task;
+  GroupWait *gw;
 
   g_return_if_fail (GCORO_IS_TASK_GROUP (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gcoro_task_group_wait_async);
-  g_task_set_check_cancellable (task, FALSE);
-  wait_async_step (task);
+  gw = g_new0 (GroupWait, 1);
+  gw->group = g_object_ref (self);
+  _gcoro_async_start_task (self, group_wait_body, gw, group_wait_free, group_wait_cancel,
+                           cancellable, callback, user_data, gcoro_task_group_wait_async);
 }
 
 /**
@@ -443,8 +450,7 @@ gcoro_task_group_wait_finish (GCoroTaskGroup  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_task_group_wait_async, FALSE);
+  g_return_val_if_fail (GCORO_IS_TASK_GROUP (self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _gcoro_async_finish (result, self, gcoro_task_group_wait_async, NULL, error);
 }

@@ -139,6 +139,8 @@ struct _GCoroTask
 
   guint            wait_id;
   guint            scope_cancels;  /* expired timeout scopes still open */
+  guint            shields;        /* open shielded scopes */
+  GCancellable    *shield_cancellable; /* what gcoro_get_cancellable() gives inside them */
   guint8           state;
   guint8           wake;
   guint            queued           : 1;
@@ -153,9 +155,19 @@ G_DEFINE_FINAL_TYPE (GCoroTask, gcoro_task, GCORO_TYPE_FUTURE)
 /* Not static: read inline by _gcoro_task_current(). */
 GCORO_TLS GCoroTask *_gcoro_task_tls_current;
 #define current_task _gcoro_task_tls_current
+/* The stepped task whose step runs on this thread right now, if any. */
+static GCORO_TLS GCoroTask *stepping_task;
 static guint64 task_counter;
 
 static void task_cancel_on_owner_thread (GCoroTask *self);
+
+/* Whether the task's awaits fail now: cancelled (for good or by an expired
+ * timeout scope) and not inside a shielded scope. */
+static inline gboolean
+task_cancelled_now (GCoroTask *self)
+{
+  return (self->cancel_requested || self->scope_cancels > 0) && self->shields == 0;
+}
 
 static gboolean
 debug_from_env (void)
@@ -203,6 +215,14 @@ gcoro_task_finalize (GObject *object)
 {
   GCoroTask *self = GCORO_TASK (object);
 
+  /* As asyncio's "Task exception was never retrieved": a failure nobody
+   * looked at is not lost silently (detached tasks said so already). */
+  if (!self->detached &&
+      gcoro_future_get_state (GCORO_FUTURE (self)) == GCORO_FUTURE_REJECTED &&
+      !_gcoro_future_was_retrieved (GCORO_FUTURE (self)))
+    g_warning ("Task '%s' failed and its error was never retrieved: %s", self->name,
+               gcoro_future_peek_error (GCORO_FUTURE (self))->message);
+
   /* A task that never finished (its scheduler died) ends here without
    * unwinding its stack. */
   if (self->scheduler != NULL)
@@ -219,6 +239,7 @@ gcoro_task_finalize (GObject *object)
     g_value_unset (&self->result);
   g_clear_error (&self->error);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->shield_cancellable);
   g_clear_object (&self->async_promise);
   g_clear_object (&self->awaiting);
   _gcoro_context_cell_clear (&self->cell);
@@ -402,7 +423,7 @@ gboolean
 _gcoro_task_check_cancelled (GCoroTask  *task,
                              GError    **error)
 {
-  if (G_LIKELY (!task->cancel_requested && task->scope_cancels == 0))
+  if (G_LIKELY (!task_cancelled_now (task)))
     return TRUE;
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -608,7 +629,8 @@ _gcoro_task_scope_cancel (GCoroTask *task)
   task->scope_cancels++;
   if (task->cancellable != NULL)
     g_cancellable_cancel (task->cancellable);
-  _gcoro_task_wake (task, GCORO_WAKE_CANCEL);
+  if (task->shields == 0)
+    _gcoro_task_wake (task, GCORO_WAKE_CANCEL);
 }
 
 void
@@ -641,7 +663,7 @@ stepped_wait (GCoroTask   *self,
   self->await_what = "future";
   self->await_target = next;
 
-  if (self->cancel_requested || self->scope_cancels > 0)
+  if (task_cancelled_now (self))
     {
       self->wake = GCORO_WAKE_CANCEL;
       task_queue (self, self->band);
@@ -676,6 +698,7 @@ stepped_step (GCoroTask *self)
 {
   GCoroFuture *completed = g_steal_pointer (&self->awaiting);
   GCoroContextCell *prev_cell;
+  GCoroTask *prev_task;
   GCoroFuture *next;
 
   /* Whatever was armed for the previous wait is stale from here on. */
@@ -688,8 +711,10 @@ stepped_step (GCoroTask *self)
     }
 
   /* Level-triggered cancellation, as for fiber tasks: once cancelled,
-   * every step is told so. */
-  if (completed != NULL && (self->cancel_requested || self->scope_cancels > 0))
+   * every step is told so. A future that settled before the step could
+   * run is delivered as it is (what a wait was granted is not lost); the
+   * cancellation then fails the next await. */
+  if (completed != NULL && task_cancelled_now (self) && !gcoro_future_is_done (completed))
     {
       g_object_unref (completed);
       completed = cancelled_future (self);
@@ -699,9 +724,12 @@ stepped_step (GCoroTask *self)
   self->await_what = NULL;
   self->await_target = NULL;
 
+  prev_task = stepping_task;
+  stepping_task = self;
   prev_cell = _gcoro_context_cell_swap_current (self->cellp);
   next = self->step_func (self, completed, self->user_data);
   self->cellp = _gcoro_context_cell_swap_current (prev_cell);
+  stepping_task = prev_task;
   g_clear_object (&completed);
 
   if (next == NULL)
@@ -917,15 +945,17 @@ gcoro_task_detach (GCoroTask *task)
 /**
  * gcoro_task_get_current:
  *
- * Gets the fiber task running on this thread. Language bindings never run
- * inside a fiber task, so from them this is always %NULL.
+ * Gets the task running on this thread: the fiber task whose body runs, or
+ * the stepped task whose step function runs (a Python coroutine or a GJS
+ * generator task, between two of its awaits), like asyncio's
+ * `current_task()`.
  *
  * Returns: (transfer none) (nullable): the running task, or %NULL
  */
 GCoroTask *
 gcoro_task_get_current (void)
 {
-  return current_task;
+  return current_task != NULL ? current_task : stepping_task;
 }
 
 /**
@@ -974,6 +1004,13 @@ gcoro_task_get_cancellable (GCoroTask *self)
 {
   g_return_val_if_fail (GCORO_IS_TASK (self), NULL);
 
+  if (self->shields > 0)
+    {
+      if (self->shield_cancellable == NULL)
+        self->shield_cancellable = g_cancellable_new ();
+      return self->shield_cancellable;
+    }
+
   if (self->cancellable == NULL)
     {
       self->cancellable = g_cancellable_new ();
@@ -996,7 +1033,69 @@ gcoro_task_get_cancellable (GCoroTask *self)
 GCancellable *
 gcoro_get_cancellable (void)
 {
-  return current_task != NULL ? gcoro_task_get_cancellable (current_task) : NULL;
+  GCoroTask *task = gcoro_task_get_current ();
+
+  return task != NULL ? gcoro_task_get_cancellable (task) : NULL;
+}
+
+/**
+ * gcoro_task_shield_begin:
+ * @self: the running task (see gcoro_task_get_current())
+ *
+ * Opens a shielded scope: until the matching gcoro_task_shield_end(), a
+ * cancellation of @self does not reach its awaits. This is how a cancelled
+ * task cleans up — flushes a last reply, sends a TLS close_notify, tells a
+ * peer goodbye — with awaits that work:
+ *
+ * |[<!-- language="C" -->
+ * if (!gcoro_stream_read_line (stream, &error))   // fails: we were cancelled
+ *   {
+ *     gcoro_task_shield_begin (task);
+ *     gcoro_stream_write (stream, "bye\n", 4, NULL);
+ *     gcoro_stream_drain (stream, NULL);           // really waits
+ *     gcoro_stream_close (stream, NULL);
+ *     gcoro_task_shield_end (task);
+ *   }
+ * ]|
+ *
+ * Cancellation in glib-coro is level-triggered (once cancelled, every await
+ * fails), like Trio's and unlike asyncio's (delivered once, then the task
+ * may carry on): a task cannot miss it by catching one error, and cleanup
+ * says explicitly that it must finish. Inside the scope,
+ * gcoro_get_cancellable() gives a cancellable of the scope's own, so the
+ * GIO operations started there are not cancelled either; a cancellation
+ * that arrives during the scope is not lost: after the last
+ * gcoro_task_shield_end() the next await fails. Scopes nest. Timeout scopes
+ * opened outside a shield do not reach inside it either; to bound cleanup,
+ * await it through gcoro_future_with_timeout().
+ *
+ * From Python: `with GCoro.shielded(): ...`; from JavaScript (a generator
+ * task): `yield* Coro.shielded(function* () { ... })`.
+ */
+void
+gcoro_task_shield_begin (GCoroTask *self)
+{
+  g_return_if_fail (GCORO_IS_TASK (self));
+  g_return_if_fail (self == gcoro_task_get_current ());
+
+  self->shields++;
+}
+
+/**
+ * gcoro_task_shield_end:
+ * @self: the running task
+ *
+ * Closes the shielded scope opened last by gcoro_task_shield_begin().
+ */
+void
+gcoro_task_shield_end (GCoroTask *self)
+{
+  g_return_if_fail (GCORO_IS_TASK (self));
+  g_return_if_fail (self == gcoro_task_get_current ());
+  g_return_if_fail (self->shields > 0);
+
+  if (--self->shields == 0)
+    g_clear_object (&self->shield_cancellable);
 }
 
 /**
@@ -1025,7 +1124,8 @@ task_cancel_on_owner_thread (GCoroTask *self)
   self->cancel_requested = TRUE;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  _gcoro_task_wake (self, GCORO_WAKE_CANCEL);
+  if (self->shields == 0)
+    _gcoro_task_wake (self, GCORO_WAKE_CANCEL);
 }
 
 typedef struct

@@ -118,6 +118,10 @@ GCORO_AVAILABLE_IN_ALL
 void            gcoro_task_cancel          (GCoroTask               *self);
 GCORO_AVAILABLE_IN_ALL
 gboolean        gcoro_task_is_cancelled    (GCoroTask               *self);
+GCORO_AVAILABLE_IN_ALL
+void            gcoro_task_shield_begin    (GCoroTask               *self);
+GCORO_AVAILABLE_IN_ALL
+void            gcoro_task_shield_end      (GCoroTask               *self);
 
 GCORO_AVAILABLE_IN_ALL
 void            gcoro_task_return_value    (GCoroTask               *self,

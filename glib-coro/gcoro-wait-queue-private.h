@@ -78,11 +78,24 @@ gboolean   _gcoro_wait_queue_wait     (GCoroWaitQueue *self,
                                        const char     *instead,
                                        GError        **error);
 
-/* Async flavour: queues a heap waiter carrying @item and @amount; the
- * GTask's source object is @primitive (a GObject). */
+/* The two halves of _gcoro_wait_queue_wait(), for a wait linked at an
+ * _async call and awaited by the fiber task that carries it out; and the
+ * way to leave such a wait before its task runs. */
+gboolean   _gcoro_wait_queue_await_linked  (GCoroWaitQueue *self,
+                                            GCoroWait      *wait,
+                                            gpointer        primitive,
+                                            GCoroWaitUndo   undo,
+                                            GError        **error);
+void       _gcoro_wait_queue_unlink_pending (GCoroWaitQueue *self,
+                                             GCoroWait      *wait);
+
+/* Async flavour (gcoro-async-result-private.h): queues a heap waiter
+ * carrying @item and @amount; the result's source object is @primitive (a
+ * GObject). Cancelling it while queued unlinks it and calls @leave (may
+ * be NULL); a grant that came first is delivered, and the caller owns it. */
 void       _gcoro_wait_queue_wait_async  (GCoroWaitQueue      *self,
                                           gpointer             primitive,
-                                          GCoroWaitUndo        undo,
+                                          GCoroWaitUndo        leave,
                                           gpointer             item,
                                           gsize                amount,
                                           gpointer             source_tag,
@@ -96,7 +109,8 @@ gboolean   _gcoro_wait_queue_wait_finish (gpointer             primitive,
                                           gpointer            *item,
                                           GError             **error);
 
-/* An already-complete GTask for a wait that needed no waiting. */
+/* An already-complete result for a wait that needed no waiting (still
+ * called back later, like every other). */
 void       _gcoro_wait_return_now        (gpointer             primitive,
                                           gpointer             item,
                                           gpointer             source_tag,

@@ -15,10 +15,10 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-await.h"
-#include "gcoro-context-cell-private.h"
 #include "gcoro-error.h"
-#include "gcoro-task.h"
+#include "gcoro-task-private.h"
 #include "gcoro-wait-queue-private.h"
 
 void
@@ -106,6 +106,22 @@ settle_failed_wait (GCoroWaitQueue *self,
 }
 
 gboolean
+_gcoro_wait_queue_await_linked (GCoroWaitQueue *self,
+                                GCoroWait      *wait,
+                                gpointer        primitive,
+                                GCoroWaitUndo   undo,
+                                GError        **error)
+{
+  gboolean ok = gcoro_await (GCORO_FUTURE (wait->promise), error);
+
+  if (!ok)
+    settle_failed_wait (self, wait, primitive, undo);
+  g_clear_object (&wait->promise);
+
+  return ok;
+}
+
+gboolean
 _gcoro_wait_queue_wait (GCoroWaitQueue *self,
                         GCoroWait      *wait,
                         gpointer        primitive,
@@ -114,9 +130,7 @@ _gcoro_wait_queue_wait (GCoroWaitQueue *self,
                         const char     *instead,
                         GError        **error)
 {
-  gboolean ok;
-
-  if (gcoro_task_get_current () == NULL)
+  if (_gcoro_task_current () == NULL)
     {
       g_critical ("%s() suspends the calling fiber task, but it was called outside "
                   "any task; spawn a task with gcoro_spawn(), or use %s",
@@ -127,12 +141,21 @@ _gcoro_wait_queue_wait (GCoroWaitQueue *self,
     }
 
   _gcoro_wait_queue_link (self, wait);
-  ok = gcoro_await (GCORO_FUTURE (wait->promise), error);
-  if (!ok)
-    settle_failed_wait (self, wait, primitive, undo);
-  g_clear_object (&wait->promise);
+  return _gcoro_wait_queue_await_linked (self, wait, primitive, undo, error);
+}
 
-  return ok;
+/* Cancel function of waits linked ahead of their await (see
+ * gcoro-async-result-private.h): still queued, leave now. */
+void
+_gcoro_wait_queue_unlink_pending (GCoroWaitQueue *self,
+                                  GCoroWait      *wait)
+{
+  if (wait->promise != NULL &&
+      gcoro_future_get_state (GCORO_FUTURE (wait->promise)) == GCORO_FUTURE_PENDING)
+    {
+      g_queue_unlink (&self->queue, &wait->link);
+      gcoro_future_cancel (GCORO_FUTURE (wait->promise));
+    }
 }
 
 /* --- the async flavour -------------------------------------------------------- */
@@ -140,8 +163,9 @@ _gcoro_wait_queue_wait (GCoroWaitQueue *self,
 typedef struct
 {
   GCoroWait       wait;
-  GCoroWaitQueue *queue;    /* lives in the primitive, the GTask's source object */
-  GCoroWaitUndo   undo;
+  GCoroWaitQueue *queue;    /* lives in the primitive, the result's source object */
+  GCoroWaitUndo   leave;
+  gpointer        primitive;
 } AsyncWait;
 
 static void
@@ -153,29 +177,58 @@ async_wait_free (gpointer data)
   g_free (aw);
 }
 
+/* Still queued (the result checked that the promise is pending): leave.
+ * A grant that came first is delivered instead, and the caller keeps it. */
 static void
-async_wait_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+async_wait_cancel (GCoroAsyncResult *result,
+                   GCoroFuture      *future,
+                   gpointer          data)
 {
-  GTask *task = user_data;
-  AsyncWait *aw = g_task_get_task_data (task);
-  GError *error = NULL;
+  AsyncWait *aw = data;
 
-  if (gcoro_future_wait_finish (GCORO_FUTURE (source), result, NULL, &error))
-    g_task_return_pointer (task, aw->wait.item, NULL);
+  _gcoro_wait_queue_unlink_pending (aw->queue, &aw->wait);
+  if (aw->leave != NULL)
+    aw->leave (aw->primitive, &aw->wait);
+}
+
+/* Queues a waiter on @queue, or (NULL) grants at once: what was granted at
+ * once is not given back, as the result is settled before any
+ * cancellation is linked. */
+static void
+start_async_wait (GCoroWaitQueue      *queue,
+                  gpointer             primitive,
+                  GCoroWaitUndo        leave,
+                  gpointer             item,
+                  gsize                amount,
+                  gpointer             source_tag,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GCoroAsyncResult *result = _gcoro_async_result_new (primitive, cancellable, callback,
+                                                      user_data, source_tag);
+  AsyncWait *aw = g_new0 (AsyncWait, 1);
+
+  aw->queue = queue;
+  aw->leave = leave;
+  aw->primitive = primitive;
+  aw->wait.item = item;
+  aw->wait.amount = amount;
+  if (queue != NULL)
+    _gcoro_wait_queue_link (queue, &aw->wait);
   else
     {
-      settle_failed_wait (aw->queue, &aw->wait, g_task_get_source_object (task), aw->undo);
-      g_task_return_error (task, error);
+      aw->wait.promise = gcoro_promise_new ();
+      gcoro_promise_resolve (aw->wait.promise, NULL);
     }
-  g_object_unref (task);
+  _gcoro_async_result_wait (result, g_object_ref (GCORO_FUTURE (aw->wait.promise)),
+                            async_wait_cancel, aw, async_wait_free);
 }
 
 void
 _gcoro_wait_queue_wait_async (GCoroWaitQueue      *self,
                               gpointer             primitive,
-                              GCoroWaitUndo        undo,
+                              GCoroWaitUndo        leave,
                               gpointer             item,
                               gsize                amount,
                               gpointer             source_tag,
@@ -183,45 +236,8 @@ _gcoro_wait_queue_wait_async (GCoroWaitQueue      *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = _gcoro_context_task_new (primitive, cancellable, callback, user_data);
-  AsyncWait *aw = g_new0 (AsyncWait, 1);
-
-  g_task_set_source_tag (task, source_tag);
-  /* Cancellation is decided by the wait on the promise (a grant that beat
-   * it is handed back there), not again by GTask. */
-  g_task_set_check_cancellable (task, FALSE);
-  aw->queue = self;
-  aw->undo = undo;
-  aw->wait.item = item;
-  aw->wait.amount = amount;
-  g_task_set_task_data (task, aw, async_wait_free);
-
-  _gcoro_wait_queue_link (self, &aw->wait);
-  gcoro_future_wait_async (GCORO_FUTURE (aw->wait.promise), cancellable, async_wait_done, task);
-}
-
-gboolean
-_gcoro_wait_queue_wait_finish (gpointer       primitive,
-                               GAsyncResult  *result,
-                               gpointer       source_tag,
-                               gpointer      *item,
-                               GError       **error)
-{
-  gpointer ret;
-  GError *local_error = NULL;
-
-  g_return_val_if_fail (g_task_is_valid (result, primitive), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-
-  ret = g_task_propagate_pointer (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  if (item != NULL)
-    *item = ret;
-  return TRUE;
+  start_async_wait (self, primitive, leave, item, amount, source_tag, cancellable,
+                    callback, user_data);
 }
 
 void
@@ -232,11 +248,23 @@ _gcoro_wait_return_now (gpointer             primitive,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task = _gcoro_context_task_new (primitive, cancellable, callback, user_data);
+  start_async_wait (NULL, primitive, NULL, item, 0, source_tag, cancellable, callback, user_data);
+}
 
-  g_task_set_source_tag (task, source_tag);
-  /* No cancellation check: what was granted at once is not given back. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_return_pointer (task, item, NULL);
-  g_object_unref (task);
+gboolean
+_gcoro_wait_queue_wait_finish (gpointer       primitive,
+                               GAsyncResult  *result,
+                               gpointer       source_tag,
+                               gpointer      *item,
+                               GError       **error)
+{
+  AsyncWait *aw;
+
+  if (!_gcoro_async_propagate (result, primitive, source_tag, error))
+    return FALSE;
+
+  aw = _gcoro_async_get_op_data (result);
+  if (item != NULL)
+    *item = aw->wait.item;
+  return TRUE;
 }

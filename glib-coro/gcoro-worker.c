@@ -102,6 +102,7 @@
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-context-cell-private.h"
 #include "gcoro-future-private.h"
 #include "gcoro-promise.h"
@@ -387,30 +388,6 @@ gcoro_worker_job_init (GCoroWorkerJob *job)
 {
 }
 
-static void
-job_settle_like (GCoroWorkerJob *job,
-                 GCoroFuture    *from)
-{
-  GCoroFutureState state = gcoro_future_get_state (from);
-  GValue copy = G_VALUE_INIT;
-
-  if (state != GCORO_FUTURE_RESOLVED)
-    {
-      _gcoro_future_settle (GCORO_FUTURE (job), state, NULL,
-                            g_error_copy (gcoro_future_peek_error (from)));
-      return;
-    }
-
-  if (gcoro_future_peek_value (from) != NULL)
-    {
-      const GValue *value = gcoro_future_peek_value (from);
-
-      g_value_init (&copy, G_VALUE_TYPE (value));
-      g_value_copy (value, &copy);
-    }
-  _gcoro_future_settle (GCORO_FUTURE (job), GCORO_FUTURE_RESOLVED, &copy, NULL);
-}
-
 /* Worker thread: the task settled. Consumes the job reference the waiter
  * held. */
 static void
@@ -424,7 +401,7 @@ job_forward_outcome (GCoroWaiter *waiter,
   spawned = g_steal_pointer (&job->task);
   g_mutex_unlock (&job->core->lock);
 
-  job_settle_like (job, task);
+  _gcoro_future_settle_like (GCORO_FUTURE (job), task);
   job->core->n_forwards--;
 
   g_clear_object (&spawned);
@@ -1042,26 +1019,6 @@ gcoro_worker_stop (GCoroWorker *self)
   worker_join (self);
 }
 
-static void
-stop_waited (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!gcoro_future_wait_finish (GCORO_FUTURE (source), result, NULL, &error))
-    g_task_return_error (task, error);
-  else
-    {
-      /* The thread has resolved the promise as its last act: this join
-       * is short. */
-      worker_join (g_task_get_source_object (task));
-      g_task_return_boolean (task, TRUE);
-    }
-  g_object_unref (task);
-}
-
 /**
  * gcoro_worker_stop_async:
  * @self: a #GCoroWorker
@@ -1079,19 +1036,17 @@ gcoro_worker_stop_async (GCoroWorker         *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *task;
+  GCoroAsyncResult *result;
 
   g_return_if_fail (GCORO_IS_WORKER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   if (!worker_check_not_own_thread (self, G_STRFUNC))
     return;
 
-  task = _gcoro_context_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, gcoro_worker_stop_async);
-  g_task_set_name (task, "[gcoro] gcoro_worker_stop_async");
-
+  result = _gcoro_async_result_new (self, cancellable, callback, user_data, gcoro_worker_stop_async);
   worker_core_request_stop (self->core);
-  gcoro_future_wait_async (GCORO_FUTURE (self->core->stopped), cancellable, stop_waited, task);
+  _gcoro_async_result_wait (result, g_object_ref (GCORO_FUTURE (self->core->stopped)),
+                            _gcoro_async_leave, NULL, NULL);   /* the stop goes on */
 }
 
 /**
@@ -1111,7 +1066,10 @@ gcoro_worker_stop_finish (GCoroWorker   *self,
                           GError       **error)
 {
   g_return_val_if_fail (GCORO_IS_WORKER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  if (!_gcoro_async_propagate (result, self, gcoro_worker_stop_async, error))
+    return FALSE;
+  /* The thread resolved the promise as its last act: this join is short. */
+  worker_join (self);
+  return TRUE;
 }

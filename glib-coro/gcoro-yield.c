@@ -21,7 +21,7 @@
 
 #include "gcoro-config.h"
 
-#include "gcoro-context-cell-private.h"
+#include "gcoro-async-result-private.h"
 #include "gcoro-yield.h"
 #include "gcoro-scheduler-private.h"
 #include "gcoro-task-private.h"
@@ -91,23 +91,6 @@ gcoro_idle_yield (GError **error)
 
 /* --- binding twins ------------------------------------------------------------ */
 
-typedef struct
-{
-  GCoroRunnable  runnable;
-  GTask         *task;
-} YieldOp;
-
-static void
-yield_op_run (GCoroRunnable *runnable)
-{
-  YieldOp *op = (YieldOp *) runnable;
-  GTask *task = op->task;
-
-  g_free (op);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
 static void
 yield_async_on (gboolean             idle,
                 GCancellable        *cancellable,
@@ -116,18 +99,12 @@ yield_async_on (gboolean             idle,
                 gpointer             source_tag)
 {
   GCoroScheduler *scheduler = gcoro_scheduler_get_default ();
-  YieldOp *op;
-  GCoroBand *band;
+  GCoroBand *band = idle ? _gcoro_scheduler_get_idle_band (scheduler)
+                         : _gcoro_scheduler_get_main_band (scheduler);
 
-  op = g_new0 (YieldOp, 1);
-  op->runnable.func = yield_op_run;
-  op->task = _gcoro_context_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (op->task, source_tag);
-  g_task_set_name (op->task, idle ? "[gcoro] idle-yield" : "[gcoro] yield");
-
-  band = idle ? _gcoro_scheduler_get_idle_band (scheduler)
-              : _gcoro_scheduler_get_main_band (scheduler);
-  _gcoro_scheduler_post (scheduler, band, &op->runnable);
+  _gcoro_async_result_wait_band (_gcoro_async_result_new (NULL, cancellable, callback,
+                                                          user_data, source_tag),
+                                 band);
 }
 
 /**
@@ -164,10 +141,7 @@ gboolean
 gcoro_yield_finish (GAsyncResult  *result,
                     GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_yield_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _gcoro_async_finish (result, NULL, gcoro_yield_async, NULL, error);
 }
 
 /**
@@ -202,8 +176,5 @@ gboolean
 gcoro_idle_yield_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcoro_idle_yield_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _gcoro_async_finish (result, NULL, gcoro_idle_yield_async, NULL, error);
 }

@@ -262,6 +262,161 @@ test_cancel_races_settle (void)
     }
 }
 
+/* --- shielded scopes -------------------------------------------------------- */
+
+typedef struct
+{
+  GCoroPromise *never;
+  GCoroPromise *later;     /* settled by the test while the task is shielded */
+  int           step;
+  gboolean      cleanup_awaited;
+  gboolean      cancellable_fresh;
+  gboolean      failed_after;
+} Shield;
+
+static void
+shielded_cleanup (GCoroTask *task,
+                  gpointer   data)
+{
+  Shield *sh = data;
+  g_autoptr(GError) error = NULL;
+
+  sh->step = 1;
+  g_assert_false (gcoro_await (GCORO_FUTURE (sh->never), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (gcoro_yield (NULL));            /* level-triggered */
+
+  gcoro_task_shield_begin (task);
+  sh->cancellable_fresh = !g_cancellable_is_cancelled (gcoro_get_cancellable ());
+  g_assert_true (gcoro_yield (&error));
+  g_assert_no_error (error);
+  sh->step = 2;
+  /* A real wait: the test settles it from outside. */
+  sh->cleanup_awaited = gcoro_await (GCORO_FUTURE (sh->later), &error);
+  g_assert_no_error (error);
+  gcoro_task_shield_end (task);
+
+  sh->failed_after = !gcoro_yield (NULL);
+}
+
+static void
+test_shield_lets_cleanup_await (void)
+{
+  Shield sh = { gcoro_promise_new (), gcoro_promise_new (), 0, };
+  GCoroTask *task = gcoro_spawn (shielded_cleanup, &sh, NULL);
+
+  while (sh.step < 1)
+    g_main_context_iteration (NULL, TRUE);
+  gcoro_task_cancel (task);
+  while (sh.step < 2)
+    g_main_context_iteration (NULL, TRUE);
+  for (int i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (gcoro_future_is_done (GCORO_FUTURE (task)));   /* still in its cleanup */
+
+  gcoro_promise_resolve (sh.later, NULL);
+  gcoro_run_until_complete (GCORO_FUTURE (task), NULL);
+  g_assert_true (sh.cleanup_awaited);
+  g_assert_true (sh.cancellable_fresh);
+  g_assert_true (sh.failed_after);
+  g_assert_cmpint (gcoro_future_get_state (GCORO_FUTURE (task)), ==, GCORO_FUTURE_CANCELLED);
+  g_object_unref (task);
+  g_object_unref (sh.never);
+  g_object_unref (sh.later);
+}
+
+static void
+cancelled_inside_shield (GCoroTask *task,
+                         gpointer   data)
+{
+  Shield *sh = data;
+  g_autoptr(GError) error = NULL;
+
+  gcoro_task_shield_begin (task);
+  sh->step = 1;
+  /* Cancelled during this wait: the wait goes on, the cancellation waits
+   * for the scope to close. */
+  sh->cleanup_awaited = gcoro_await (GCORO_FUTURE (sh->later), &error);
+  g_assert_no_error (error);
+  gcoro_task_shield_end (task);
+  sh->failed_after = !gcoro_yield (NULL);
+}
+
+static void
+test_cancel_during_shield_is_kept (void)
+{
+  Shield sh = { NULL, gcoro_promise_new (), 0, };
+  GCoroTask *task = gcoro_spawn (cancelled_inside_shield, &sh, NULL);
+
+  while (sh.step < 1)
+    g_main_context_iteration (NULL, TRUE);
+  gcoro_task_cancel (task);
+  for (int i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (gcoro_future_is_done (GCORO_FUTURE (task)));
+  gcoro_promise_resolve (sh.later, NULL);
+  gcoro_run_until_complete (GCORO_FUTURE (task), NULL);
+  g_assert_true (sh.cleanup_awaited);
+  g_assert_true (sh.failed_after);
+  g_object_unref (task);
+  g_object_unref (sh.later);
+}
+
+/* A stepped task (what Python and GJS tasks are) shields the same way. */
+static GCoroFuture *
+stepped_cleanup (GCoroTask   *task,
+                 GCoroFuture *completed,
+                 gpointer     data)
+{
+  Shield *sh = data;
+  g_autoptr(GError) error = NULL;
+
+  switch (sh->step++)
+    {
+    case 0:
+      return g_object_ref (GCORO_FUTURE (sh->never));
+    case 1:
+      g_assert_false (gcoro_future_get_value (completed, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      gcoro_task_shield_begin (task);
+      sh->cancellable_fresh = !g_cancellable_is_cancelled (gcoro_get_cancellable ());
+      return g_object_ref (GCORO_FUTURE (sh->later));
+    case 2:
+      sh->cleanup_awaited = gcoro_future_get_value (completed, NULL, NULL);
+      gcoro_task_shield_end (task);
+      return g_object_ref (GCORO_FUTURE (sh->later));   /* settled, but cancelled now */
+    default:
+      sh->failed_after = !gcoro_future_get_value (completed, NULL, NULL) ||
+                         gcoro_task_is_cancelled (task);
+      return NULL;
+    }
+}
+
+static void
+test_stepped_shield (void)
+{
+  Shield sh = { gcoro_promise_new (), gcoro_promise_new (), 0, };
+  GCoroTask *task = gcoro_spawn_stepped ("stepped-cleanup", stepped_cleanup, &sh, NULL);
+
+  while (sh.step < 1)
+    g_main_context_iteration (NULL, TRUE);
+  gcoro_task_cancel (task);
+  while (sh.step < 2)
+    g_main_context_iteration (NULL, TRUE);
+  for (int i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (sh.step, ==, 2);   /* waiting in its shield */
+  gcoro_promise_resolve (sh.later, NULL);
+  gcoro_run_until_complete (GCORO_FUTURE (task), NULL);
+  g_assert_true (sh.cancellable_fresh);
+  g_assert_true (sh.cleanup_awaited);
+  g_assert_true (sh.failed_after);
+  g_object_unref (task);
+  g_object_unref (sh.never);
+  g_object_unref (sh.later);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -278,6 +433,9 @@ main (int   argc,
   g_test_add_func ("/gcoro/cancel/finished-is-noop", test_cancel_finished_is_noop);
   g_test_add_func ("/gcoro/cancel/from-another-thread", test_cancel_from_another_thread);
   g_test_add_func ("/gcoro/cancel/races-settle", test_cancel_races_settle);
+  g_test_add_func ("/gcoro/cancel/shield-lets-cleanup-await", test_shield_lets_cleanup_await);
+  g_test_add_func ("/gcoro/cancel/cancel-during-shield-is-kept", test_cancel_during_shield_is_kept);
+  g_test_add_func ("/gcoro/cancel/stepped-shield", test_stepped_shield);
 
   return g_test_run ();
 }

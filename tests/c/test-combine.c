@@ -216,6 +216,45 @@ test_with_timeout_fires_and_cancels (void)
   g_assert_cmpint (gcoro_future_get_state (GCORO_FUTURE (slow)), ==, GCORO_FUTURE_CANCELLED);
 }
 
+/* The bounded work needs a moment to stop (it cleans up, shielded): the
+ * timeout is reported only once it has. */
+typedef struct
+{
+  GCoroPromise *never;
+  gboolean      cleaned_up;
+} Slow;
+
+static void
+slow_with_cleanup (GCoroTask *task,
+                   gpointer   data)
+{
+  Slow *s = data;
+
+  if (gcoro_await (GCORO_FUTURE (s->never), NULL))
+    return;
+  gcoro_task_shield_begin (task);
+  gcoro_yield (NULL);
+  gcoro_yield (NULL);
+  s->cleaned_up = TRUE;
+  gcoro_task_shield_end (task);
+}
+
+static void
+test_with_timeout_reports_after_inner_ended (void)
+{
+  Slow s = { gcoro_promise_new (), FALSE };
+  g_autoptr(GCoroTask) task = gcoro_spawn (slow_with_cleanup, &s, NULL);
+  g_autoptr(GCoroFuture) limited = gcoro_future_with_timeout (GCORO_FUTURE (task), 1);
+  g_autoptr(GError) error = NULL;
+
+  drain (limited);
+  g_assert_false (gcoro_future_get_value (limited, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_true (s.cleaned_up);
+  g_assert_true (gcoro_future_is_done (GCORO_FUTURE (task)));
+  g_object_unref (s.never);
+}
+
 static void
 test_with_timeout_not_fired (void)
 {
@@ -246,6 +285,7 @@ main (int   argc,
   g_test_add_func ("/gcoro/combine/shield", test_shield);
   g_test_add_func ("/gcoro/combine/with-timeout-fires", test_with_timeout_fires_and_cancels);
   g_test_add_func ("/gcoro/combine/with-timeout-not-fired", test_with_timeout_not_fired);
+  g_test_add_func ("/gcoro/combine/with-timeout-reports-after-inner-ended", test_with_timeout_reports_after_inner_ended);
 
   return g_test_run ();
 }

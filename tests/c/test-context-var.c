@@ -116,9 +116,9 @@ test_bad_tokens (void)
   g_assert_cmpint (gcoro_context_var_get_int64 (a, 0), ==, 5);
 
   g_assert_true (gcoro_context_var_reset (a, t, NULL));
-  /* Twice: refused. */
+  /* Twice: refused, and told apart from a wrong variable or context. */
   g_assert_false (gcoro_context_var_reset (a, t, &error));
-  g_assert_error (error, GCORO_ERROR, GCORO_ERROR_INVALID_TOKEN);
+  g_assert_error (error, GCORO_ERROR, GCORO_ERROR_TOKEN_USED);
 }
 FRESH (test_bad_tokens)
 

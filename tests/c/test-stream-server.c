@@ -6,6 +6,7 @@
 #include "gcoro-test-util.h"
 
 #include <glib/gstdio.h>
+#include <sys/socket.h>
 
 static char *
 bytes_str (GBytes *bytes)
@@ -312,6 +313,193 @@ test_abort_cancels_handlers (void)
   g_clear_object (&release);
 }
 
+/* --- a binding-style handler: the incoming signal returns a future ---------------- */
+
+static GCoroPromise *handling;
+
+static GCoroFuture *
+incoming_greets_and_waits (GCoroStreamServer *server,
+                           GCoroStream       *stream,
+                           gpointer           user_data)
+{
+  /* Nothing keeps the stream but the server: it closes it when the
+   * returned future settles. */
+  gcoro_stream_write (stream, (const guint8 *) "hi\n", 3);
+  g_assert_null (handling);
+  handling = gcoro_promise_new ();
+  return g_object_ref (GCORO_FUTURE (handling));
+}
+
+typedef struct
+{
+  GCoroStreamServer *server;
+  gboolean           greeted;
+  gboolean           got_eof;
+} Greeted;
+
+static void
+greeted_client (GCoroTask *task,
+                gpointer   data)
+{
+  Greeted *g = data;
+  g_autoptr(GCoroStream) s = gcoro_stream_connect_tcp ("127.0.0.1", gcoro_stream_server_get_port (g->server), NULL);
+  g_autoptr(GBytes) hi = gcoro_stream_read_line (s, NULL);
+  g_autoptr(GBytes) rest = NULL;
+
+  g_assert_cmpuint (g_bytes_get_size (hi), ==, 3);
+  g->greeted = TRUE;
+  rest = gcoro_stream_read_line (s, NULL);   /* returns only once the server closed */
+  g->got_eof = rest != NULL && g_bytes_get_size (rest) == 0;
+}
+
+static void
+check_closed_when_future_settles (int outcome)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  Greeted g = { server, FALSE, FALSE };
+  GCoroTask *client_task;
+
+  g_signal_connect (server, "incoming", G_CALLBACK (incoming_greets_and_waits), NULL);
+  gcoro_stream_server_listen_tcp (server, "127.0.0.1", 0, NULL);
+  gcoro_stream_server_start (server);
+  client_task = gcoro_spawn (greeted_client, &g, NULL);
+  while (!g.greeted)
+    g_main_context_iteration (NULL, TRUE);
+  settle_loop ();
+  g_assert_false (g.got_eof);   /* still open while the handling goes on */
+  g_assert_cmpuint (gcoro_stream_server_get_n_connections (server), ==, 1);
+
+  if (outcome == 0)
+    gcoro_promise_resolve (handling, NULL);
+  else if (outcome == 1)
+    {
+      g_test_expect_message ("GCoro", G_LOG_LEVEL_MESSAGE, "*connection from 127.0.0.1:*failed: gave up*");
+      gcoro_promise_reject (handling, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "gave up"));
+    }
+  else
+    gcoro_future_cancel (GCORO_FUTURE (handling));
+  run_all (&client_task, 1);
+  if (outcome == 1)
+    g_test_assert_expected_messages ();
+  g_assert_true (g.got_eof);
+  while (gcoro_stream_server_get_n_connections (server) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&handling);
+  gcoro_stream_server_close (server);
+}
+
+static void
+test_incoming_future_resolved_closes (void)
+{
+  check_closed_when_future_settles (0);
+}
+
+static void
+test_incoming_future_rejected_closes (void)
+{
+  check_closed_when_future_settles (1);
+}
+
+static void
+test_incoming_future_cancelled_closes (void)
+{
+  check_closed_when_future_settles (2);
+}
+
+/* --- cleanup after cancellation ------------------------------------------------- */
+
+static gboolean cancelled_handler_shields;
+
+/* Waits for a line that never comes; once cancelled (the server is
+ * aborted), says goodbye inside a shielded scope. */
+static void
+goodbye_handler (GCoroStream *stream,
+                 gpointer     user_data)
+{
+  GCoroTask *self = gcoro_task_get_current ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) line = NULL;
+
+  gcoro_stream_write (stream, (const guint8 *) "hi\n", 3);
+  line = gcoro_stream_read_line (stream, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  if (cancelled_handler_shields)
+    gcoro_task_shield_begin (self);
+  /* A reply too big for the socket buffers (the send buffer made small,
+   * the client's receive buffer at its initial size): draining it really
+   * waits for the client to read. */
+  g_socket_set_option (g_socket_connection_get_socket (G_SOCKET_CONNECTION (gcoro_stream_get_io_stream (stream))),
+                       SOL_SOCKET, SO_SNDBUF, 4096, NULL);
+  for (int i = 0; i < 16384; i++)
+    gcoro_stream_write (stream, (const guint8 *) "bye bye bye bye bye bye bye bye bye bye bye bye\n", 48);
+  if (cancelled_handler_shields)
+    {
+      g_assert_true (gcoro_stream_drain (stream, &error));
+      g_assert_no_error (error);
+      gcoro_task_shield_end (self);
+    }
+  else
+    g_assert_false (gcoro_stream_drain (stream, NULL));
+}
+
+static void
+goodbye_client (GCoroTask *task,
+                gpointer   data)
+{
+  Greeted *g = data;
+  g_autoptr(GCoroStream) s = gcoro_stream_connect_tcp ("127.0.0.1", gcoro_stream_server_get_port (g->server), NULL);
+  g_autoptr(GBytes) hi = gcoro_stream_read_line (s, NULL);
+  int byes = 0;
+
+  g->greeted = TRUE;
+  for (;;)
+    {
+      g_autoptr(GBytes) line = gcoro_stream_read_line (s, NULL);
+
+      if (line == NULL || g_bytes_get_size (line) == 0)
+        break;
+      byes++;
+    }
+  g->got_eof = byes == 16384;
+}
+
+static void
+check_cancelled_handler_goodbye (gboolean shield)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  Greeted g = { server, FALSE, FALSE };
+  GCoroTask *client_task;
+
+  cancelled_handler_shields = shield;
+  gcoro_stream_server_set_handler (server, goodbye_handler, NULL, NULL);
+  gcoro_stream_server_listen_tcp (server, "127.0.0.1", 0, NULL);
+  gcoro_stream_server_start (server);
+  client_task = gcoro_spawn (goodbye_client, &g, NULL);
+  while (!g.greeted || gcoro_stream_server_get_n_connections (server) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  settle_loop ();
+
+  gcoro_stream_server_abort (server);
+  run_all (&client_task, 1);
+  g_assert_true (g.got_eof == shield);
+  while (gcoro_stream_server_get_n_connections (server) > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_cancelled_handler_flushes_in_shield (void)
+{
+  check_cancelled_handler_goodbye (TRUE);
+}
+
+static void
+test_cancelled_handler_without_shield_cannot_wait (void)
+{
+  check_cancelled_handler_goodbye (FALSE);
+}
+
 static guint
 count_open_fds (void)
 {
@@ -437,6 +625,11 @@ main (int   argc,
   g_test_add_func ("/gcoro/stream-server/failing-handler-logged", test_failing_handler_is_logged_and_server_goes_on);
   g_test_add_func ("/gcoro/stream-server/max-connections-and-graceful-close", test_max_connections_and_graceful_close);
   g_test_add_func ("/gcoro/stream-server/abort-cancels-handlers", test_abort_cancels_handlers);
+  g_test_add_func ("/gcoro/stream-server/incoming-future-resolved-closes", test_incoming_future_resolved_closes);
+  g_test_add_func ("/gcoro/stream-server/incoming-future-rejected-closes", test_incoming_future_rejected_closes);
+  g_test_add_func ("/gcoro/stream-server/incoming-future-cancelled-closes", test_incoming_future_cancelled_closes);
+  g_test_add_func ("/gcoro/stream-server/cancelled-handler-flushes-in-shield", test_cancelled_handler_flushes_in_shield);
+  g_test_add_func ("/gcoro/stream-server/cancelled-handler-without-shield", test_cancelled_handler_without_shield_cannot_wait);
   g_test_add_func ("/gcoro/stream-server/connect-close-cycles-leak-no-fds", test_connect_close_cycles_leak_no_fds);
   g_test_add_func ("/gcoro/stream-server/thousand-concurrent-clients", test_thousand_concurrent_clients);
 

@@ -224,6 +224,71 @@ test_failed_handshakes_do_not_stop_the_server (Fixture       *f,
   g_assert_cmpint (f->served, ==, 1);
 }
 
+/* A handler cancelled while it waits for a line (the server is aborted)
+ * says goodbye inside a shielded scope: the reply is flushed and the TLS
+ * close_notify sent, so the client reads both and a clean EOF. */
+static void
+goodbye_on_cancel (GCoroStream *stream,
+                   gpointer     user_data)
+{
+  Fixture *f = user_data;
+  GCoroTask *self = gcoro_task_get_current ();
+  g_autoptr(GBytes) line = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->served++;
+  line = gcoro_stream_read_line (stream, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  gcoro_task_shield_begin (self);
+  gcoro_stream_write (stream, (const guint8 *) "bye\n", 4);
+  g_assert_true (gcoro_stream_drain (stream, NULL));
+  g_assert_true (gcoro_stream_close (stream, NULL));
+  gcoro_task_shield_end (self);
+  g_string_append (f->log, "said bye;");
+}
+
+static void
+waiting_client (GCoroTask *task,
+                gpointer   data)
+{
+  Fixture *f = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCoroStream) stream = gcoro_stream_connect_tls ("127.0.0.1",
+                                                            gcoro_stream_server_get_port (f->server),
+                                                            f->database, &error);
+  g_autoptr(GBytes) bye = NULL;
+  g_autoptr(GBytes) eof = NULL;
+
+  g_assert_no_error (error);
+  bye = gcoro_stream_read_line (stream, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bye, NULL), g_bytes_get_size (bye), "bye\n", 4);
+  /* Without close_notify, this read fails with G_TLS_ERROR_EOF. */
+  eof = gcoro_stream_read (stream, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (eof), ==, 0);
+  g_string_append (f->log, "clean eof");
+}
+
+static void
+test_cancelled_handler_sends_close_notify (Fixture       *f,
+                                           gconstpointer  data)
+{
+  GCoroTask *task;
+
+  if (!need_tls (f))
+    return;
+  gcoro_stream_server_set_handler (f->server, goodbye_on_cancel, f, NULL);
+  task = gcoro_spawn (waiting_client, f, NULL);
+  while (f->served == 0)
+    g_main_context_iteration (NULL, TRUE);
+  settle_loop ();
+  gcoro_stream_server_abort (f->server);
+  run_all (&task, 1);
+  g_assert_cmpstr (f->log->str, ==, "said bye;clean eof");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +299,9 @@ main (int   argc,
               fixture_setup, test_tls_round_trips, fixture_teardown);
   g_test_add ("/gcoro/tls/failed-handshakes-do-not-stop-the-server", Fixture, NULL,
               fixture_setup, test_failed_handshakes_do_not_stop_the_server, fixture_teardown);
+
+  g_test_add ("/gcoro/tls/cancelled-handler-sends-close-notify", Fixture, NULL,
+              fixture_setup, test_cancelled_handler_sends_close_notify, fixture_teardown);
 
   return g_test_run ();
 }

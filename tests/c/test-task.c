@@ -428,6 +428,27 @@ test_detached_failure_warns (void)
 }
 
 static void
+test_unretrieved_failure_warns (void)
+{
+  GCoroSpawnOptions opts = { .name = "forgotten" };
+  GCoroTask *task = gcoro_spawn_full (&opts, fail_body, NULL, NULL);
+  GCoroTask *seen = gcoro_spawn_full (&opts, fail_body, NULL, NULL);
+
+  while (!gcoro_future_is_done (GCORO_FUTURE (task)) || !gcoro_future_is_done (GCORO_FUTURE (seen)))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Its outcome read: nothing to say. */
+  g_assert_nonnull (gcoro_future_peek_error (GCORO_FUTURE (seen)));
+  g_object_unref (seen);
+
+  /* Failed, never awaited nor read: said when it goes. */
+  g_test_expect_message ("GCoro", G_LOG_LEVEL_WARNING,
+                         "Task 'forgotten' failed and its error was never retrieved: *bad input*");
+  g_object_unref (task);
+  g_test_assert_expected_messages ();
+}
+
+static void
 test_await_outside_task_is_critical (void)
 {
   if (g_test_subprocess ())
@@ -463,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/gcoro/task/dump", test_dump_lists_tasks);
   g_test_add_func ("/gcoro/task/stack-overflow-names-the-task", test_stack_overflow_names_the_task);
   g_test_add_func ("/gcoro/task/detached-failure-warns", test_detached_failure_warns);
+  g_test_add_func ("/gcoro/task/unretrieved-failure-warns", test_unretrieved_failure_warns);
   g_test_add_func ("/gcoro/task/await-outside-task", test_await_outside_task_is_critical);
 
   return g_test_run ();

@@ -36,7 +36,7 @@ test('set, get, tokens, reset', fresh(() => {
         v.reset(t2);
         throw new Error('should have thrown');
     } catch (e) {
-        assertGError(e, GCoro.Error, GCoro.Error.INVALID_TOKEN);
+        assertGError(e, GCoro.Error, GCoro.Error.TOKEN_USED);
     }
 }));
 

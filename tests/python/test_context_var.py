@@ -58,7 +58,7 @@ class ContextVarTest(unittest.TestCase):
             self.assertEqual(var.get(), (True, 1))
             with self.assertRaises(GLib.Error) as cm:
                 var.reset(t2)
-            self.assertEqual(cm.exception.code, GCoro.Error.INVALID_TOKEN)
+            self.assertEqual(cm.exception.code, GCoro.Error.TOKEN_USED)
             self.assertTrue(var.reset(t1))
             with self.assertRaises(GLib.Error):
                 var.get()
