@@ -141,6 +141,27 @@ for (const style of Object.keys(STYLES)) {
     });
 }
 
+test('generator: Coro.futureOf() with no cancellable is cancelled with the task', () => {
+    const q = GCoro.Queue.new(0);
+    const log = [];
+    const task = Coro.spawn(function* () {
+        log.push('waiting');
+        yield Coro.futureOf(q.get_async.bind(q), q.get_finish.bind(q));
+    });
+    iterateUntil(() => log.length > 0);
+    task.cancel();
+    iterateUntil(() => task.is_done());
+    assertEqual(task.get_state(), CANCELLED);
+    assert(q.try_put('kept'));
+    assertEqual(q.try_get(), [true, 'kept']);
+});
+
+test('Coro.futureOf() resolves with the _finish value', () => {
+    const q = GCoro.Queue.new(0);
+    assert(q.try_put([1, 2].length));
+    assertEqual(Coro.run(Coro.futureOf(q.get_async.bind(q), q.get_finish.bind(q), null)), 2);
+});
+
 // --- callbacks run in the context their call started in ----------------------------
 
 // Three callback-style calls started inside a task with `v` set to a value
