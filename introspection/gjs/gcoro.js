@@ -74,21 +74,21 @@ function toError(e) {
 
 // The outcome of a settled future as JavaScript sees it: the JS value or
 // error it was settled with from JavaScript if any, else the C one.
-function merge(future, value, error) {
-    const js = future[JS_OUTCOME];
+function merge(settled, value, error) {
+    const js = settled[JS_OUTCOME];
     if (error === null)
         return {ok: true, value: js?.ok ? js.value : value};
     return {ok: false, error: js && !js.ok ? js.error : error};
 }
 
-function outcomeOf(future) {
+function outcomeOf(settled) {
     let value, error = null;
     try {
-        [, value] = future.get_value();
+        [, value] = settled.get_value();
     } catch (e) {
         error = e;
     }
-    return merge(future, value, error);
+    return merge(settled, value, error);
 }
 
 // Settles a GCoro.Promise from JavaScript. C waiters get the value if a
@@ -476,7 +476,7 @@ export function spawn(generator, name = null) {
             if (next !== null)
                 return next;
             input = {ok: false, error: new TypeError(
-                `a GCoro task yields futures, awaitables or promises, not ${step.value}`)};
+                `a GCoro task yields futures, awaitables or promises, not ${String(step.value)}`)};
         }
     });
 }
