@@ -226,6 +226,59 @@ test('spawnAsync: a cancelled handler flushes its last line, the connection clos
     server.close();
 });
 
+test('TLS: a cancelled handler flushes its reply and closes with close_notify from a shield', () => {
+    if (!Gio.TlsBackend.get_default().supports_tls()) {
+        print('# SKIP no TLS backend (glib-networking)');
+        return;
+    }
+    const data = GLib.build_filenamev([GLib.path_get_dirname(GLib.filename_from_uri(import.meta.url)[0]), '..', 'data']);
+    const certPath = GLib.build_filenamev([data, 'test-cert.pem']);
+    const server = GCoro.StreamServer.new();
+    server.set_tls_certificate(Gio.TlsCertificate.new_from_files(certPath, GLib.build_filenamev([data, 'test-key.pem'])));
+    const log = [];
+    let handler = null;
+    server.connect('incoming', (_server, stream) => {
+        handler = Coro.spawn(function* () {
+            try {
+                const line = yield stream.read_line_async(null);
+                stream.write(encode(`echo ${text(line)}`));
+                yield stream.drain_async(null);
+                log.push('serving');
+                yield GCoro.Promise.new();   // until cancelled
+            } catch (e) {
+                log.push(isCancelled(e) ? 'cancelled' : `error ${e}`);
+                yield* Coro.shielded(function* () {
+                    stream.write(encode('bye\n'));
+                    yield stream.drain_async(null);
+                    yield stream.close_async(null);   // sends close_notify
+                    log.push('closed');
+                });
+                throw e;
+            }
+        });
+        return handler;
+    });
+    server.listen_tcp('127.0.0.1', 0);
+    server.start();
+
+    const got = settled((async () => {
+        const client = await GCoro.Stream.connect_tls_async('127.0.0.1', server.get_port(),
+            Gio.TlsFileDatabase.new(certPath), null);
+        client.write(encode('hi\n'));
+        const echo = text(await client.read_line_async(null));
+        handler.cancel();
+        const bye = text(await client.read_line_async(null));
+        // Without close_notify this read fails (G_TLS_ERROR_EOF).
+        const eof = await client.read_async(1, null);
+        await client.close_async(null);
+        return [echo, bye, eof.get_size()];
+    })());
+    assertEqual(got, ['echo hi\n', 'bye\n', 0]);
+    assertEqual(log, ['serving', 'cancelled', 'closed']);
+    iterateUntil(() => server.get_n_connections() === 0);
+    server.close();
+});
+
 test('a generator task cancelled in read_until loses no data', () => {
     const server = GCoro.StreamServer.new();
     const q = GCoro.Queue.new(0);
