@@ -134,6 +134,24 @@ class IdentityTest(unittest.TestCase):
             worker.stop()
         self.assertIs(caught, raised[0])
 
+    def test_in_an_async_generator_body(self):
+        f = Failing()
+        seen = []
+
+        async def body():
+            try:
+                await f.task
+            except ZeroDivisionError as e:
+                seen.append(e)
+            yield 'after'
+
+        gen = GCoro.generator(body())
+
+        async def consume():
+            return [x async for x in gen]
+        self.assertEqual(GCoro.run(consume()), ['after'])
+        self.assertIs(seen[0], f.exception)
+
     def test_glib_error_raised_in_python_stays_itself(self):
         raised = []
 

@@ -502,12 +502,7 @@ def _async_step(agen):
                 pending.append(agen.__anext__())
                 awaited = pending[0].send(None)
             else:
-                try:
-                    _ok, value = completed.get_value()
-                except GLib.Error as error:
-                    awaited = pending[0].throw(error)
-                else:
-                    awaited = pending[0].send(value)
+                awaited = _resume(pending[0], completed)
         except StopIteration as stop:       # an item
             pending.clear()
             gen.emit(_to_gvalue(stop.value))
