@@ -429,8 +429,8 @@ def future_of(start, finish, *args, cancellable=None):
         op.end()
         del _operations[promise]
         raise
-    # Cancelling the future cancels the operation. This wait ends with the
-    # operation (same cancellable) if nobody cancels the future.
+    # Cancelling the future cancels the operation. This wait ends when the
+    # future settles, or with the operation if that is cancelled first.
     promise.wait_async(op.cancellable, settled)
     return promise
 
