@@ -142,6 +142,47 @@ class CancelWaitTest(unittest.TestCase):
         self.assertEqual(q.get_length(), 0)
         self.assertFalse(q.try_get()[0])
 
+    def test_cancelled_barrier_wait_leaves_no_seat(self):
+        barrier = GCoro.Barrier.new(2)
+        r = Recorder(lambda: GCoro.future_of(barrier.wait_async, barrier.wait_finish))
+        settle()
+        self.assertEqual(barrier.get_n_waiting(), 1)
+        r.task.cancel()
+        finish(r.task)
+        self.assertTrue(is_cancelled(r.log[0][1]))
+        self.assertEqual(barrier.get_n_waiting(), 0)
+        # Two new parties make the round; the cancelled one is not counted.
+        b = Recorder(lambda: GCoro.future_of(barrier.wait_async, barrier.wait_finish))
+        settle()
+        self.assertFalse(b.task.is_done())
+        c = Recorder(lambda: GCoro.future_of(barrier.wait_async, barrier.wait_finish))
+        finish(b.task)
+        finish(c.task)
+        self.assertEqual(sorted([b.log[0][1], c.log[0][1]]), [0, 1])
+        self.assertFalse(barrier.is_broken())
+
+    def test_cancelled_condition_wait_holds_the_lock_again(self):
+        cond = GCoro.Condition.new(None)
+        lock = cond.get_lock()
+        seen = []
+
+        async def waiter():
+            await GCoro.future_of(lock.acquire_async, lock.acquire_finish)
+            try:
+                await GCoro.future_of(cond.wait_async, cond.wait_finish)
+            except GLib.Error as e:
+                seen.append((is_cancelled(e), lock.is_locked()))
+                raise
+            finally:
+                lock.release()
+        task = GCoro.spawn(waiter())
+        settle()
+        self.assertFalse(lock.is_locked())              # released while waiting
+        task.cancel()
+        finish(task)
+        self.assertEqual(seen, [(True, True)])          # as asyncio's Condition.wait()
+        self.assertFalse(lock.is_locked())
+
     def test_cancelled_sleep_ends_its_timer(self):
         futures = []
 
