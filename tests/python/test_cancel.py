@@ -443,6 +443,48 @@ class CallbackContextTest(unittest.TestCase):
         c.cancel()
         self.check(var, ctx, seen)
 
+    def test_immediate_completion_of_other_operations(self):
+        barrier = GCoro.Barrier.new(1)                       # the last party
+        self.check(*self.start_in_context(barrier.wait_async))
+        group = GCoro.TaskGroup.new()                        # no members
+        self.check(*self.start_in_context(group.wait_async))
+
+    def test_cancellation_of_other_operations(self):
+        def barrier():
+            b = GCoro.Barrier.new(2)
+            return b.wait_async
+
+        def condition():
+            cond = GCoro.Condition.new(None)
+            self.assertTrue(cond.get_lock().try_acquire())
+            return cond.wait_async
+
+        def generator_next():
+            async def never():
+                event = GCoro.Event.new()
+                await GCoro.future_of(event.wait_async, event.wait_finish)
+                yield 1
+            return GCoro.generator(never()).next_async
+
+        def task_group():
+            group = GCoro.TaskGroup.new()
+            group.add(GCoro.Promise.new())                  # cancelled with the wait
+            return group.wait_async
+
+        def task_runner():
+            runner = GCoro.TaskRunner.new()
+            runner.add_future(GCoro.Promise.new())
+            return runner.run_async
+
+        for make in (barrier, condition, generator_next, task_group, task_runner):
+            with self.subTest(make.__name__):
+                c = Gio.Cancellable()
+                var, ctx, seen = self.start_in_context(make(), cancellable=c)
+                settle()
+                self.assertEqual(seen, ['started'])
+                c.cancel()
+                self.check(var, ctx, seen)
+
     def test_from_a_task_through_future_of(self):
         var = GCoro.ContextVar.new('request')
         q = GCoro.Queue.new(0)
