@@ -196,6 +196,20 @@ def _exception_of(future, error):
     return entry[1].with_traceback(entry[2])
 
 
+def _as_task_cancellation(task, completed):
+    """The operation the task waited on reported its cancellation: the
+    coroutine sees the task's own, as at any other await."""
+    if completed.get_state() != GCoro.FutureState.CANCELLED and not (
+            completed.get_state() == GCoro.FutureState.REJECTED and
+            completed.peek_error().matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)):
+        return completed
+    cancelled = GCoro.Promise.new()
+    cancelled.reject(GLib.Error.new_literal(Gio.io_error_quark(),
+                                            f"Task '{task.get_name()}' was cancelled",
+                                            Gio.IOErrorEnum.CANCELLED))
+    return cancelled
+
+
 def _resume(coro, completed):
     """Sends completed's value into coro, or throws its failure there;
     returns what coro awaits next."""
@@ -234,7 +248,7 @@ def _step_function(coro):
             elif awaiting[1]:
                 awaiting[1] = False
                 task.shield_end()
-                awaited = _resume(coro, completed)
+                awaited = _resume(coro, _as_task_cancellation(task, completed))
             elif completed is not awaiting[0] and _winding_down(awaiting[0]):
                 # Cancelled while waiting in a future_of(): its operation was
                 # cancelled with the task, but it may have been granted
