@@ -27,6 +27,7 @@ typedef struct
   GCoroSemaphore *permits;
   GCoroQueue     *results;
   GCoroPromise   *replies[5];   /* the "network": resolved by main() */
+  int             started;
 } Fetch;
 
 typedef struct
@@ -49,6 +50,7 @@ fetcher (GCoroTask *task,
       return;
     }
   g_print ("fetcher %d: fetching\n", f->n);
+  f->fetch->started++;
   if (!gcoro_await (GCORO_FUTURE (f->fetch->replies[f->n]), &error))
     g_print ("fetcher %d: cancelled while fetching\n", f->n);
   else
@@ -75,7 +77,7 @@ group_ended (GObject      *group,
 static void
 fetch_many (void)
 {
-  Fetch fetch = { gcoro_semaphore_new (2), gcoro_queue_new (0), { NULL, } };
+  Fetch fetch = { gcoro_semaphore_new (2), gcoro_queue_new (0), { NULL, }, 0 };
   g_autoptr(GCoroTaskGroup) group = gcoro_task_group_new ();
   Fetcher fetchers[5];
   gboolean ended = FALSE;
@@ -88,15 +90,18 @@ fetch_many (void)
       g_object_unref (gcoro_task_group_spawn (group, NULL, fetcher, &fetchers[i], NULL));
     }
 
-  /* The replies arrive one by one; after two results, enough. */
-  for (int i = 0; gcoro_queue_get_length (fetch.results) < 2; i++)
+  /* The replies arrive one by one, each once two fetchers are at work;
+   * after two results, enough. */
+  for (int i = 0; i < 2; i++)
     {
-      while (gcoro_semaphore_get_value (fetch.permits) > 0)
+      while (fetch.started < i + 2)
         g_main_context_iteration (NULL, TRUE);
       gcoro_promise_resolve (fetch.replies[i], NULL);
       while (gcoro_queue_get_length (fetch.results) <= (guint) i)
         g_main_context_iteration (NULL, TRUE);
     }
+  while (fetch.started < 4)
+    g_main_context_iteration (NULL, TRUE);
   gcoro_task_group_cancel (group);
   gcoro_task_group_wait_async (group, NULL, group_ended, &ended);
   while (!ended)

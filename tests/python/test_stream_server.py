@@ -105,5 +105,140 @@ class StreamServerTest(unittest.TestCase):
         iterate_until(lambda: server.get_n_connections() == 0)
 
 
+def read_line(stream):
+    return GCoro.future_of(stream.read_line_async, stream.read_line_finish)
+
+
+def start_server(handle):
+    """A server on 127.0.0.1 whose Python handler is handle(stream); the
+    streams and handler tasks are kept referenced, so only the server can
+    close a connection (not reference counting)."""
+    server = GCoro.StreamServer.new()
+    kept = {'streams': [], 'tasks': []}
+
+    def incoming(_server, stream):
+        kept['streams'].append(stream)
+        task = GCoro.spawn(handle(stream), name=f'handler-{len(kept["tasks"])}')
+        kept['tasks'].append(task)
+        return task
+
+    server.connect('incoming', incoming)
+    server.listen_tcp('127.0.0.1', 0)
+    server.start()
+    return server, kept
+
+
+def connect(server):
+    return GCoro.future_of(GCoro.Stream.connect_tcp_async, GCoro.Stream.connect_tcp_finish,
+                           '127.0.0.1', server.get_port())
+
+
+class HandlerEndsConnectionTest(unittest.TestCase):
+    """The server closes each connection when the future the incoming
+    handler returned settles, however it settles."""
+
+    def client_reads_until_eof(self, server, started, then=None):
+        async def client():
+            stream = await connect(server)
+            stream.write(b'hello\n')
+            await GCoro.future_of(started.wait_async, started.wait_finish)
+            if then is not None:
+                then()
+            lines = []
+            while True:
+                line = (await read_line(stream)).get_data()
+                lines.append(line)
+                if line == b'':             # EOF
+                    return lines
+        return GCoro.run(client())
+
+    def finish(self, server):
+        server.close()
+        iterate_until(lambda: server.get_n_connections() == 0)
+
+    def test_resolved(self):
+        started = GCoro.Event.new()
+
+        async def handle(stream):
+            await read_line(stream)
+            stream.write(b'done\n')
+            await GCoro.future_of(stream.drain_async, stream.drain_finish)
+            started.set()
+            return 'resolved'              # without closing the stream itself
+
+        server, kept = start_server(handle)
+        self.assertEqual(self.client_reads_until_eof(server, started), [b'done\n', b''])
+        self.assertEqual(kept['tasks'][0].get_state(), GCoro.FutureState.RESOLVED)
+        self.finish(server)
+
+    def test_rejected(self):
+        started = GCoro.Event.new()
+
+        async def handle(stream):
+            await read_line(stream)
+            started.set()
+            raise RuntimeError('handler broke')
+
+        server, kept = start_server(handle)
+        self.assertEqual(self.client_reads_until_eof(server, started), [b''])
+        self.assertEqual(kept['tasks'][0].get_state(), GCoro.FutureState.REJECTED)
+        self.finish(server)
+
+    def test_cancelled(self):
+        started = GCoro.Event.new()
+
+        async def handle(stream):
+            await read_line(stream)
+            started.set()
+            await read_line(stream)        # the client sends nothing more
+
+        server, kept = start_server(handle)
+        lines = self.client_reads_until_eof(server, started,
+                                            then=lambda: kept['tasks'][0].cancel())
+        self.assertEqual(lines, [b''])
+        self.assertEqual(kept['tasks'][0].get_state(), GCoro.FutureState.CANCELLED)
+        self.finish(server)
+
+
+class CancelledHandlerCleanupTest(unittest.TestCase):
+    def test_cancelled_handler_flushes_its_last_reply(self):
+        started = GCoro.Event.new()
+        log = []
+
+        async def handle(stream):
+            started.set()
+            try:
+                await read_line(stream)    # nothing comes: the handler is cancelled here
+            except GLib.Error as e:
+                if not e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED):
+                    raise
+                log.append('cancelled')
+                with GCoro.shielded():     # cleanup that awaits
+                    stream.write(b'bye: server shutting down\n')
+                    await GCoro.future_of(stream.drain_async, stream.drain_finish)
+                    log.append('flushed')
+                try:
+                    await GCoro.yield_()   # outside the shield: cancelled again
+                except GLib.Error:
+                    log.append('next await cancelled')
+                raise
+
+        server, kept = start_server(handle)
+
+        async def client():
+            stream = await connect(server)
+            await GCoro.future_of(started.wait_async, started.wait_finish)
+            kept['tasks'][0].cancel()
+            first = (await read_line(stream)).get_data()
+            second = (await read_line(stream)).get_data()
+            return first, second
+
+        self.assertEqual(GCoro.run(client()), (b'bye: server shutting down\n', b''))
+        self.assertEqual(log, ['cancelled', 'flushed', 'next await cancelled'])
+        self.assertEqual(kept['tasks'][0].get_state(), GCoro.FutureState.CANCELLED)
+        server.close()
+        iterate_until(lambda: server.get_n_connections() == 0)
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -64,10 +64,14 @@ class WorkerTest(unittest.TestCase):
     def test_exceptions_reject(self):
         def broken():
             raise ValueError('bad input')
-        with self.assertRaises(GLib.Error) as cm:
+        # A Python awaiter gets the exception itself; C, a GCORO_ERROR_FAILED
+        # that names it.
+        with self.assertRaises(ValueError):
             run_value(self.worker.call(broken))
-        self.assertEqual(cm.exception.code, GCoro.Error.FAILED)
-        self.assertIn('ValueError: bad input', cm.exception.message)
+        failing = self.worker.call(broken)
+        w = Call(failing.wait_async, failing.wait_finish).wait()
+        self.assertEqual(w.error.code, GCoro.Error.FAILED)
+        self.assertIn('ValueError: bad input', w.error.message)
 
         def denied():
             raise GLib.Error.new_literal(Gio.io_error_quark(), 'no', Gio.IOErrorEnum.PERMISSION_DENIED)

@@ -19,13 +19,20 @@
 Coroutines run as *stepped* tasks: each step runs on the main stack (never
 on a fiber), from the scheduler of the thread-default GMainContext, so they
 take turns with GTK and every other source. Context variables follow the
-task, GErrors surface as GLib.Error, and cancelling the task raises
-G_IO_ERROR_CANCELLED inside the coroutine at its current await.
+task, GErrors surface as GLib.Error, a Python exception raised in one task
+reaches the coroutines that await it as the same object, and cancelling the
+task raises G_IO_ERROR_CANCELLED inside the coroutine at its current await
+and cancels the operation it was waiting for (see future_of()).
 """
 
+import collections
+import contextlib
+import itertools
+import re
+import threading
 import types
 
-from gi.repository import GLib, GObject
+from gi.repository import GLib, GObject, Gio
 
 from ..module import get_introspection_module
 from ..overrides import override
@@ -117,33 +124,153 @@ def _to_gvalue(value):
     return gvalue
 
 
+# --- errors keep their identity --------------------------------------------------
+#
+# A Python exception that ends a task crosses C as a GError: C code, GJS and
+# the warning about a failure nobody retrieved read its message. A Python
+# coroutine awaiting the task gets the exception object itself back, with
+# the traceback it was raised with, as asyncio's awaiters do. Two ways back,
+# tried in this order:
+# - the task's Python wrapper carries the exception in an attribute
+#   (PyGObject keeps a wrapper that has attributes alive as long as its
+#   GObject, through a toggle reference): awaiting the task itself;
+# - the GError's message ends with a marker, " (Python exception #N)", that
+#   names an entry of a bounded registry of the last exceptions that crossed:
+#   a copy of the GError made in C (all(), a task group, with_timeout(), a
+#   _finish function) finds its exception while the entry lasts. Only the
+#   exact message counts, so a task group's summary of several failures
+#   stays a GLib.Error.
+
+_REMEMBERED_MAX = 256
+_remembered = collections.OrderedDict()     # N -> (message, exception, traceback)
+_remembered_lock = threading.Lock()         # workers fail tasks on their own threads
+_exception_numbers = itertools.count(1)
+_MARKER = re.compile(r' \(Python exception #(\d+)\)\Z')
+
+
+def _error_for_exception(exc, tb):
+    """The GLib.Error that carries the Python exception exc through C:
+    GCORO_ERROR_FAILED, "ZeroDivisionError: division by zero (Python
+    exception #N)"."""
+    number = next(_exception_numbers)
+    message = f'{type(exc).__name__}: {exc} (Python exception #{number})'
+    with _remembered_lock:
+        _remembered[number] = (message, exc, tb)
+        if len(_remembered) > _REMEMBERED_MAX:
+            _remembered.popitem(last=False)
+    return GLib.Error.new_literal(GCoro.error_quark(), message, GCoro.Error.FAILED)
+
+
+def _without_driver_frames(tb):
+    """tb without the frames of this module at its head (the step function
+    that caught the exception): the exception keeps the frames of the code
+    that raised it, not of the machinery (whose locals hold the task)."""
+    while tb is not None and tb.tb_frame.f_globals is globals():
+        tb = tb.tb_next
+    return tb
+
+
+def _fail(task, exc):
+    """Ends task with exc: a GLib.Error as it is, another exception as the
+    GLib.Error that carries it. Python awaiters get exc back."""
+    tb = _without_driver_frames(exc.__traceback__)
+    exc.__traceback__ = tb
+    error = exc if isinstance(exc, GLib.Error) else _error_for_exception(exc, tb)
+    task._gcoro_failure = (error.domain, error.code, error.message, exc, tb)
+    task.return_error(error)
+
+
+def _exception_of(future, error):
+    """The exception to raise for future's GLib.Error: the Python exception
+    behind it (with the traceback it was raised with), or error itself."""
+    failure = getattr(future, '_gcoro_failure', None)
+    if failure is not None and failure[:3] == (error.domain, error.code, error.message):
+        return failure[3].with_traceback(failure[4])
+    match = _MARKER.search(error.message)
+    if match is None or not error.matches(GCoro.error_quark(), GCoro.Error.FAILED):
+        return error
+    with _remembered_lock:
+        entry = _remembered.get(int(match.group(1)))
+    if entry is None or entry[0] != error.message:
+        return error
+    return entry[1].with_traceback(entry[2])
+
+
+def _as_task_cancellation(task, completed):
+    """The operation the task waited on reported its cancellation: the
+    coroutine sees the task's own, as at any other await."""
+    if completed.get_state() != GCoro.FutureState.CANCELLED and not (
+            completed.get_state() == GCoro.FutureState.REJECTED and
+            completed.peek_error().matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)):
+        return completed
+    cancelled = GCoro.Promise.new()
+    cancelled.reject(GLib.Error.new_literal(Gio.io_error_quark(),
+                                            f"Task '{task.get_name()}' was cancelled",
+                                            Gio.IOErrorEnum.CANCELLED))
+    return cancelled
+
+
+def _resume(coro, completed):
+    """Sends completed's value into coro, or throws its failure there;
+    returns what coro awaits next."""
+    try:
+        _ok, value = completed.get_value()
+    except GLib.Error as error:
+        failure = _exception_of(completed, error)
+    else:
+        return coro.send(value)
+    return coro.throw(failure)    # outside the except: failure gets no __context__ from here
+
+
+# --- stepped tasks -----------------------------------------------------------------
+
+
+def _future_to_wait(awaited):
+    if isinstance(awaited, GCoro.Awaitable) and not isinstance(awaited, GCoro.Future):
+        awaited = awaited.get_future()
+    return awaited if isinstance(awaited, GCoro.Future) else None
+
+
+def _winding_down(future):
+    """Whether future is a future_of() whose operation was told to stop and
+    has not reported yet."""
+    op = _operations.get(future)
+    return op is not None and op.pending and op.cancellable.is_cancelled()
+
+
 def _step_function(coro):
+    awaiting = [None, False]   # the future coro waits for; whether the step drains it
+
     def step(task, completed, _data):
         try:
             if completed is None:
                 awaited = coro.send(None)
+            elif awaiting[1]:
+                awaiting[1] = False
+                task.shield_end()
+                awaited = _resume(coro, _as_task_cancellation(task, completed))
+            elif completed is not awaiting[0] and _winding_down(awaiting[0]):
+                # Cancelled while waiting in a future_of(): its operation was
+                # cancelled with the task, but it may have been granted
+                # something (a permit, a queue item) a moment before. Wait,
+                # shielded, for it to report, and give the coroutine that
+                # outcome: nothing taken is lost, and the task's next await
+                # fails (cancellation is level-triggered). A task group's
+                # wait also ends only once its members have ended.
+                awaiting[1] = True
+                task.shield_begin()
+                return awaiting[0]
             else:
-                try:
-                    _ok, value = completed.get_value()
-                except GLib.Error as error:
-                    awaited = coro.throw(error)
-                else:
-                    awaited = coro.send(value)
+                awaited = _resume(coro, completed)
         except StopIteration as stop:
             if stop.value is not None:
                 task.return_value(_to_gvalue(stop.value))
             return None
-        except GLib.Error as error:
-            task.return_error(error)
+        except BaseException as error:   # a GLib.Error, or a Python exception
+            _fail(task, error)
             return None
-        except BaseException as error:   # a Python exception: report, then fail the task
-            task.return_error(GLib.Error.new_literal(GCoro.error_quark(),
-                                                     f'{type(error).__name__}: {error}',
-                                                     GCoro.Error.FAILED))
-            return None
-        if isinstance(awaited, GCoro.Awaitable) and not isinstance(awaited, GCoro.Future):
-            awaited = awaited.get_future()
-        if not isinstance(awaited, GCoro.Future):
+        future = _future_to_wait(awaited)
+        if future is None:
             coro.close()
             task.return_error(GLib.Error.new_literal(
                 GCoro.error_quark(),
@@ -151,13 +278,20 @@ def _step_function(coro):
                 '(an asyncio coroutine needs an asyncio event loop)',
                 GCoro.Error.FAILED))
             return None
-        return awaited
+        awaiting[0] = future
+        return future
     return step
 
 
 def spawn(coro, name=None):
     """Runs the coroutine (an `async def` call or a generator) as a task on
-    the thread-default context's scheduler and returns the GCoro.Task."""
+    the thread-default context's scheduler and returns the GCoro.Task.
+    Awaiting the task from a Python coroutine returns its value or raises
+    the very exception it raised (a GLib.Error for C's failures); C sees
+    a Python exception as GCORO_ERROR_FAILED, "Type: message (Python
+    exception #N)". A task that fails with nobody retrieving its error is
+    logged as a warning when it goes, like asyncio's "Task exception was
+    never retrieved"."""
     if isinstance(coro, types.FunctionType) or callable(coro) and not hasattr(coro, 'send'):
         coro = coro()
     if not hasattr(coro, 'send'):
@@ -170,34 +304,148 @@ __all__.append('spawn')
 
 def run(coro, name=None):
     """Runs the coroutine to completion from plain code (asyncio.run()):
-    returns its value, or raises its GLib.Error."""
+    returns its value, or raises its exception (the Python exception it
+    raised, or the GLib.Error it failed with)."""
     task = spawn(coro, name)
-    GCoro.run_until_complete(task)
-    _ok, value = task.get_value()
+    failure = None
+    try:
+        GCoro.run_until_complete(task)
+        _ok, value = task.get_value()
+    except GLib.Error as error:
+        failure = _exception_of(task, error)
+    if failure is not None:
+        raise failure
     return value
 
 
 __all__.append('run')
 
 
-def future_of(start, finish, *args):
+@contextlib.contextmanager
+def shielded():
+    """A shielded scope for cleanup after cancellation (Trio's
+    CancelScope(shield=True)): inside `with GCoro.shielded():` the current
+    task's awaits work even if it was cancelled, so a cancelled handler can
+    still flush its last reply or close a TLS stream properly. Cancellation
+    is level-triggered: a cancelled task's every await fails with
+    G_IO_ERROR_CANCELLED, except inside a shield; after the block, the next
+    await fails again. Operations started with future_of() inside the block
+    use the scope's own cancellable, so the task's cancellation does not
+    reach them either. Bound the cleanup with GCoro.future_with_timeout().
+    Raises RuntimeError outside a GCoro task."""
+    task = GCoro.Task.get_current()
+    if task is None:
+        raise RuntimeError('GCoro.shielded() is for the body of a GCoro task (a coroutine '
+                           'run with GCoro.spawn() or GCoro.run()): no task is running here')
+    task.shield_begin()
+    try:
+        yield task
+    finally:
+        # A coroutine closed outside its task's steps (collected unfinished)
+        # has no scope to close: its task is over.
+        if GCoro.Task.get_current() is task:
+            task.shield_end()
+
+
+__all__.append('shielded')
+
+
+# --- GIO-style operations as futures ------------------------------------------------
+
+
+# The future_of() operations still running, by their future (the step
+# function looks up what its task awaits here).
+_operations = {}
+
+
+def _cancel_followers(followers):
+    for op in list(followers):
+        op.cancellable.cancel()
+
+
+class _Operation:
+    """One future_of() call: the cancellable it passes, and the sets of
+    followers of the cancellables that cancel it (the caller's, the running
+    task's). A cancellable gets one handler for all the operations that
+    follow it, not one per operation."""
+
+    __slots__ = ('cancellable', 'links', 'pending')
+
+    def __init__(self):
+        self.cancellable = Gio.Cancellable()
+        self.links = []
+        self.pending = True
+
+    def follow(self, source):
+        if source is None:
+            return
+        followers = getattr(source, '_gcoro_followers', None)
+        if followers is None:
+            # Kept on the wrapper (so with the cancellable) with its handler.
+            followers = source._gcoro_followers = set()
+            Gio.Cancellable.connect(source, lambda: _cancel_followers(followers), None)
+        if source.is_cancelled():
+            self.cancellable.cancel()
+            return
+        followers.add(self)
+        self.links.append(followers)
+
+    def end(self):
+        self.pending = False
+        for followers in self.links:
+            followers.discard(self)
+        self.links = None
+
+
+def future_of(start, finish, *args, cancellable=None):
     """Starts a GIO-style operation, start(*args, cancellable, callback),
     and returns a GCoro future of finish(result): a coroutine awaits any
     _async/_finish pair with `await GCoro.future_of(obj.read_line_async,
     obj.read_line_finish)`. The future resolves with finish()'s return
-    value (any Python object) or rejects with its GLib.Error."""
+    value (any Python object) or rejects with its GLib.Error.
+
+    The operation gets a GCancellable of its own, cancelled by any of:
+    the cancellable= given here; the running task's cancellation (called
+    from a GCoro task: GCoro.get_cancellable(), which inside a shielded()
+    scope is the scope's); cancelling the returned future (a timeout, a
+    race's losers, future.cancel()). A task cancelled while it awaits the
+    future sees G_IO_ERROR_CANCELLED at its await once the operation has
+    reported, so nothing it was granted meanwhile (a permit, a queue item)
+    is lost: if the operation completed anyway, its value is delivered and
+    the task's next await fails."""
     promise = GCoro.Promise.new()
+    op = _Operation()
+    op.follow(cancellable)
+    op.follow(GCoro.get_cancellable())
 
     def done(_source, result):
+        op.end()
+        _operations.pop(promise, None)
         try:
             value = finish(result)
         except GLib.Error as error:
             promise.reject(error)
+        except Exception as exc:   # a broken finish must not leave the future pending
+            promise.reject(_error_for_exception(exc, exc.__traceback__))
         else:
             holder = GObject.Value(GObject.TYPE_PYOBJECT)
             holder.set_value(value)
             promise.resolve(holder)
-    start(*args, None, done)
+
+    def settled(future, _result):
+        if op.pending and future.get_state() == GCoro.FutureState.CANCELLED:
+            op.cancellable.cancel()
+
+    _operations[promise] = op
+    try:
+        start(*args, op.cancellable, done)
+    except BaseException:
+        op.end()
+        del _operations[promise]
+        raise
+    # Cancelling the future cancels the operation. This wait ends when the
+    # future settles, or with the operation if that is cancelled first.
+    promise.wait_async(op.cancellable, settled)
     return promise
 
 
@@ -206,21 +454,53 @@ __all__.append('future_of')
 
 def sleep(msec):
     """A future that resolves after msec milliseconds (the scheduler's
-    timer heap)."""
+    timer heap); cancellable like any future_of()."""
     return future_of(GCoro.sleep_async, GCoro.sleep_finish, msec)
+
+
+def _next_turn(start, finish):
+    """future_of() for the waits that end at the scheduler's next turn
+    (yield, idle-yield): nothing to give back if the future is cancelled,
+    so no cancellable of their own, and the calling task's cancellation
+    reaches them in C. Half the cost of a future_of()."""
+    promise = GCoro.Promise.new()
+
+    def done(_source, result):
+        try:
+            value = finish(result)
+        except GLib.Error as error:
+            promise.reject(error)
+        else:
+            promise.resolve_boolean(value)
+    start(None, done)
+    return promise
 
 
 def yield_():
     """asyncio.sleep(0): resumes after the other ready sources."""
-    return future_of(GCoro.yield_async, GCoro.yield_finish)
+    return _next_turn(GCoro.yield_async, GCoro.yield_finish)
 
 
 def idle_yield():
     """Resumes once nothing of a higher priority (GTK drawing) is pending."""
-    return future_of(GCoro.idle_yield_async, GCoro.idle_yield_finish)
+    return _next_turn(GCoro.idle_yield_async, GCoro.idle_yield_finish)
 
 
 __all__ += ['sleep', 'yield_', 'idle_yield']
+
+
+def future_with_timeout(future, timeout_msec):
+    """gcoro_future_with_timeout() under its C name (future.with_timeout()
+    is the same): a future that settles like future within timeout_msec,
+    or else cancels it and, once it has ended (a task's body has returned,
+    a future_of()'s operation was cancelled), rejects with
+    G_IO_ERROR_TIMED_OUT. Accepts any GCoro.Awaitable."""
+    if not isinstance(future, GCoro.Future):
+        future = future.get_future()
+    return future.with_timeout(timeout_msec)
+
+
+__all__.append('future_with_timeout')
 
 
 # --- generators ------------------------------------------------------------------
@@ -274,12 +554,7 @@ def _async_step(agen):
                 pending.append(agen.__anext__())
                 awaited = pending[0].send(None)
             else:
-                try:
-                    _ok, value = completed.get_value()
-                except GLib.Error as error:
-                    awaited = pending[0].throw(error)
-                else:
-                    awaited = pending[0].send(value)
+                awaited = _resume(pending[0], completed)
         except StopIteration as stop:       # an item
             pending.clear()
             gen.emit(_to_gvalue(stop.value))
@@ -329,8 +604,8 @@ def _call_step(func, args, kwargs):
     def step(task, _completed, _data):
         try:
             value = func(*args, **kwargs)
-        except BaseException as error:   # reported as the task's GLib.Error
-            task.return_error(_glib_error(error))
+        except BaseException as error:   # the task's failure; awaiters get error back
+            _fail(task, error)
             return None
         if value is not None:
             task.return_value(_to_gvalue(value))
