@@ -97,8 +97,8 @@ struct _Row
   const char  *function;     /* the c:identifier this row covers */
   GCallback    symbol;       /* the function itself: a typo does not compile */
   RowFlags     flags;
-  const char  *no_now;       /* why no state completes at once, or NULL */
-  const char  *no_later;     /* why nothing but cancellation ends a wait, or NULL */
+  const char  *no_now;       /* why there is no now case (no setup_now) */
+  const char  *no_later;     /* why there is no later case (no setup_wait or complete) */
   const char *(*unavailable) (void);                 /* why the row cannot run here */
 
   void       (*setup)         (Case *c);             /* after the context is pushed */
