@@ -1289,7 +1289,12 @@ gcoro_generator_next_future (GCoroGenerator *self)
  * @callback: (scope async) (nullable): called with the item
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_generator_next_future().
+ * The GIO-style form of gcoro_generator_next_future(). Cancelling the
+ * wait (through @cancellable, or by cancelling the task that called this)
+ * cancels the item: the body's pending yield fails with
+ * %G_IO_ERROR_CANCELLED, and the wait reports that error once the body
+ * has reacted. A body that ignores the cancellation and yields an item
+ * all the same delivers it: it is not lost.
  */
 void
 gcoro_generator_next_async (GCoroGenerator      *self,
