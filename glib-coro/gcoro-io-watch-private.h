@@ -31,6 +31,7 @@ struct _GCoroIOWatch
   GCoroIOWatch     *prev;       /* in the poller's list (glib backend) */
   GCoroIOWatch     *next;
   guint             polled : 1; /* pfd is one of the context's poll records */
+  guint             level : 1;  /* level-triggered (_gcoro_io_watch_init_level()) */
 };
 
 /* Registers @fd (a non-blocking socket) with @scheduler's poller. FALSE
@@ -44,6 +45,22 @@ gboolean       _gcoro_io_watch_init   (GCoroIOWatch     *watch,
  * semantics, the caller has just seen EAGAIN. */
 void           _gcoro_io_watch_want   (GCoroIOWatch     *watch,
                                        GIOCondition      condition);
+
+/* A level-triggered registration, for an event loop of another language
+ * that asks to hear "while @fd is readable/writable" (asyncio's readers and
+ * writers): @condition (G_IO_IN and/or G_IO_OUT, not 0) is reported at
+ * every dispatch for as long as it holds, whatever @func returns, until
+ * _gcoro_io_watch_set_level() changes it or the watch is cleared. FALSE
+ * with errno set (and nothing registered) if the backend refuses @fd. */
+gboolean       _gcoro_io_watch_init_level (GCoroIOWatch     *watch,
+                                           GCoroScheduler   *scheduler,
+                                           int               fd,
+                                           GIOCondition      condition,
+                                           GCoroIOWatchFunc  func);
+/* Replaces the condition of a level-triggered watch (not 0: clear the
+ * watch instead). FALSE with errno set if the backend refused. */
+gboolean       _gcoro_io_watch_set_level  (GCoroIOWatch     *watch,
+                                           GIOCondition      condition);
 
 /* Unregisters; call before the descriptor is closed. Idempotent. */
 void           _gcoro_io_watch_clear  (GCoroIOWatch     *watch);

@@ -25,6 +25,15 @@
  * streams always try the non-blocking call before they wait, so an edge
  * that matters is one that comes after an EAGAIN. dispatch() costs time
  * in proportion to the ready sockets only.
+ *
+ * Level-triggered watches (_gcoro_io_watch_init_level()) serve event loops
+ * of other languages, whose readers are called for as long as a socket is
+ * readable and may read only part of what is there (asyncio's transports
+ * read 256 KiB at a time): glib backend, a poll record that keeps its
+ * events; epoll backend, a registration without EPOLLET whose events
+ * follow the condition (EPOLL_CTL_MOD). Since epoll keeps reporting them,
+ * a dispatch reads one batch of events when such watches exist: the rest
+ * stay ready for the next dispatch.
  */
 
 #include "gcoro-config.h"
@@ -45,6 +54,7 @@ struct _GCoroIOPoller
   GSource      *band;       /* not owned; NULL once the scheduler died */
   GCoroIOWatch *watches;    /* glib backend: every registered watch */
   guint         n_watches;
+  guint         n_level;    /* of which level-triggered */
   int           epfd;       /* epoll backend */
   GPollFD       epfd_pfd;
 };
@@ -123,6 +133,7 @@ _gcoro_io_watch_init (GCoroIOWatch     *watch,
   watch->pfd.revents = 0;
   watch->func = func;
   watch->polled = FALSE;
+  watch->level = FALSE;
 
 #if HAVE_EPOLL
   if (poller->backend == GCORO_BACKEND_EPOLL)
@@ -145,6 +156,100 @@ _gcoro_io_watch_init (GCoroIOWatch     *watch,
   poller->watches = watch;
   poller->n_watches++;
 
+  return TRUE;
+}
+
+#if HAVE_EPOLL
+static guint32
+epoll_level_events (GIOCondition condition)
+{
+  return ((condition & G_IO_IN) ? EPOLLIN : 0) | ((condition & G_IO_OUT) ? EPOLLOUT : 0);
+}
+#endif
+
+gboolean
+_gcoro_io_watch_init_level (GCoroIOWatch     *watch,
+                            GCoroScheduler   *scheduler,
+                            int               fd,
+                            GIOCondition      condition,
+                            GCoroIOWatchFunc  func)
+{
+  GCoroIOPoller *poller = _gcoro_scheduler_get_poller (scheduler);
+
+  g_return_val_if_fail (watch->scheduler == NULL, FALSE);
+  g_return_val_if_fail ((condition & (G_IO_IN | G_IO_OUT)) != 0, FALSE);
+
+  if (poller == NULL)
+    {
+      errno = ESHUTDOWN;
+      return FALSE;
+    }
+
+  watch->pfd.fd = fd;
+  watch->pfd.events = condition & (G_IO_IN | G_IO_OUT);
+  watch->pfd.revents = 0;
+  watch->func = func;
+  watch->polled = FALSE;
+  watch->level = TRUE;
+
+#if HAVE_EPOLL
+  if (poller->backend == GCORO_BACKEND_EPOLL)
+    {
+      struct epoll_event ev = {
+        .events = epoll_level_events (condition),
+        .data.ptr = watch,
+      };
+
+      if (epoll_ctl (poller->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+        return FALSE;
+    }
+#endif
+  if (poller->backend == GCORO_BACKEND_GLIB && poller->band != NULL)
+    {
+      g_source_add_poll (poller->band, &watch->pfd);
+      watch->polled = TRUE;
+    }
+
+  watch->scheduler = g_object_ref (scheduler);
+  watch->prev = NULL;
+  watch->next = poller->watches;
+  if (poller->watches != NULL)
+    poller->watches->prev = watch;
+  poller->watches = watch;
+  poller->n_watches++;
+  poller->n_level++;
+
+  return TRUE;
+}
+
+gboolean
+_gcoro_io_watch_set_level (GCoroIOWatch *watch,
+                           GIOCondition  condition)
+{
+  GCoroIOPoller *poller;
+
+  g_return_val_if_fail (watch->level, FALSE);
+  g_return_val_if_fail ((condition & (G_IO_IN | G_IO_OUT)) != 0, FALSE);
+
+  condition &= G_IO_IN | G_IO_OUT;
+  if (watch->scheduler == NULL || watch->pfd.events == condition)
+    return TRUE;
+  poller = _gcoro_scheduler_get_poller (watch->scheduler);
+
+#if HAVE_EPOLL
+  if (poller->backend == GCORO_BACKEND_EPOLL)
+    {
+      struct epoll_event ev = {
+        .events = epoll_level_events (condition),
+        .data.ptr = watch,
+      };
+
+      if (epoll_ctl (poller->epfd, EPOLL_CTL_MOD, watch->pfd.fd, &ev) != 0)
+        return FALSE;
+    }
+#endif
+  /* glib backend: GLib reads events when it builds the next poll array. */
+  watch->pfd.events = condition;
   return TRUE;
 }
 
@@ -195,6 +300,8 @@ _gcoro_io_watch_clear (GCoroIOWatch *watch)
     watch->next->prev = watch->prev;
   watch->prev = watch->next = NULL;
   poller->n_watches--;
+  if (watch->level)
+    poller->n_level--;
 
   watch->scheduler = NULL;
   g_object_unref (scheduler);
@@ -242,7 +349,7 @@ dispatch_epoll (GCoroIOPoller *self)
           w->func (w, ready);
         }
     }
-  while (n == EPOLL_BATCH);
+  while (n == EPOLL_BATCH && self->n_level == 0);
 }
 #endif
 
@@ -272,6 +379,11 @@ _gcoro_io_poller_dispatch (GCoroIOPoller *self)
        * not poll this record, and a stale one must not fire twice. */
       ready = w->pfd.revents;
       w->pfd.revents = 0;
+      if (w->level)
+        {
+          w->func (w, ready);
+          continue;
+        }
       w->pfd.events = w->func (w, ready) & (G_IO_IN | G_IO_OUT);
 
       if (w->pfd.events == 0 && (ready & (G_IO_HUP | G_IO_ERR | G_IO_NVAL)) && self->band != NULL)

@@ -44,4 +44,5 @@
 # include "gcoro-cancellable-awaitable.h"
 # include "gcoro-generator.h"
 # include "gcoro-worker.h"
+# include "gcoro-loop-bridge.h"
 #undef GCORO_INSIDE

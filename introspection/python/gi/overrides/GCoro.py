@@ -650,3 +650,10 @@ class Worker(GCoro.Worker):
 
 Worker = override(Worker)
 __all__.append('Worker')
+
+
+# --- asyncio ------------------------------------------------------------------------
+
+from ._gcoro_event_loop import EventLoop, EventLoopPolicy, install  # noqa: E402
+
+__all__ += ['EventLoop', 'EventLoopPolicy', 'install']
