@@ -765,6 +765,29 @@ gcoro_loop_bridge_iterate (GCoroLoopBridge *self,
 }
 
 /**
+ * gcoro_loop_bridge_has_company:
+ * @self: a #GCoroLoopBridge
+ *
+ * Whether the scheduler has other work ready to run (tasks, deliveries to
+ * waiters), queued at @self's priority or handed over by another thread.
+ * A hosted loop that runs several iterations in a row to spare the cost
+ * of the context's iterations stops when it has company, so that tasks
+ * take turns with its callbacks. Sources of the context other than the
+ * scheduler's are not seen. Owner thread.
+ *
+ * Returns: %TRUE if other work is ready
+ */
+gboolean
+gcoro_loop_bridge_has_company (GCoroLoopBridge *self)
+{
+  g_return_val_if_fail (GCORO_IS_LOOP_BRIDGE (self), FALSE);
+
+  if (self->closed)
+    return FALSE;
+  return _gcoro_scheduler_has_queued (self->scheduler, self->band);
+}
+
+/**
  * gcoro_loop_bridge_close:
  * @self: a #GCoroLoopBridge
  *

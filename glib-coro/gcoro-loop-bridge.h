@@ -116,6 +116,8 @@ GCoroLoopBridgeIterateFlags
                                                     gint64                deadline,
                                                     gboolean              may_block);
 GCORO_AVAILABLE_IN_ALL
+gboolean         gcoro_loop_bridge_has_company     (GCoroLoopBridge      *self);
+GCORO_AVAILABLE_IN_ALL
 void             gcoro_loop_bridge_close           (GCoroLoopBridge      *self);
 
 G_END_DECLS

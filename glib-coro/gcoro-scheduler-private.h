@@ -92,4 +92,9 @@ void            _gcoro_scheduler_destroy                (GCoroScheduler *self);
 /* TRUE while the calling thread is inside one of @self's dispatches. */
 gboolean        _gcoro_scheduler_is_dispatching         (GCoroScheduler *self);
 
+/* Whether something is queued on @band or waits in the inbox (owner
+ * thread): other work the scheduler would run at its next turn. */
+gboolean        _gcoro_scheduler_has_queued             (GCoroScheduler *self,
+                                                         GCoroBand      *band);
+
 G_END_DECLS

@@ -708,6 +708,13 @@ _gcoro_scheduler_is_dispatching (GCoroScheduler *self)
   return self->dispatch_depth > 0 && self->owner == g_thread_self ();
 }
 
+gboolean
+_gcoro_scheduler_has_queued (GCoroScheduler *self,
+                             GCoroBand      *band)
+{
+  return band->head != NULL || g_atomic_int_get (&self->inbox_pending);
+}
+
 GCoroBand *
 _gcoro_scheduler_get_main_band (GCoroScheduler *self)
 {

@@ -408,6 +408,34 @@ test_iterate (void)
   hosted_clear (&h, bridge);
 }
 
+static void
+yielded (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_assert_true (gcoro_yield_finish (result, NULL));
+  (*(int *) user_data)++;
+}
+
+/* Company: other work queued on the scheduler. */
+static void
+test_has_company (void)
+{
+  Hosted h;
+  GCoroLoopBridge *bridge = hosted_new (&h);
+  int done = 0;
+
+  settle_loop ();
+  g_assert_false (gcoro_loop_bridge_has_company (bridge));
+  gcoro_yield_async (NULL, yielded, &done);
+  g_assert_true (gcoro_loop_bridge_has_company (bridge));
+  iterate_until (&done, 1);
+  settle_loop ();
+  g_assert_false (gcoro_loop_bridge_has_company (bridge));
+
+  hosted_clear (&h, bridge);
+}
+
 /* Closing stops everything and frees the data; a future watch in flight
  * is let go of when it arrives. */
 static void
@@ -458,6 +486,7 @@ main (int   argc,
   g_test_add_func ("/gcoro/loop-bridge/unwatch-future", test_unwatch_future);
   g_test_add_func ("/gcoro/loop-bridge/wakeup-from-thread", test_wakeup_from_thread);
   g_test_add_func ("/gcoro/loop-bridge/iterate", test_iterate);
+  g_test_add_func ("/gcoro/loop-bridge/has-company", test_has_company);
   g_test_add_func ("/gcoro/loop-bridge/close", test_close);
 
   return g_test_run ();

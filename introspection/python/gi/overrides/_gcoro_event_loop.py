@@ -44,6 +44,7 @@ import errno
 import functools
 import heapq
 import selectors
+import signal
 import sys
 import threading
 import weakref
@@ -285,13 +286,16 @@ class EventLoop(unix_events.SelectorEventLoop):
     def _iterate_batches(self, has_events):
         """What the scheduler runs when the loop is due: up to
         _BATCHES iterations of the loop in a row while callbacks keep
-        being ready, so that the cost of a context iteration is shared by
-        several (asyncio's loop polls once per iteration, a GMainContext
-        iteration costs about three times as much). Other sources wait at
-        most that many batches."""
+        being ready and no task of the scheduler is, so that the cost of a
+        context iteration is shared by several (asyncio's loop polls once
+        per iteration, a GMainContext iteration costs about three times as
+        much). Other sources of the same priority wait at most that many
+        iterations; GTK's, of a lower priority, do not run while the loop
+        has callbacks ready anyway."""
         deadline = self._iterate(has_events)
         n = 1
-        while deadline == 0 and n < _BATCHES and not self._stopping and self._pending_exc is None:
+        while (deadline == 0 and n < _BATCHES and not self._stopping and
+               self._pending_exc is None and not self._bridge.has_company()):
             deadline = self._iterate(False)
             n += 1
         return deadline
@@ -439,14 +443,15 @@ class EventLoop(unix_events.SelectorEventLoop):
     @contextlib.contextmanager
     def _driven_by_glib(self, quit):
         """While a GLib main loop runs this loop's context: the loop is
-        running, stop() quits that main loop."""
+        running, stop() quits that main loop, and signals wake it."""
         if self.is_running() or self.is_closed() or events._get_running_loop() is not None:
             yield False
             return
         saved = self._enter_running()
         self._glib_quit = quit
         try:
-            yield True
+            with self._signals_wake_loop():
+                yield True
         finally:
             self._glib_quit = None
             self._stopping = False
@@ -455,6 +460,27 @@ class EventLoop(unix_events.SelectorEventLoop):
         if exc is not None:
             self._pending_exc = None
             raise exc
+
+    @contextlib.contextmanager
+    def _signals_wake_loop(self):
+        """PyGObject's main loops point Python's signal wake-up descriptor at
+        a socket of their own, so that Python signal handlers run while GLib
+        waits; the loop's self-pipe does the same job, and is where asyncio's
+        signal handlers (add_signal_handler()) learn of their signals. Keep
+        it (or make it) the wake-up descriptor for the main loop's run."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        from gi import _ossighelper
+        previous = signal.set_wakeup_fd(self._csock.fileno())
+        was_active = _ossighelper._wakeup_fd_is_active
+        _ossighelper._wakeup_fd_is_active = True
+        try:
+            yield
+        finally:
+            _ossighelper._wakeup_fd_is_active = was_active
+            if not self._signal_handlers:
+                signal.set_wakeup_fd(previous)
 
     def stop(self):
         """Stops run_forever() after the current iteration; while a GLib

@@ -1,0 +1,371 @@
+#!/usr/bin/python3
+# GCoro.EventLoop: asyncio on the scheduler, driven by asyncio or by GLib.
+# (CPython's own suites run against it in cpython_asyncio.py; these are the
+# behaviours they cannot see: the GMainContext around the loop.)
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import unittest
+
+import gi
+gi.require_version('GCoro', '1.0')
+from gi.repository import GCoro, GLib, Gio  # noqa: E402
+
+SAFETY_MS = 10000
+
+
+def guard_main_loop(ml):
+    """Quits ml if a test hangs; returns a function that reports whether
+    it had to."""
+    fired = []
+
+    def expire():
+        fired.append(True)
+        ml.quit()
+        return False
+    source = GLib.timeout_add(SAFETY_MS, expire)
+
+    def check():
+        if not fired:
+            GLib.source_remove(source)
+        return bool(fired)
+    return check
+
+
+class AsyncioDrivesTest(unittest.TestCase):
+    """asyncio.run() / run_until_complete() iterate the GMainContext."""
+
+    def setUp(self):
+        self.loop = GCoro.EventLoop()
+        self.addCleanup(self.loop.close)
+
+    def test_a_complete_asyncio_loop(self):
+        self.assertIsInstance(self.loop, asyncio.AbstractEventLoop)
+        self.assertIsInstance(self.loop, asyncio.SelectorEventLoop)
+        self.assertEqual(self.loop.get_context(), GLib.MainContext.default())
+
+        async def main():
+            self.assertIs(asyncio.get_running_loop(), self.loop)
+            await asyncio.sleep(0.01)
+            return 42
+        self.assertEqual(self.loop.run_until_complete(main()), 42)
+        self.assertFalse(self.loop.is_running())
+
+    def test_glib_sources_run_meanwhile(self):
+        log = []
+
+        def tick():
+            log.append('glib')
+            return log.count('glib') < 3
+        GLib.timeout_add(1, tick)
+
+        async def main():
+            fut = self.loop.create_future()
+            GLib.idle_add(lambda: fut.set_result('from an idle') and False)
+            log.append(await fut)
+            while log.count('glib') < 3:
+                await asyncio.sleep(0.005)
+        self.loop.run_until_complete(main())
+        self.assertIn('from an idle', log)
+        self.assertEqual(log.count('glib'), 3)
+
+    def test_gcoro_tasks_take_turns(self):
+        log = []
+
+        async def gcoro_body():
+            for i in range(3):
+                log.append(f'gcoro {i}')
+                await GCoro.yield_()
+
+        async def main():
+            task = GCoro.spawn(gcoro_body(), name='stepped')
+            for i in range(3):
+                log.append(f'asyncio {i}')
+                await asyncio.sleep(0)
+            while not task.is_done():
+                await asyncio.sleep(0)
+        self.loop.run_until_complete(main())
+        self.assertEqual(sorted(log), sorted([f'{w} {i}' for w in ('gcoro', 'asyncio')
+                                              for i in range(3)]))
+        # Interleaved, not one after the other.
+        self.assertLess(log.index('gcoro 0'), log.index('asyncio 2'))
+
+    def test_call_soon_is_fifo_and_batched(self):
+        order = []
+
+        def later(i):
+            order.append(i)
+            if i < 3:
+                self.loop.call_soon(later, i + 10)
+        for i in range(4):
+            self.loop.call_soon(later, i)
+        self.loop.call_soon(self.loop.stop)
+        self.loop.run_forever()
+        # The first batch, then what it scheduled: asyncio's iteration.
+        self.assertEqual(order, [0, 1, 2, 3])
+        self.loop.call_soon(self.loop.stop)
+        self.loop.run_forever()
+        self.assertEqual(order, [0, 1, 2, 3, 10, 11, 12])
+
+    def test_timers_in_order(self):
+        order = []
+        t0 = self.loop.time()
+        for delay in (0.03, 0.01, 0.02, 0.01):
+            self.loop.call_later(delay, lambda d=delay: order.append((d, self.loop.time() - t0)))
+        self.loop.call_later(0.04, self.loop.stop)
+        self.loop.run_forever()
+        self.assertEqual([d for d, _ in order], [0.01, 0.01, 0.02, 0.03])
+        for delay, elapsed in order:
+            self.assertGreaterEqual(elapsed, delay)
+
+    def test_cancelled_timers(self):
+        fired = []
+        handles = [self.loop.call_later(0.001 * i, fired.append, i) for i in range(300)]
+        for h in handles[::2]:
+            h.cancel()
+        self.loop.call_later(0.4, self.loop.stop)
+        self.loop.run_forever()
+        self.assertEqual(fired, list(range(1, 300, 2)))
+
+    def test_threadsafe_wakes_a_blocking_iteration(self):
+        def from_thread():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+        self.loop.call_soon(threading.Thread(target=from_thread).start)
+        self.loop.run_forever()
+
+    def test_readers_and_writers(self):
+        a, b = socket.socketpair()
+        a.setblocking(False)
+        b.setblocking(False)
+        self.addCleanup(a.close)
+        self.addCleanup(b.close)
+        got = []
+
+        def readable():
+            got.append(a.recv(100))
+            if b''.join(got) == b'ping pong':
+                self.loop.remove_reader(a)
+                self.loop.stop()
+
+        def writable():
+            b.send(b'ping pong')
+            self.loop.remove_writer(b)
+        self.loop.add_reader(a, readable)
+        self.loop.add_writer(b, writable)
+        self.loop.run_forever()
+        self.assertEqual(b''.join(got), b'ping pong')
+        self.assertFalse(self.loop.remove_reader(a))
+
+    def test_keyboard_interrupt_ends_run_until_complete(self):
+        def interrupt():
+            raise KeyboardInterrupt
+        self.loop.call_soon(interrupt)
+        with self.assertRaises(KeyboardInterrupt):
+            self.loop.run_until_complete(asyncio.sleep(10))
+        # The loop still works.
+        self.assertEqual(self.loop.run_until_complete(asyncio.sleep(0, 'ok')), 'ok')
+
+    def test_streams_echo(self):
+        handlers = []
+
+        async def handle(reader, writer):
+            handlers.append(asyncio.current_task())
+            while line := await reader.readline():
+                writer.write(line)
+                await writer.drain()
+            writer.close()
+
+        async def main():
+            server = await asyncio.start_server(handle, '127.0.0.1', 0)
+            port = server.sockets[0].getsockname()[1]
+            replies = []
+            for _ in range(3):
+                reader, writer = await asyncio.open_connection('127.0.0.1', port)
+                for word in (b'a\n', b'bb\n'):
+                    writer.write(word)
+                    replies.append(await reader.readline())
+                writer.close()
+                await writer.wait_closed()
+            server.close()
+            await server.wait_closed()
+            await asyncio.gather(*handlers)
+            return replies
+        self.assertEqual(self.loop.run_until_complete(main()), [b'a\n', b'bb\n'] * 3)
+
+
+class GLibDrivesTest(unittest.TestCase):
+    """After GCoro.install(), a GLib.MainLoop (or a Gio.Application) runs the
+    thread's loop, which counts as running meanwhile."""
+
+    def setUp(self):
+        self.old_policy = asyncio.get_event_loop_policy()
+        GCoro.install()
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+
+    def tearDown(self):
+        asyncio.set_event_loop(None)
+        self.loop.close()
+        asyncio.set_event_loop_policy(self.old_policy)
+
+    def run_main_loop(self, ml):
+        expired = guard_main_loop(ml)
+        ml.run()
+        self.assertFalse(expired(), 'the main loop was not quit in time')
+
+    def test_running_loop_in_glib_callbacks(self):
+        ml = GLib.MainLoop()
+        seen = {}
+
+        async def job():
+            await asyncio.sleep(0.01)
+            seen['task'] = asyncio.current_task() is not None
+            ml.quit()
+
+        def idle():
+            seen['loop'] = asyncio.get_running_loop()
+            seen['running'] = self.loop.is_running()
+            asyncio.create_task(job())
+            return False
+        GLib.idle_add(idle)
+        self.run_main_loop(ml)
+        self.assertIs(seen['loop'], self.loop)
+        self.assertTrue(seen['running'])
+        self.assertTrue(seen['task'])
+        self.assertFalse(self.loop.is_running())
+        with self.assertRaises(RuntimeError):
+            asyncio.get_running_loop()
+
+    def test_stop_quits_the_main_loop(self):
+        ml = GLib.MainLoop()
+        self.loop.call_later(0.01, self.loop.stop)
+        self.run_main_loop(ml)
+
+    def test_a_loop_for_a_thread_without_one(self):
+        asyncio.set_event_loop(None)
+        ml = GLib.MainLoop()
+        seen = []
+        GLib.idle_add(lambda: seen.append(asyncio.get_running_loop()) or ml.quit())
+        self.run_main_loop(ml)
+        self.assertIsInstance(seen[0], GCoro.EventLoop)
+        self.assertIs(asyncio.get_event_loop_policy().get_event_loop(), seen[0])
+        seen[0].close()
+
+    def test_base_exception_ends_the_main_loop(self):
+        ml = GLib.MainLoop()
+
+        def interrupt():
+            raise KeyboardInterrupt
+        self.loop.call_soon(interrupt)
+        with self.assertRaises(KeyboardInterrupt):
+            self.run_main_loop(ml)
+
+    def test_application_run(self):
+        app = Gio.Application(application_id=None, flags=Gio.ApplicationFlags.NON_UNIQUE)
+        seen = []
+
+        async def job():
+            await asyncio.sleep(0.01)
+            seen.append(asyncio.get_running_loop())
+            app.release()
+
+        def activate(_app):
+            app.hold()
+            asyncio.create_task(job())
+        app.connect('activate', activate)
+        self.assertEqual(app.run([]), 0)
+        self.assertEqual(seen, [self.loop])
+
+    def test_signal_handlers_while_glib_drives(self):
+        ml = GLib.MainLoop()
+        got = []
+        self.loop.add_signal_handler(signal.SIGUSR1, lambda: (got.append('usr1'), ml.quit()))
+        self.addCleanup(self.loop.remove_signal_handler, signal.SIGUSR1)
+        GLib.timeout_add(10, lambda: os.kill(os.getpid(), signal.SIGUSR1) and False)
+        self.run_main_loop(ml)
+        self.assertEqual(got, ['usr1'])
+
+
+class NobodyToldTest(unittest.TestCase):
+    """Whoever iterates the context runs the loop's callbacks, and they see
+    it running, even without install() (a main loop of C code)."""
+
+    def test_iterating_by_hand(self):
+        loop = GCoro.EventLoop()
+        self.addCleanup(loop.close)
+        seen = []
+        loop.call_soon(lambda: seen.append(asyncio.get_running_loop()))
+        ctx = GLib.MainContext.default()
+        while not seen:
+            ctx.iteration(True)
+        self.assertEqual(seen, [loop])
+        self.assertFalse(loop.is_running())
+
+    def test_other_context(self):
+        ctx = GLib.MainContext.new()
+        ctx.push_thread_default()
+        try:
+            loop = GCoro.EventLoop()
+            self.assertEqual(loop.get_context(), ctx)
+            hits = []
+            source = GLib.idle_source_new()
+            source.set_callback(lambda *_: hits.append('idle') and False)
+            source.attach(ctx)
+            self.assertEqual(loop.run_until_complete(asyncio.sleep(0.01, 'done')), 'done')
+            self.assertEqual(hits, ['idle'])
+            loop.close()
+        finally:
+            ctx.pop_thread_default()
+
+
+class ProcessTest(unittest.TestCase):
+    """Behaviours that need a process of their own."""
+
+    def run_script(self, script):
+        env = dict(os.environ)
+        return subprocess.run([sys.executable, '-c', textwrap.dedent(script)], env=env,
+                              capture_output=True, text=True, timeout=30)
+
+    def test_ctrl_c_ends_asyncio_run(self):
+        result = self.run_script('''
+            import asyncio, os, signal, threading
+            import gi
+            gi.require_version('GCoro', '1.0')
+            from gi.repository import GCoro
+            GCoro.install()
+
+            async def main():
+                threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+                await asyncio.sleep(30)
+            try:
+                asyncio.run(main())
+            except KeyboardInterrupt:
+                print('interrupted')
+        ''')
+        self.assertEqual(result.stdout.strip(), 'interrupted', result.stderr)
+
+    def test_ctrl_c_ends_a_glib_main_loop(self):
+        result = self.run_script('''
+            import asyncio, os, signal, threading
+            import gi
+            gi.require_version('GCoro', '1.0')
+            from gi.repository import GCoro, GLib
+            GCoro.install()
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()
+            try:
+                GLib.MainLoop().run()
+            except KeyboardInterrupt:
+                print('interrupted')
+        ''')
+        self.assertEqual(result.stdout.strip(), 'interrupted', result.stderr)
+
+
+if __name__ == '__main__':
+    unittest.main()
