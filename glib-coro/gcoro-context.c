@@ -30,7 +30,7 @@
 
 #include "gcoro-config.h"
 
-#include "gcoro-context-cell-private.h"
+#include "gcoro-context-private.h"
 #include "gcoro-context.h"
 #include "gcoro-context-var-private.h"
 #include "gcoro-error.h"
@@ -42,6 +42,12 @@ struct _GCoroContext
 };
 
 G_DEFINE_FINAL_TYPE (GCoroContext, gcoro_context, G_TYPE_OBJECT)
+
+GCoroContextCell *
+_gcoro_context_get_cell (GCoroContext *self)
+{
+  return &self->cell;
+}
 
 static void
 gcoro_context_finalize (GObject *object)

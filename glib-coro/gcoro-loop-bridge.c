@@ -86,6 +86,7 @@
 
 #include <errno.h>
 
+#include "gcoro-context-private.h"
 #include "gcoro-future-private.h"
 #include "gcoro-io-watch-private.h"
 #include "gcoro-loop-bridge.h"
@@ -135,6 +136,9 @@ struct _GCoroLoopBridge
   FdWatch            **ready_tailp;
   GHashTable          *futures;       /* &token -> FutureWatch */
   GArray              *settled;       /* tokens of settled futures, not yet taken */
+
+  GCoroContext        *entered;       /* see gcoro_loop_bridge_enter_context() */
+  GCoroContextCell    *left_cell;     /* current before it was entered */
 
   int                  driving;       /* inside gcoro_loop_bridge_iterate() */
   guint                in_func : 1;
@@ -765,6 +769,46 @@ gcoro_loop_bridge_iterate (GCoroLoopBridge *self,
 }
 
 /**
+ * gcoro_loop_bridge_enter_context:
+ * @self: a #GCoroLoopBridge
+ * @context: (nullable): the context of the callback about to run, or %NULL
+ *   for the one that was current before
+ *
+ * Makes @context the current #GCoroContext (what context variables read
+ * and set) of the code that runs from now on, for a hosted loop whose
+ * tasks each have their own context variables: asyncio's tasks carry a
+ * #GCoroContext of their own, entered while their steps run, so that
+ * values set in one task are not seen by others and C code called from a
+ * task (spawning a task, an `_async` call) sees the task's values.
+ * Entering a context leaves the one entered before; %NULL leaves it for
+ * the context that was current before the first one was entered. Owner
+ * thread; the hosted loop leaves its contexts before it returns to the
+ * main loop.
+ */
+void
+gcoro_loop_bridge_enter_context (GCoroLoopBridge *self,
+                                 GCoroContext    *context)
+{
+  g_return_if_fail (GCORO_IS_LOOP_BRIDGE (self));
+  g_return_if_fail (context == NULL || GCORO_IS_CONTEXT (context));
+
+  if (!check_owner (self, G_STRFUNC) || context == self->entered)
+    return;
+
+  if (self->entered != NULL)
+    {
+      _gcoro_context_cell_swap_current (self->left_cell);
+      self->left_cell = NULL;
+      g_clear_object (&self->entered);
+    }
+  if (context != NULL)
+    {
+      self->entered = g_object_ref (context);
+      self->left_cell = _gcoro_context_cell_swap_current (_gcoro_context_get_cell (context));
+    }
+}
+
+/**
  * gcoro_loop_bridge_has_company:
  * @self: a #GCoroLoopBridge
  *
@@ -809,6 +853,7 @@ gcoro_loop_bridge_close (GCoroLoopBridge *self)
   if (!check_owner (self, G_STRFUNC))
     return;
 
+  gcoro_loop_bridge_enter_context (self, NULL);
   self->closed = TRUE;
   _gcoro_scheduler_remove_timer (self->scheduler, &self->timer);
   g_hash_table_remove_all (self->fds);

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "gcoro-version-macros.h"
+#include "gcoro-context.h"
 #include "gcoro-future.h"
 
 G_BEGIN_DECLS
@@ -115,6 +116,9 @@ GCoroLoopBridgeIterateFlags
                  gcoro_loop_bridge_iterate         (GCoroLoopBridge      *self,
                                                     gint64                deadline,
                                                     gboolean              may_block);
+GCORO_AVAILABLE_IN_ALL
+void             gcoro_loop_bridge_enter_context   (GCoroLoopBridge      *self,
+                                                    GCoroContext         *context);
 GCORO_AVAILABLE_IN_ALL
 gboolean         gcoro_loop_bridge_has_company     (GCoroLoopBridge      *self);
 GCORO_AVAILABLE_IN_ALL

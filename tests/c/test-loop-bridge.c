@@ -436,6 +436,34 @@ test_has_company (void)
   hosted_clear (&h, bridge);
 }
 
+/* Entering a context: what variables read and set; NULL goes back. */
+static void
+test_enter_context (void)
+{
+  Hosted h;
+  GCoroLoopBridge *bridge = hosted_new (&h);
+  g_autoptr(GCoroContextVar) var = gcoro_context_var_new ("who");
+  g_autoptr(GCoroContext) a = gcoro_context_new ();
+  g_autoptr(GCoroContext) b = gcoro_context_new ();
+  g_autofree char *value = NULL;
+
+  gcoro_loop_bridge_enter_context (bridge, a);
+  gcoro_token_unref (gcoro_context_var_set_string (var, "a"));
+  gcoro_loop_bridge_enter_context (bridge, b);
+  g_assert_null (gcoro_context_var_peek (var));
+  gcoro_token_unref (gcoro_context_var_set_string (var, "b"));
+  gcoro_loop_bridge_enter_context (bridge, a);
+  value = gcoro_context_var_dup_string (var);
+  g_assert_cmpstr (value, ==, "a");
+  gcoro_loop_bridge_enter_context (bridge, NULL);
+  g_assert_null (gcoro_context_var_peek (var));
+
+  /* Closing leaves what was entered. */
+  gcoro_loop_bridge_enter_context (bridge, b);
+  hosted_clear (&h, bridge);
+  g_assert_null (gcoro_context_var_peek (var));
+}
+
 /* Closing stops everything and frees the data; a future watch in flight
  * is let go of when it arrives. */
 static void
@@ -487,6 +515,7 @@ main (int   argc,
   g_test_add_func ("/gcoro/loop-bridge/wakeup-from-thread", test_wakeup_from_thread);
   g_test_add_func ("/gcoro/loop-bridge/iterate", test_iterate);
   g_test_add_func ("/gcoro/loop-bridge/has-company", test_has_company);
+  g_test_add_func ("/gcoro/loop-bridge/enter-context", test_enter_context);
   g_test_add_func ("/gcoro/loop-bridge/close", test_close);
 
   return g_test_run ();

@@ -325,6 +325,211 @@ class NobodyToldTest(unittest.TestCase):
             ctx.pop_thread_default()
 
 
+class FuturesCrossTest(unittest.TestCase):
+    """One world: asyncio tasks await GCoro futures, C awaits asyncio."""
+
+    def setUp(self):
+        self.loop = GCoro.EventLoop()
+        self.addCleanup(self.loop.close)
+
+    def run_main(self, coro):
+        return self.loop.run_until_complete(coro)
+
+    def test_await_a_promise_settled_from_another_thread(self):
+        async def main():
+            p = GCoro.Promise.new()
+            threading.Timer(0.01, p.resolve_int64, (7,)).start()
+            return await p
+        self.assertEqual(self.run_main(main()), 7)
+
+    def test_await_gcoro_tasks_keeps_values_and_exceptions(self):
+        class Oops(Exception):
+            pass
+        raised = Oops('boom')
+
+        async def gcoro_value():
+            await GCoro.yield_()
+            return 'value'
+
+        async def gcoro_failure():
+            await GCoro.yield_()
+            raise raised
+
+        async def main():
+            value = await GCoro.spawn(gcoro_value())
+            with self.assertRaises(Oops) as cm:
+                await GCoro.spawn(gcoro_failure())
+            self.assertIs(cm.exception, raised)
+            broken = GCoro.Promise.new()
+            broken.reject_literal(Gio.io_error_quark(), Gio.IOErrorEnum.BROKEN_PIPE, 'gone')
+            with self.assertRaises(GLib.Error) as cm:
+                await broken            # a C failure stays a GLib.Error
+            self.assertTrue(cm.exception.matches(Gio.io_error_quark(),
+                                                 Gio.IOErrorEnum.BROKEN_PIPE))
+            return value
+        self.assertEqual(self.run_main(main()), 'value')
+
+    def test_cancelling_the_asyncio_task_cancels_what_it_awaits(self):
+        sem = GCoro.Semaphore.new(0)
+        awaited = []
+
+        async def waiter():
+            fut = GCoro.future_of(sem.acquire_async, sem.acquire_finish)
+            awaited.append(fut)
+            await fut
+
+        async def main():
+            task = asyncio.create_task(waiter())
+            await asyncio.sleep(0.01)
+            task.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+            self.assertTrue(task.cancelled())
+            self.assertEqual(awaited[0].get_state(), GCoro.FutureState.CANCELLED)
+            # The cancelled acquire took nothing: a release is still there.
+            sem.release()
+            await GCoro.future_of(sem.acquire_async, sem.acquire_finish)
+        self.run_main(main())
+
+    def test_asyncio_combinators_take_gcoro_futures(self):
+        async def main():
+            values = await asyncio.gather(GCoro.sleep(1), asyncio.sleep(0, 'x'))
+            sleep = GCoro.sleep(60000)
+            with self.assertRaises(asyncio.TimeoutError):
+                await asyncio.wait_for(sleep, 0.01)
+            self.assertTrue(sleep.cancelled())
+            event = GCoro.Event.new()
+            self.loop.call_later(0.01, event.set)
+            await event              # any GCoro.Awaitable
+            return values
+        self.assertEqual(self.run_main(main()), [True, 'x'])
+
+    def test_from_asyncio_hands_asyncio_work_to_c(self):
+        class Oops(Exception):
+            pass
+        raised = Oops('boom')
+
+        async def job(n):
+            await asyncio.sleep(0.001 * n)
+            return n
+
+        async def failing():
+            await asyncio.sleep(0)
+            raise raised
+
+        async def main():
+            tasks = [GCoro.from_asyncio(job(n)) for n in (3, 1, 2)]
+            every = GCoro.all(tasks, GCoro.AllFlags.DEFAULT)   # a C combinator
+            await every
+            self.assertEqual([t.get_value()[1] for t in tasks], [3, 1, 2])
+            failed = GCoro.from_asyncio(failing())
+            with self.assertRaises(Oops) as cm:
+                await failed
+            self.assertIs(cm.exception, raised)
+            # C sees a GError naming the exception.
+            self.assertIn('Oops: boom', failed.peek_error().message)
+        self.run_main(main())
+
+    def test_cancelling_from_asyncio_ends_after_the_asyncio_task(self):
+        log = []
+
+        async def slow():
+            try:
+                await asyncio.sleep(60)
+            finally:
+                log.append('asyncio cleanup')
+                await asyncio.sleep(0.01)    # cleanup may await
+                log.append('asyncio cleanup done')
+
+        async def main():
+            task = GCoro.from_asyncio(slow(), name='slow')
+            self.assertEqual(task.get_name(), 'slow')
+            await asyncio.sleep(0.01)
+            task.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+            log.append('gcoro task ended')
+        self.run_main(main())
+        self.assertEqual(log, ['asyncio cleanup', 'asyncio cleanup done', 'gcoro task ended'])
+
+    def test_gcoro_task_awaits_asyncio_futures(self):
+        async def gcoro_body(fut):
+            return await fut
+
+        async def main():
+            fut = self.loop.create_future()
+            task = GCoro.spawn(gcoro_body(fut))
+            self.loop.call_later(0.01, fut.set_result, 'asyncio value')
+            return await task
+        self.assertEqual(self.run_main(main()), 'asyncio value')
+
+    def test_stock_loop_refuses_clearly(self):
+        loop = asyncio.SelectorEventLoop()
+        self.addCleanup(loop.close)
+
+        async def main():
+            await GCoro.sleep(1)
+        with self.assertRaisesRegex(RuntimeError, 'GCoro.EventLoop'):
+            loop.run_until_complete(main())
+
+
+class ContextVarsFollowTasksTest(unittest.TestCase):
+    """GCoro.ContextVar values follow asyncio tasks as contextvars do."""
+
+    def setUp(self):
+        self.loop = GCoro.EventLoop()
+        self.addCleanup(self.loop.close)
+        self.var = GCoro.ContextVar.new('who')
+
+    def test_copied_at_create_task(self):
+        var = self.var
+
+        async def child(name):
+            before = var.get()[1]
+            var.set_string(name)
+            await asyncio.sleep(0.001)
+            return before, var.get()[1]
+
+        async def main():
+            var.set_string('parent')
+            results = await asyncio.gather(child('a'), child('b'))
+            return results, var.get()[1]
+        results, parent = self.loop.run_until_complete(main())
+        self.assertEqual(results, [('parent', 'a'), ('parent', 'b')])
+        self.assertEqual(parent, 'parent')
+
+    def test_c_code_called_from_a_task_sees_its_values(self):
+        var = self.var
+
+        async def gcoro_body():
+            return var.get()[1]
+
+        async def task(name):
+            var.set_string(name)
+            await asyncio.sleep(0)
+            # A GCoro task spawned here copies the asyncio task's values.
+            return await GCoro.spawn(gcoro_body())
+
+        async def main():
+            return await asyncio.gather(task('x'), task('y'))
+        self.assertEqual(self.loop.run_until_complete(main()), ['x', 'y'])
+
+    def test_not_seen_outside(self):
+        var = self.var
+
+        async def task():
+            var.set_string('inside')
+            await asyncio.sleep(0)
+            return var.get()[1]
+
+        def body():
+            self.assertEqual(self.loop.run_until_complete(task()), 'inside')
+            with self.assertRaises(GLib.Error):    # no value outside the task
+                var.get()
+        # A fresh context for the code that runs the loop.
+        self.assertTrue(GCoro.Context.new().run(body))
+
+
 class ProcessTest(unittest.TestCase):
     """Behaviours that need a process of their own."""
 

@@ -25,12 +25,15 @@ task raises G_IO_ERROR_CANCELLED inside the coroutine at its current await
 and cancels the operation it was waiting for (see future_of()).
 """
 
+import asyncio
 import collections
 import contextlib
 import itertools
 import re
 import threading
 import types
+
+from asyncio import events as _asyncio_events
 
 from gi.repository import GLib, GObject, Gio
 
@@ -42,6 +45,22 @@ GCoro = get_introspection_module('GCoro')
 __all__ = []
 
 
+def _asyncio_task_loop():
+    """The loop of the asyncio task stepping on this thread, if one is
+    (rather than a GCoro stepped task, or no task)."""
+    loop = _asyncio_events._get_running_loop()
+    if loop is not None and asyncio.current_task(loop) is not None:
+        return loop
+    return None
+
+
+def _check_gcoro_loop(loop):
+    if not hasattr(loop, '_watch_gcoro_future'):
+        raise RuntimeError('asyncio code waits for a GCoro future on GCoro.EventLoop '
+                           'only (call GCoro.install() before asyncio.run(), or use '
+                           f'GCoro.EventLoop()), not on {type(loop).__name__}')
+
+
 class Awaitable(GCoro.Awaitable):
     """Anything a task can wait for (futures, tasks, events,
     GCoro.CancellableAwaitable, your own GObject types implementing
@@ -49,7 +68,7 @@ class Awaitable(GCoro.Awaitable):
     obj.get_future() returns."""
 
     def __await__(self):
-        return (yield self.get_future())
+        return (yield from self.get_future().__await__())
 
 
 Awaitable = override(Awaitable)
@@ -57,16 +76,148 @@ __all__.append('Awaitable')
 
 
 class Future(GCoro.Future):
-    """A GCoro.Future that Python coroutines can await."""
+    """A GCoro.Future that Python coroutines can await: asyncio tasks (on
+    GCoro.EventLoop) and GCoro stepped tasks alike. It also speaks asyncio's
+    future protocol (done(), result(), add_done_callback(), cancel(msg),
+    ...), so asyncio.gather(), wait(), wait_for() and ensure_future() take
+    it as they take an asyncio future."""
 
     def __await__(self):
-        return (yield self)
+        loop = _asyncio_task_loop()
+        if loop is not None:
+            if not self.is_done():
+                _check_gcoro_loop(loop)
+                yield self      # the asyncio task waits through add_done_callback()
+            return self.result()
+        return (yield self)     # a GCoro stepped task waits for the future itself
 
     __iter__ = __await__   # generator-based coroutines: `yield from future`
+
+    # asyncio's future protocol. asyncio's tasks recognise a future by this
+    # attribute (and set it to False once they wait on it).
+    _asyncio_future_blocking = property(lambda self: True, lambda self, value: None)
+
+    def get_loop(self):
+        """The asyncio loop that reports this future's completion: the
+        running one, or the thread's."""
+        loop = _asyncio_events._get_running_loop()
+        return loop if loop is not None else asyncio.get_event_loop_policy().get_event_loop()
+
+    def done(self):
+        return self.is_done()
+
+    def cancelled(self):
+        """Whether the future settled by cancellation: cancelled, or
+        failed with G_IO_ERROR_CANCELLED after cancel() was called."""
+        state = self.get_state()
+        if state == GCoro.FutureState.CANCELLED:
+            return True
+        return (state == GCoro.FutureState.REJECTED and
+                getattr(self, '_gcoro_cancel_requested', False) and
+                self.peek_error().matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED))
+
+    def result(self):
+        """The value, as for asyncio's futures: raises InvalidStateError if
+        pending, CancelledError if cancelled, or the exception it failed
+        with (the Python exception behind a GError, else the GLib.Error)."""
+        exc = self.exception()
+        if exc is not None:
+            raise exc
+        _ok, value = self.get_value()
+        return value
+
+    def exception(self):
+        if not self.is_done():
+            raise asyncio.InvalidStateError('Result is not ready.')
+        if self.cancelled():
+            raise asyncio.CancelledError()
+        if self.get_state() != GCoro.FutureState.REJECTED:
+            return None
+        try:
+            self.get_value()
+        except GLib.Error as error:
+            return _exception_of(self, error)
+        return None
+
+    def add_done_callback(self, fn, *, context=None):
+        """Calls fn(self) from the asyncio loop once the future settles (at
+        its next iteration if it has)."""
+        loop = self.get_loop()
+        _check_gcoro_loop(loop)
+        loop._watch_gcoro_future(self, fn, context)
+
+    def remove_done_callback(self, fn):
+        loop = self.get_loop()
+        unwatch = getattr(loop, '_unwatch_gcoro_future', None)
+        return unwatch(self, fn) if unwatch is not None else 0
+
+    def cancel(self, msg=None):
+        """Requests cancellation (gcoro_future_cancel()); returns whether the
+        future was pending, as asyncio's cancel() does. msg is accepted for
+        asyncio's sake and not kept."""
+        if self.is_done():
+            return False
+        self._gcoro_cancel_requested = True
+        GCoro.Future.cancel(self)
+        return True
 
 
 Future = override(Future)
 __all__.append('Future')
+
+
+class Task(GCoro.Task):
+    """A GCoro.Task: a GCoro.Future driven by a coroutine or a C function."""
+
+    def cancel(self, msg=None):
+        """Asks the task to stop (gcoro_task_cancel()); returns whether it
+        had not ended, as asyncio's Task.cancel() does."""
+        if self.is_done():
+            return False
+        self._gcoro_cancel_requested = True
+        GCoro.Task.cancel(self)
+        return True
+
+
+Task = override(Task)
+__all__.append('Task')
+
+
+def _asyncio_task_needs_context():
+    """Before Python code sets a GCoro context variable: inside an asyncio
+    task on GCoro.EventLoop, the task gets a GCoro.Context of its own (a
+    copy of the current one, entered while its steps run), so that what it
+    sets stays in the task, as with contextvars."""
+    loop = _asyncio_events._get_running_loop()
+    enter = getattr(loop, '_task_gcoro_context', None)
+    if enter is not None and asyncio.current_task(loop) is not None:
+        enter()
+
+
+class ContextVar(GCoro.ContextVar):
+    """A GCoro.ContextVar: C's context variables (PEP 567 semantics). In
+    an asyncio task on GCoro.EventLoop, values follow the task: a task
+    sees those of the code that created it, and what it sets is its own."""
+
+    def set(self, value):
+        _asyncio_task_needs_context()
+        return GCoro.ContextVar.set(self, value)
+
+    def set_int64(self, value):
+        _asyncio_task_needs_context()
+        return GCoro.ContextVar.set_int64(self, value)
+
+    def set_object(self, value):
+        _asyncio_task_needs_context()
+        return GCoro.ContextVar.set_object(self, value)
+
+    def set_string(self, value):
+        _asyncio_task_needs_context()
+        return GCoro.ContextVar.set_string(self, value)
+
+
+ContextVar = override(ContextVar)
+__all__.append('ContextVar')
 
 
 def _is_exhausted(error):
@@ -228,7 +379,12 @@ def _resume(coro, completed):
 def _future_to_wait(awaited):
     if isinstance(awaited, GCoro.Awaitable) and not isinstance(awaited, GCoro.Future):
         awaited = awaited.get_future()
-    return awaited if isinstance(awaited, GCoro.Future) else None
+    if isinstance(awaited, GCoro.Future):
+        return awaited
+    if getattr(awaited, '_asyncio_future_blocking', None) is not None:
+        # An asyncio future or task, awaited by a GCoro stepped task.
+        return from_asyncio(awaited)
+    return None
 
 
 def _winding_down(future):
@@ -274,8 +430,8 @@ def _step_function(coro):
             coro.close()
             task.return_error(GLib.Error.new_literal(
                 GCoro.error_quark(),
-                f'a GCoro task can only await GCoro futures, not {type(awaited).__name__} '
-                '(an asyncio coroutine needs an asyncio event loop)',
+                f'a GCoro task can only await GCoro futures and asyncio futures, '
+                f'not {type(awaited).__name__}',
                 GCoro.Error.FAILED))
             return None
         awaiting[0] = future
@@ -300,6 +456,61 @@ def spawn(coro, name=None):
 
 
 __all__.append('spawn')
+
+
+def from_asyncio(awaitable, name=None):
+    """Hands an asyncio coroutine, task or future to C: returns a
+    GCoro.Task that settles as it does (its value, the same exception, or
+    cancelled), so that C code, GCoro.TaskGroup, GCoro.TaskRunner and the
+    combinators wait for asyncio work. A coroutine becomes an asyncio task
+    first (asyncio.ensure_future(): on the running loop, or the thread's).
+    Cancelling the GCoro task cancels the asyncio one, and the GCoro task
+    ends once that has ended (its finally blocks have run)."""
+    fut = asyncio.ensure_future(awaitable)
+    loop = fut.get_loop()
+    done = GCoro.Promise.new()
+    fut.add_done_callback(lambda _f: done.resolve(None))
+    shielded = []
+
+    def cancel_it(*_args):
+        if loop.is_closed():
+            return
+        if _asyncio_events._get_running_loop() is loop or threading.get_ident() == getattr(loop, '_thread_id', None):
+            fut.cancel()
+        else:
+            loop.call_soon_threadsafe(fut.cancel)
+
+    def step(task, completed, _data):
+        if fut.done():
+            if shielded:
+                task.shield_end()
+            if fut.cancelled():
+                task.return_error(GLib.Error.new_literal(
+                    Gio.io_error_quark(), f"Task '{task.get_name()}' was cancelled",
+                    Gio.IOErrorEnum.CANCELLED))
+            elif fut.exception() is not None:
+                _fail(task, fut.exception())
+            elif fut.result() is not None:
+                task.return_value(_to_gvalue(fut.result()))
+            return None
+        if completed is not None and not shielded:
+            # Cancelled (the asyncio future was told through the task's
+            # cancellable): wait, shielded, for it to end.
+            shielded.append(True)
+            task.shield_begin()
+        return done
+
+    task = GCoro.spawn_stepped(name or _asyncio_name(fut), step, None)
+    task.get_cancellable().connect(cancel_it)
+    return task
+
+
+def _asyncio_name(fut):
+    get_name = getattr(fut, 'get_name', None)
+    return get_name() if get_name is not None else None
+
+
+__all__.append('from_asyncio')
 
 
 def run(coro, name=None):

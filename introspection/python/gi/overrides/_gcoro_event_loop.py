@@ -40,6 +40,7 @@ handlers.
 import asyncio
 import collections.abc
 import contextlib
+import contextvars
 import errno
 import functools
 import heapq
@@ -59,6 +60,10 @@ from ..module import get_introspection_module
 GCoro = get_introspection_module('GCoro')
 
 __all__ = ['EventLoop', 'EventLoopPolicy', 'install']
+
+# The GCoro.Context of the asyncio task (or callback) whose contextvars
+# hold it; None: the thread's own. See EventLoop._task_gcoro_context().
+_TASK_CONTEXT = contextvars.ContextVar('gcoro_task_context', default=None)
 
 _IN = int(GLib.IOCondition.IN)
 _OUT = int(GLib.IOCondition.OUT)
@@ -223,6 +228,10 @@ class EventLoop(unix_events.SelectorEventLoop):
         self._in_run_forever = False
         self._glib_quit = None        # quits the GLib main loop that drives us
         self._next = _KEEP            # what run_forever() tells the bridge next
+        self._future_watches = {}     # token -> (GCoro future, callback, context)
+        self._next_token = 1
+        self._task_contexts = False   # some task has a GCoro.Context of its own
+        self._entered = None          # the GCoro.Context entered for a callback
         super().__init__(selector=_BridgeSelector(self._bridge))
 
     def get_context(self):
@@ -323,16 +332,21 @@ class EventLoop(unix_events.SelectorEventLoop):
                 self._expire_timers()
             # A snapshot: what callbacks schedule runs at the next
             # iteration, after the other sources of the context.
-            if self._debug:
-                for _ in range(len(ready)):
-                    handle = ready.popleft()
-                    if not handle._cancelled:
-                        self._run_debug(handle)
+            n = len(ready)
+            if self._debug or self._task_contexts:
+                self._run_ready_slowly(n)
             else:
-                for _ in range(len(ready)):
+                while n:
+                    n -= 1
                     handle = ready.popleft()
-                    if not handle._cancelled:
-                        handle._run()
+                    if handle._cancelled:
+                        continue
+                    handle._run()
+                    if self._task_contexts:
+                        # The callback gave its task a context of its own:
+                        # the others run in theirs.
+                        self._run_ready_slowly(n)
+                        break
             handle = None
         except BaseException as exc:   # KeyboardInterrupt, SystemExit out of a callback
             self._raise_in_driver(exc)
@@ -390,6 +404,54 @@ class EventLoop(unix_events.SelectorEventLoop):
             timer._scheduled = False
             if not timer._cancelled:
                 ready.append(timer)
+
+    def _run_ready_slowly(self, n):
+        """Runs the next n ready callbacks, each with its task's
+        GCoro.Context entered, and in debug mode timed."""
+        ready = self._ready
+        debug = self._debug
+        try:
+            while n:
+                n -= 1
+                handle = ready.popleft()
+                if handle._cancelled:
+                    continue
+                if self._task_contexts:
+                    context = handle._context.get(_TASK_CONTEXT)
+                    if context is not self._entered:
+                        self._enter_gcoro_context(context)
+                if debug:
+                    self._run_debug(handle)
+                else:
+                    handle._run()
+        finally:
+            if self._entered is not None:
+                self._enter_gcoro_context(None)
+
+    def _enter_gcoro_context(self, context):
+        self._entered = context
+        self._bridge.enter_context(context)
+
+    def _task_gcoro_context(self):
+        """Called before Python code in an asyncio task sets a GCoro context
+        variable: gives the task a GCoro.Context of its own, a copy of the
+        current one, kept in its contextvars (so copied, as they are, by
+        the tasks it creates: see create_task())."""
+        if _TASK_CONTEXT.get() is not None:
+            return
+        context = GCoro.Context.copy_current()
+        _TASK_CONTEXT.set(context)
+        self._task_contexts = True
+        self._enter_gcoro_context(context)
+
+    def create_task(self, coro, *, name=None, context=None):
+        if context is None:
+            parent = _TASK_CONTEXT.get()
+            if parent is not None:
+                # The new task starts with a copy of the creator's values.
+                context = contextvars.copy_context()
+                context.run(_TASK_CONTEXT.set, parent.copy())
+        return super().create_task(coro, name=name, context=context)
 
     def _run_debug(self, handle):
         try:
@@ -497,13 +559,37 @@ class EventLoop(unix_events.SelectorEventLoop):
             return
         bridge = self._bridge
         super().close()
+        self._future_watches.clear()
         self._bridge = None
         bridge.close()
 
     # --- futures of C ---------------------------------------------------------------
 
+    def _watch_gcoro_future(self, future, fn, context=None):
+        """GCoro.Future.add_done_callback(): fn(future) runs in this loop
+        once the future settles (reported by the bridge, no callback of its
+        own per future)."""
+        self._check_closed()
+        if context is None:
+            context = contextvars.copy_context()
+        token = self._next_token
+        self._next_token += 1
+        self._future_watches[token] = (future, fn, context)
+        self._bridge.watch_future(future, token)
+
+    def _unwatch_gcoro_future(self, future, fn):
+        tokens = [token for token, (f, g, _c) in self._future_watches.items()
+                  if f is future and g == fn]
+        for token in tokens:
+            del self._future_watches[token]
+            self._bridge.unwatch_future(token)
+        return len(tokens)
+
     def _future_settled(self, token):
-        pass
+        watch = self._future_watches.pop(token, None)
+        if watch is not None:
+            future, fn, context = watch
+            self._ready.append(events.Handle(fn, (future,), self, context))
 
 
 class EventLoopPolicy(unix_events.DefaultEventLoopPolicy):
