@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-# The asyncio (or, with --uvloop, uvloop) line echo server of the benchmark.
-# Usage: echo_server_asyncio.py [--uvloop] PORT
+# The asyncio line echo server of the benchmark: on asyncio's own loop, on
+# uvloop (--uvloop) or on GCoro.EventLoop (--gcoro; the backend from
+# GCORO_BACKEND).
+# Usage: echo_server_asyncio.py [--uvloop|--gcoro] PORT
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import asyncio
 import sys
@@ -24,4 +26,9 @@ async def main(port):
 if '--uvloop' in sys.argv:
     import uvloop
     uvloop.install()
+elif '--gcoro' in sys.argv:
+    import gi
+    gi.require_version('GCoro', '1.0')
+    from gi.repository import GCoro
+    GCoro.install()
 asyncio.run(main(int(sys.argv[-1])))

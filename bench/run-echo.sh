@@ -3,6 +3,8 @@
 # client, in one run, one server at a time.
 #
 # Usage: bench/run-echo.sh [BUILDDIR] [SECONDS]      (defaults: build-bench, 3)
+# asyncio on GCoro.EventLoop (gcoro-asyncio-glib, gcoro-asyncio-epoll) needs
+# a BUILDDIR with introspection (bench/run-asyncio.sh makes one).
 # Environment: SERVERS (default: all that are available), CONFIGS (default:
 # "1:64 10:64 100:64 1:4096 10:4096 100:4096", CONNECTIONS:SIZE), IDLE
 # (extra silent connections opened first, default 0), ROUNDS (default 1).
@@ -34,6 +36,13 @@ order="gcoro-glib gcoro-epoll gio asyncio"
 if /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then
   cmd[uvloop]="/usr/bin/python3 bench/echo_server_asyncio.py --uvloop"
   order="$order uvloop"
+fi
+# asyncio on GCoro.EventLoop, when the build has the typelib (introspection).
+if [ -f "$builddir/introspection/GCoro-1.0.typelib" ]; then
+  gi_env="GI_TYPELIB_PATH=$builddir/introspection LD_LIBRARY_PATH=$builddir/glib-coro PYTHONPATH=introspection/python"
+  cmd[gcoro-asyncio-glib]="env $gi_env GCORO_BACKEND=glib /usr/bin/python3 bench/echo_server_asyncio.py --gcoro"
+  cmd[gcoro-asyncio-epoll]="env $gi_env GCORO_BACKEND=epoll /usr/bin/python3 bench/echo_server_asyncio.py --gcoro"
+  order="$order gcoro-asyncio-glib gcoro-asyncio-epoll"
 fi
 if [ -x "$b/echo-server-libuv" ]; then
   cmd[libuv]="$b/echo-server-libuv"

@@ -45,10 +45,18 @@ GCoro = get_introspection_module('GCoro')
 __all__ = []
 
 
+def _running_loop():
+    """asyncio's running loop: the GCoro.EventLoop running on this thread
+    (a thread-local read, where asyncio's own check costs a getpid()), or
+    whichever asyncio's is."""
+    loop = getattr(_event_loop._running, 'loop', None)
+    return loop if loop is not None else _asyncio_events._get_running_loop()
+
+
 def _asyncio_task_loop():
     """The loop of the asyncio task stepping on this thread, if one is
     (rather than a GCoro stepped task, or no task)."""
-    loop = _asyncio_events._get_running_loop()
+    loop = _running_loop()
     if loop is not None and asyncio.current_task(loop) is not None:
         return loop
     return None
@@ -100,7 +108,7 @@ class Future(GCoro.Future):
     def get_loop(self):
         """The asyncio loop that reports this future's completion: the
         running one, or the thread's."""
-        loop = _asyncio_events._get_running_loop()
+        loop = _running_loop()
         return loop if loop is not None else asyncio.get_event_loop_policy().get_event_loop()
 
     def done(self):
@@ -120,31 +128,45 @@ class Future(GCoro.Future):
         """The value, as for asyncio's futures: raises InvalidStateError if
         pending, CancelledError if cancelled, or the exception it failed
         with (the Python exception behind a GError, else the GLib.Error)."""
-        exc = self.exception()
-        if exc is not None:
-            raise exc
-        _ok, value = self.get_value()
-        return value
+        try:
+            _ok, value = self.get_value()
+        except GLib.Error as error:
+            failure = self._asyncio_failure(error)
+        else:
+            return value
+        raise failure    # outside the except: no __context__ from here
 
     def exception(self):
-        if not self.is_done():
-            raise asyncio.InvalidStateError('Result is not ready.')
-        if self.cancelled():
-            raise asyncio.CancelledError()
-        if self.get_state() != GCoro.FutureState.REJECTED:
-            return None
         try:
             self.get_value()
         except GLib.Error as error:
-            return _exception_of(self, error)
-        return None
+            failure = self._asyncio_failure(error)
+        else:
+            return None
+        if isinstance(failure, (asyncio.InvalidStateError, asyncio.CancelledError)):
+            raise failure
+        return failure
+
+    def _asyncio_failure(self, error):
+        state = self.get_state()
+        if state == GCoro.FutureState.PENDING:
+            return asyncio.InvalidStateError('Result is not ready.')
+        if state == GCoro.FutureState.CANCELLED or (
+                getattr(self, '_gcoro_cancel_requested', False) and
+                error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)):
+            return asyncio.CancelledError()
+        return _exception_of(self, error)
 
     def add_done_callback(self, fn, *, context=None):
         """Calls fn(self) from the asyncio loop once the future settles (at
         its next iteration if it has)."""
-        loop = self.get_loop()
-        _check_gcoro_loop(loop)
-        loop._watch_gcoro_future(self, fn, context)
+        loop = _running_loop()
+        if loop is None:
+            loop = self.get_loop()
+        watch = getattr(loop, '_watch_gcoro_future', None)
+        if watch is None:
+            _check_gcoro_loop(loop)
+        watch(self, fn, context)
 
     def remove_done_callback(self, fn):
         loop = self.get_loop()
@@ -865,6 +887,7 @@ __all__.append('Worker')
 
 # --- asyncio ------------------------------------------------------------------------
 
+from . import _gcoro_event_loop as _event_loop  # noqa: E402
 from ._gcoro_event_loop import EventLoop, EventLoopPolicy, install  # noqa: E402
 
 __all__ += ['EventLoop', 'EventLoopPolicy', 'install']

@@ -61,6 +61,11 @@ GCoro = get_introspection_module('GCoro')
 
 __all__ = ['EventLoop', 'EventLoopPolicy', 'install']
 
+# The GCoro.EventLoop running on each thread (`loop`), set and cleared
+# with asyncio's running loop: GCoro futures read it where asyncio's
+# _get_running_loop() would cost a getpid() system call.
+_running = threading.local()
+
 # The GCoro.Context of the asyncio task (or callback) whose contextvars
 # hold it; None: the thread's own. See EventLoop._task_gcoro_context().
 _TASK_CONTEXT = contextvars.ContextVar('gcoro_task_context', default=None)
@@ -73,7 +78,7 @@ _CONDITION = {events: GLib.IOCondition((_IN if events & selectors.EVENT_READ els
               for events in range(4)}
 _NO_DEADLINE = GCoro.LOOP_BRIDGE_NO_DEADLINE
 _KEEP = GCoro.LOOP_BRIDGE_KEEP
-_BATCHES = 8
+_BATCHES = 4
 _EVENTS = int(GCoro.LoopBridgeIterateFlags.EVENTS)
 _FUTURE = GCoro.LOOP_BRIDGE_FUTURE
 
@@ -273,10 +278,14 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     def run_forever(self):
         self._in_run_forever = True
+        outer = getattr(_running, 'loop', None)
+        if outer is None:
+            _running.loop = self
         try:
             super().run_forever()
         finally:
             self._in_run_forever = False
+            _running.loop = outer
 
     def _run_once(self):
         # run_forever()'s step: one iteration of the GMainContext, in which
@@ -493,12 +502,14 @@ class EventLoop(unix_events.SelectorEventLoop):
         sys.set_asyncgen_hooks(firstiter=self._asyncgen_firstiter_hook,
                                finalizer=self._asyncgen_finalizer_hook)
         events._set_running_loop(self)
+        _running.loop = self
         self._set_coroutine_origin_tracking(self._debug)
         return saved
 
     def _leave_running(self, saved):
         self._thread_id = None
         events._set_running_loop(None)
+        _running.loop = None
         self._set_coroutine_origin_tracking(False)
         sys.set_asyncgen_hooks(*saved)
 
@@ -569,11 +580,12 @@ class EventLoop(unix_events.SelectorEventLoop):
         """GCoro.Future.add_done_callback(): fn(future) runs in this loop
         once the future settles (reported by the bridge, no callback of its
         own per future)."""
-        self._check_closed()
+        if self._closed:
+            raise RuntimeError('Event loop is closed')
         if context is None:
             context = contextvars.copy_context()
         token = self._next_token
-        self._next_token += 1
+        self._next_token = token + 1
         self._future_watches[token] = (future, fn, context)
         self._bridge.watch_future(future, token)
 
