@@ -530,6 +530,115 @@ class ContextVarsFollowTasksTest(unittest.TestCase):
         self.assertTrue(GCoro.Context.new().run(body))
 
 
+class PythonShapedTest(unittest.TestCase):
+    """GCoro's primitives read as asyncio's do."""
+
+    def setUp(self):
+        self.loop = GCoro.EventLoop()
+        self.addCleanup(self.loop.close)
+
+    def run_main(self, coro):
+        return self.loop.run_until_complete(coro)
+
+    def test_async_methods_without_a_callback_are_awaitable(self):
+        async def main():
+            queue = GCoro.Queue.new(0)
+            self.assertTrue(queue.try_put('a'))
+            item = await queue.get_async()            # the item, not (ok, item)
+            self.assertTrue(await GCoro.sleep_async(1))
+            event = GCoro.Event.new()
+            self.loop.call_soon(event.set)
+            await event.wait_async()
+            # With a callback: the plain GIO-style call.
+            done = self.loop.create_future()
+            GCoro.sleep_async(1, None, lambda _s, r: done.set_result(GCoro.sleep_finish(r)))
+            return item, await done
+        self.assertEqual(self.run_main(main()), ('a', True))
+
+    def test_cancelled_awaitable_async_takes_nothing(self):
+        sem = GCoro.Semaphore.new(0)
+
+        async def main():
+            acquire = sem.acquire_async()
+            task = asyncio.create_task(asyncio.wait_for(acquire, 0.01))
+            with self.assertRaises(asyncio.TimeoutError):
+                await task
+            sem.release()
+            self.assertTrue(sem.try_acquire())      # the permit was not taken
+        self.run_main(main())
+
+    def test_async_with_lock_and_semaphore(self):
+        lock = GCoro.Lock.new()
+        sem = GCoro.Semaphore.new(2)
+        inside = []
+
+        async def worker(i):
+            async with sem:
+                async with lock:
+                    inside.append(i)
+                    self.assertTrue(lock.is_locked())
+                    await asyncio.sleep(0)
+                self.assertEqual(sem.get_value(), 0 if i < 2 else sem.get_value())
+
+        async def main():
+            await asyncio.gather(*(worker(i) for i in range(4)))
+            self.assertFalse(lock.is_locked())
+            self.assertEqual(sem.get_value(), 2)
+        self.run_main(main())
+        self.assertEqual(sorted(inside), [0, 1, 2, 3])
+
+    def test_queue_get_and_put(self):
+        async def main():
+            queue = GCoro.Queue.new(1)
+            consumer = asyncio.create_task(queue.get())
+            await queue.put('x')
+            await queue.put('y')                     # waits for room
+            return await consumer, await queue.get()
+        self.assertEqual(self.run_main(main()), ('x', 'y'))
+
+    def test_task_group(self):
+        class Oops(Exception):
+            pass
+        raised = Oops('no')
+        log = []
+
+        async def job(n):
+            await asyncio.sleep(0.001 * n)
+            return n
+
+        async def failing():
+            await asyncio.sleep(0)
+            raise raised
+
+        async def forever():
+            try:
+                await asyncio.sleep(60)
+            finally:
+                log.append('cancelled')
+
+        async def main():
+            async with GCoro.TaskGroup() as group:
+                tasks = [group.create_task(job(n)) for n in (2, 1)]
+                group.add(GCoro.sleep(1))            # any GCoro future
+            self.assertEqual([t.result() for t in tasks], [2, 1])
+            with self.assertRaises(Oops) as cm:
+                async with GCoro.TaskGroup() as group:
+                    group.create_task(forever())
+                    group.create_task(failing())
+            self.assertIs(cm.exception, raised)
+        self.run_main(main())
+        self.assertEqual(log, ['cancelled'])
+
+    def test_in_gcoro_coroutines_too(self):
+        async def body():
+            lock = GCoro.Lock.new()
+            async with lock:
+                queue = GCoro.Queue.new(0)
+                await queue.put(5)
+                return await queue.get()
+        self.assertEqual(GCoro.run(body()), 5)
+
+
 class ProcessTest(unittest.TestCase):
     """Behaviours that need a process of their own."""
 

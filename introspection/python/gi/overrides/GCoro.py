@@ -885,6 +885,183 @@ Worker = override(Worker)
 __all__.append('Worker')
 
 
+# --- _async methods as awaitables ------------------------------------------------------
+
+
+def _value_of_finish(finish_info, finish):
+    """finish, returning what a Python caller wants: a _finish that returns
+    a gboolean and throws (FALSE always comes with an error) and has out
+    values gives the out value (or a tuple of them) alone."""
+    from gi._gi import Direction, TypeTag
+    outs = [a for a in finish_info.get_arguments() if a.get_direction() != Direction.IN]
+    if not (outs and finish_info.can_throw_gerror() and
+            finish_info.get_return_type().get_tag() == TypeTag.BOOLEAN):
+        return finish
+    if len(outs) == 1:
+        return lambda *args: finish(*args)[1]
+    return lambda *args: finish(*args)[1:]
+
+
+class _AwaitableAsync:
+    """An _async function or method of GCoro that, called without a
+    callback, returns a GCoro future of its outcome (GCoro.future_of()):
+    `await lock.acquire_async()`, `item = await queue.get_async()`,
+    `line = await stream.read_line_async()` in asyncio tasks and GCoro
+    coroutines alike; cancelling the future (or the task) cancels the
+    operation. Called with a callback, it is the plain GIO-style call.
+    Everything else (get_arguments(), ...) is the function's."""
+
+    def __init__(self, start, finish):
+        self._start = start
+        self._finish = _value_of_finish(finish, finish)
+        args = start.get_arguments()
+        # Python callers do not pass the lengths of arrays.
+        lengths = {a.get_type().get_array_length() for a in args} - {-1}
+        names = [a.get_name() for i, a in enumerate(args) if i not in lengths]
+        self._cancellable_at = names.index('cancellable')
+        self._is_method = start.is_method()
+        self.__name__ = start.__name__
+        self.__doc__ = start.__doc__
+
+    def __get__(self, obj, cls=None):
+        if obj is None or not self._is_method:
+            return self
+        return types.MethodType(self, obj)
+
+    def __getattr__(self, name):
+        return getattr(self._start, name)
+
+    def __call__(self, *args, **kwargs):
+        given = len(args) - self._is_method
+        if given > self._cancellable_at + 1 or 'callback' in kwargs:
+            return self._start(*args, **kwargs)
+        cancellable = kwargs.pop('cancellable', None)
+        if given > self._cancellable_at:
+            cancellable = args[-1]
+            args = args[:-1]
+        if kwargs:
+            raise TypeError(f'{self.__name__}() got unexpected keyword arguments {sorted(kwargs)}')
+        finish = self._finish
+        if self._is_method:
+            obj = args[0]
+            return future_of(self._start, lambda result: finish(obj, result), *args,
+                             cancellable=cancellable)
+        return future_of(self._start, finish, *args, cancellable=cancellable)
+
+
+def _awaitable_asyncs():
+    """Makes every _async function and method of GCoro with a _finish twin
+    an _AwaitableAsync."""
+    for name in dir(GCoro):
+        obj = getattr(GCoro, name, None)
+        if name.endswith('_async') and callable(obj) and hasattr(GCoro, name[:-6] + '_finish'):
+            globals()[name] = _AwaitableAsync(obj, getattr(GCoro, name[:-6] + '_finish'))
+            __all__.append(name)
+            continue
+        if not isinstance(obj, type) or not issubclass(obj, GObject.Object):
+            continue
+        for attr, start in list(vars(obj).items()):
+            finish = vars(obj).get(attr[:-6] + '_finish')
+            if attr.endswith('_async') and finish is not None and callable(start):
+                setattr(obj, attr, _AwaitableAsync(start, finish))
+
+
+_awaitable_asyncs()
+
+
+# --- Python-shaped primitives ---------------------------------------------------------
+
+
+class Lock(GCoro.Lock):
+    """A GCoro.Lock: `async with lock:` (asyncio tasks and GCoro
+    coroutines)."""
+
+    async def __aenter__(self):
+        await self.acquire_async()
+
+    async def __aexit__(self, *exc_info):
+        self.release()
+
+
+Lock = override(Lock)
+__all__.append('Lock')
+
+
+class Semaphore(GCoro.Semaphore):
+    """A GCoro.Semaphore: `async with sem:`."""
+
+    async def __aenter__(self):
+        await self.acquire_async()
+
+    async def __aexit__(self, *exc_info):
+        self.release()
+
+
+Semaphore = override(Semaphore)
+__all__.append('Semaphore')
+
+
+class Queue(GCoro.Queue):
+    """A GCoro.Queue: `item = await queue.get()`, `await queue.put(item)`,
+    as asyncio.Queue's coroutines (a cancelled get takes nothing, a
+    cancelled put puts nothing)."""
+
+    async def get(self):
+        return await self.get_async()
+
+    async def put(self, item):
+        return await self.put_async(item)
+
+
+Queue = override(Queue)
+__all__.append('Queue')
+
+
+class TaskGroup(GCoro.TaskGroup):
+    """A GCoro.TaskGroup (structured concurrency shared with C: a member
+    that fails cancels the others; the group waits for all):
+
+        async with GCoro.TaskGroup() as group:
+            group.create_task(fetch(url))      # an asyncio coroutine
+            group.add(some_c_future)
+
+    Leaving the block waits for every member; a member's failure is raised
+    (the exception itself, or a GLib.Error summing up several). An
+    exception in the block cancels the members."""
+
+    def __new__(cls, *args, **kwargs):
+        return GCoro.TaskGroup.new()
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def create_task(self, coro, name=None):
+        """Runs the coroutine as an asyncio task (GCoro.from_asyncio()) in
+        the group; returns the GCoro.Task."""
+        task = from_asyncio(coro, name=name)
+        self.add(task)
+        return task
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb):
+        if exc is not None:
+            self.cancel()
+        waited = self.wait_async()
+        try:
+            await waited
+        except GLib.Error as error:
+            if exc is None:
+                failure = _exception_of(waited, error)
+                raise failure from None
+        return False
+
+
+TaskGroup = override(TaskGroup)
+__all__.append('TaskGroup')
+
+
 # --- asyncio ------------------------------------------------------------------------
 
 from . import _gcoro_event_loop as _event_loop  # noqa: E402
