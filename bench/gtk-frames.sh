@@ -17,3 +17,13 @@ echo "smooth-ui: frames per second over 3 s while the computation runs (Xvfb, ca
 for mode in "" --starve; do
   "$run" "$exe" --self-test $mode 2>/dev/null | grep '^frames per second'
 done
+
+# asyncio's echo server and a GTK window in one thread (GCoro.EventLoop),
+# the server loaded by another process.
+win=$top/examples/gtk/asyncio-window.py
+if [ -f "$top/build/introspection/GCoro-1.0.typelib" ]; then
+  echo "asyncio-window: frames per second over 3 s while its asyncio server is loaded"
+  GI_TYPELIB_PATH=$top/build/introspection LD_LIBRARY_PATH=$top/build/glib-coro \
+    PYTHONPATH=$top/introspection/python \
+    "$run" /usr/bin/python3 "$win" --self-test 2>/dev/null | grep '^frames per second'
+fi
