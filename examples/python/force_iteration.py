@@ -1,14 +1,16 @@
 #!/usr/bin/python3
-# force_iteration.py: letting new tasks start at once with GCoro.yield_()
+# force_iteration.py: letting new tasks start at once with asyncio.sleep(0)
 #
 # Seed topic: "forcing an iteration of the event loop" (asyncio.sleep(0)).
-# The Python twin of examples/force-iteration.c: spawning only queues a
-# task; awaiting GCoro.yield_() gives the loop an iteration, so each task
-# starts before the spawner goes on.
+# The Python twin of examples/force-iteration.c, in plain asyncio on
+# glib-coro's loop: creating a task only queues it; awaiting
+# asyncio.sleep(0) gives the loop an iteration (the scheduler's yield, as
+# gcoro_yield() in C), so each task starts before the creator goes on.
 #
 # Run: python3 force_iteration.py [--unit=MSEC]
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import asyncio
 import sys
 
 import gi
@@ -23,7 +25,7 @@ for arg in sys.argv[1:]:
 
 async def delay(seconds):
     print(f'sleeping for {seconds} second(s)')
-    await GCoro.sleep(seconds * UNIT)
+    await asyncio.sleep(seconds * UNIT / 1000)
     print(f'finished sleeping for {seconds} second(s)')
     return seconds
 
@@ -35,16 +37,16 @@ async def wait_both(task1, task2):
 
 
 async def create_tasks_no_yield():
-    task1 = GCoro.spawn(delay(1))
-    task2 = GCoro.spawn(delay(2))
+    task1 = asyncio.create_task(delay(1))
+    task2 = asyncio.create_task(delay(2))
     await wait_both(task1, task2)
 
 
 async def create_tasks_yield():
-    task1 = GCoro.spawn(delay(1))
-    await GCoro.yield_()          # task1 starts now
-    task2 = GCoro.spawn(delay(2))
-    await GCoro.yield_()          # and task2
+    task1 = asyncio.create_task(delay(1))
+    await asyncio.sleep(0)        # task1 starts now
+    task2 = asyncio.create_task(delay(2))
+    await asyncio.sleep(0)        # and task2
     await wait_both(task1, task2)
 
 
@@ -55,4 +57,5 @@ async def main():
     await create_tasks_yield()
 
 
-GCoro.run(main())
+GCoro.install()
+asyncio.run(main())

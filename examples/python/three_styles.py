@@ -11,6 +11,7 @@
 # Run: python3 three_styles.py FILE
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import asyncio
 import sys
 
 import gi
@@ -29,13 +30,14 @@ def counting_runner(results):
     return runner
 
 
-# 1. From a coroutine: await the run's future.
+# 1. From a coroutine (asyncio, on glib-coro's loop): await the run's future.
 async def coroutine_caller():
     results = []
     await counting_runner(results).run()
     print(f'coroutine: {results[0]} lines')
 
-GCoro.run(coroutine_caller())
+GCoro.install()
+asyncio.run(coroutine_caller())
 
 # 2. From callback code: run_async() / run_finish().
 loop = GLib.MainLoop()

@@ -48,6 +48,7 @@ import selectors
 import signal
 import sys
 import threading
+import warnings
 import weakref
 
 from asyncio import events
@@ -562,6 +563,12 @@ class EventLoop(unix_events.SelectorEventLoop):
             self._glib_quit()
             return
         super().stop()
+
+    def __del__(self, _warn=warnings.warn):
+        # At interpreter exit the bridge goes with the process; closing the
+        # loop then would only fail on half-torn-down modules.
+        if not sys.is_finalizing():
+            super().__del__(_warn)
 
     def close(self):
         if self.is_running():
