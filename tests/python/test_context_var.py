@@ -31,10 +31,12 @@ class ContextVarTest(unittest.TestCase):
         var = GCoro.ContextVar.new('user')
 
         def body():
-            with self.assertRaises(GLib.Error) as cm:
+            with self.assertRaises(LookupError) as cm:
                 var.get()
+            self.assertEqual(var.get('fallback'), 'fallback')
             return cm.exception
         err = self.run_fresh(body)
+        self.assertIsInstance(err, GLib.Error)
         self.assertEqual(err.domain, 'gcoro-error-quark')
         self.assertEqual(err.code, GCoro.Error.NO_VALUE)
         self.assertIn('user', err.message)
@@ -45,9 +47,7 @@ class ContextVarTest(unittest.TestCase):
         def body():
             t1 = var.set(gvalue(GObject.TYPE_INT64, 1))
             t2 = var.set_string('two')
-            ok, value = var.get()
-            self.assertTrue(ok)
-            self.assertEqual(value, 'two')
+            self.assertEqual(var.get(), 'two')
             missing, old = t1.get_old_value()
             self.assertFalse(missing)
             self.assertIsNone(old)
@@ -55,7 +55,7 @@ class ContextVarTest(unittest.TestCase):
             self.assertEqual(t2.get_var().get_name(), 'answer')
             self.assertTrue(var.reset(t2))
             self.assertTrue(t2.is_used())
-            self.assertEqual(var.get(), (True, 1))
+            self.assertEqual(var.get(), 1)
             with self.assertRaises(GLib.Error) as cm:
                 var.reset(t2)
             self.assertEqual(cm.exception.code, GCoro.Error.TOKEN_USED)
@@ -68,7 +68,7 @@ class ContextVarTest(unittest.TestCase):
         var = GCoro.ContextVar.new_with_default('d', gvalue(GObject.TYPE_STRING, 'dflt'))
 
         def body():
-            self.assertEqual(var.get(), (True, 'dflt'))
+            self.assertEqual(var.get(), 'dflt')
             self.assertEqual(var.get_or(gvalue(GObject.TYPE_STRING, 'fb')), 'fb')
             self.assertEqual(var.get_or(None), 'dflt')
             var.set_string('set')
@@ -82,13 +82,13 @@ class ContextVarTest(unittest.TestCase):
         def body():
             var.set_object(obj)
             self.assertIs(var.dup_object(), obj)
-            self.assertIs(var.get()[1], obj)
+            self.assertIs(var.get(), obj)
             var.set_int64(1 << 40)
             self.assertEqual(var.get_int64(0), 1 << 40)
             var.set(gvalue(GObject.TYPE_DOUBLE, 2.5))
-            self.assertEqual(var.get(), (True, 2.5))
+            self.assertEqual(var.get(), 2.5)
             var.set(gvalue(GObject.TYPE_BOOLEAN, True))
-            self.assertEqual(var.get(), (True, True))
+            self.assertEqual(var.get(), True)
         self.run_fresh(body)
 
     def test_token_from_another_context_is_refused(self):
@@ -121,7 +121,7 @@ class ContextVarTest(unittest.TestCase):
             seen = []
 
             def inside():
-                seen.append(var.get()[1])
+                seen.append(var.get())
                 var.set_string('inside')
                 self.assertTrue(ctx.is_entered())
                 with self.assertRaises(GLib.Error) as cm:
@@ -129,7 +129,7 @@ class ContextVarTest(unittest.TestCase):
                 self.assertEqual(cm.exception.code, GCoro.Error.CONTEXT_ENTERED)
             self.assertTrue(ctx.run(inside))
             self.assertEqual(seen, ['outside'])
-            self.assertEqual(var.get(), (True, 'outside'))
+            self.assertEqual(var.get(), 'outside')
             self.assertEqual(ctx.lookup(var), (True, 'inside'))
             self.assertTrue(ctx.contains(var))
             self.assertFalse(GCoro.Context.new().contains(var))
@@ -146,16 +146,16 @@ class ContextVarTest(unittest.TestCase):
             def thread():
                 seen['own'] = var.get_or(None)
                 var.set_string('thread')
-                seen['after'] = var.get()[1]
+                seen['after'] = var.get()
                 # A copy of the caller's context, as the thread pool gives.
-                snapshot.run(lambda: seen.setdefault('copy', var.get()[1]))
+                snapshot.run(lambda: seen.setdefault('copy', var.get()))
             t = threading.Thread(target=thread)
             t.start()
             t.join()
             self.assertIsNone(seen['own'])
             self.assertEqual(seen['after'], 'thread')
             self.assertEqual(seen['copy'], 'main')
-            self.assertEqual(var.get(), (True, 'main'))
+            self.assertEqual(var.get(), 'main')
         self.run_fresh(body)
 
     def test_async_callback_runs_in_starting_context(self):

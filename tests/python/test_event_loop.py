@@ -485,15 +485,15 @@ class ContextVarsFollowTasksTest(unittest.TestCase):
         var = self.var
 
         async def child(name):
-            before = var.get()[1]
+            before = var.get()
             var.set_string(name)
             await asyncio.sleep(0.001)
-            return before, var.get()[1]
+            return before, var.get()
 
         async def main():
             var.set_string('parent')
             results = await asyncio.gather(child('a'), child('b'))
-            return results, var.get()[1]
+            return results, var.get()
         results, parent = self.loop.run_until_complete(main())
         self.assertEqual(results, [('parent', 'a'), ('parent', 'b')])
         self.assertEqual(parent, 'parent')
@@ -502,7 +502,7 @@ class ContextVarsFollowTasksTest(unittest.TestCase):
         var = self.var
 
         async def gcoro_body():
-            return var.get()[1]
+            return var.get()
 
         async def task(name):
             var.set_string(name)
@@ -520,11 +520,11 @@ class ContextVarsFollowTasksTest(unittest.TestCase):
         async def task():
             var.set_string('inside')
             await asyncio.sleep(0)
-            return var.get()[1]
+            return var.get()
 
         def body():
             self.assertEqual(self.loop.run_until_complete(task()), 'inside')
-            with self.assertRaises(GLib.Error):    # no value outside the task
+            with self.assertRaises(LookupError):   # no value outside the task
                 var.get()
         # A fresh context for the code that runs the loop.
         self.assertTrue(GCoro.Context.new().run(body))
@@ -593,7 +593,13 @@ class PythonShapedTest(unittest.TestCase):
             consumer = asyncio.create_task(queue.get())
             await queue.put('x')
             await queue.put('y')                     # waits for room
-            return await consumer, await queue.get()
+            first = await consumer
+            with self.assertRaises(asyncio.QueueFull):
+                queue.put_nowait('z')
+            second = queue.get_nowait()
+            with self.assertRaises(asyncio.QueueEmpty):
+                queue.get_nowait()
+            return first, second
         self.assertEqual(self.run_main(main()), ('x', 'y'))
 
     def test_task_group(self):

@@ -84,14 +84,14 @@ class WorkerTest(unittest.TestCase):
         worker = self.worker
 
         def on_worker():
-            _ok, seen = var.get()
+            seen = var.get()
             var.set_string('worker')           # stays in the worker's copy
             return seen
 
         async def main():
             var.set_string('alice')
             seen = await worker.call(on_worker)
-            _ok, mine = var.get()
+            mine = var.get()
             return seen, mine
         self.assertEqual(GCoro.run(main()), ('alice', 'alice'))
 

@@ -216,10 +216,37 @@ def _asyncio_task_needs_context():
         enter()
 
 
+class NoValueError(GLib.Error, LookupError):
+    """What GCoro.ContextVar.get() raises when the variable has no value:
+    a GLib.Error (GCORO_ERROR_NO_VALUE) and a LookupError, as
+    contextvars.ContextVar.get() raises."""
+
+
+__all__.append('NoValueError')
+
+_NO_DEFAULT = object()
+
+
 class ContextVar(GCoro.ContextVar):
     """A GCoro.ContextVar: C's context variables (PEP 567 semantics). In
     an asyncio task on GCoro.EventLoop, values follow the task: a task
     sees those of the code that created it, and what it sets is its own."""
+
+    def get(self, default=_NO_DEFAULT):
+        """The value in the current context, else the variable's default,
+        else default if given, as contextvars.ContextVar.get(); raises
+        NoValueError (a LookupError) otherwise."""
+        try:
+            _ok, value = GCoro.ContextVar.get(self)
+        except GLib.Error as error:
+            if not error.matches(GCoro.error_quark(), GCoro.Error.NO_VALUE):
+                raise
+            if default is not _NO_DEFAULT:
+                return default
+            missing = NoValueError(error.message, error.domain, error.code)
+        else:
+            return value
+        raise missing
 
     def set(self, value):
         _asyncio_task_needs_context()
@@ -1011,6 +1038,18 @@ class Queue(GCoro.Queue):
 
     async def put(self, item):
         return await self.put_async(item)
+
+    def get_nowait(self):
+        """An item if one is there, else asyncio.QueueEmpty."""
+        ok, item = self.try_get()
+        if not ok:
+            raise asyncio.QueueEmpty()
+        return item
+
+    def put_nowait(self, item):
+        """Puts item if there is room, else raises asyncio.QueueFull."""
+        if not self.try_put(item):
+            raise asyncio.QueueFull()
 
 
 Queue = override(Queue)
