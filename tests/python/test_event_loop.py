@@ -635,6 +635,28 @@ class PythonShapedTest(unittest.TestCase):
         self.run_main(main())
         self.assertEqual(log, ['cancelled'])
 
+    def test_gio_async_methods_after_install(self):
+        self.addCleanup(asyncio.set_event_loop_policy, asyncio.get_event_loop_policy())
+        GCoro.install()
+
+        async def main():
+            contents, _etag = await Gio.File.new_for_path(__file__).load_contents_async()
+            self.assertIn(b'PythonShapedTest', contents)
+            listener = Gio.SocketListener()
+            port = listener.add_any_inet_port(None)
+            accept = listener.accept_async()
+            with self.assertRaises(asyncio.TimeoutError):
+                await asyncio.wait_for(accept, 0.01)
+            self.assertTrue(accept.cancelled())
+            # A connection is accepted by the next accept, not the cancelled one.
+            client = Gio.SocketClient()
+            connecting = asyncio.ensure_future(client.connect_to_host_async('127.0.0.1', port))
+            connection, _source = await listener.accept_async()
+            await connecting
+            connection.close()
+            listener.close()
+        self.run_main(main())
+
     def test_in_gcoro_coroutines_too(self):
         async def body():
             lock = GCoro.Lock.new()

@@ -37,6 +37,7 @@ from asyncio import events as _asyncio_events
 
 from gi.repository import GLib, GObject, Gio
 
+from .._gi import FunctionInfo
 from ..module import get_introspection_module
 from ..overrides import override
 
@@ -976,6 +977,21 @@ class _AwaitableAsync:
         return future_of(self._start, finish, *args, cancellable=cancellable)
 
 
+def _awaitable_methods(cls):
+    """Makes the _async methods of a class (or interface) that have a
+    _finish twin _AwaitableAsync ones."""
+    for attr, start in list(vars(cls).items()):
+        if not attr.endswith('_async') or isinstance(start, _AwaitableAsync):
+            continue
+        finish = vars(cls).get(attr[:-6] + '_finish')
+        if finish is None or not isinstance(start, FunctionInfo):
+            continue    # not a twin, or a virtual function (do_*_async)
+        try:
+            setattr(cls, attr, _AwaitableAsync(start, finish))
+        except ValueError:
+            pass    # no argument called cancellable: left as it is
+
+
 def _awaitable_asyncs():
     """Makes every _async function and method of GCoro with a _finish twin
     an _AwaitableAsync."""
@@ -984,16 +1000,33 @@ def _awaitable_asyncs():
         if name.endswith('_async') and callable(obj) and hasattr(GCoro, name[:-6] + '_finish'):
             globals()[name] = _AwaitableAsync(obj, getattr(GCoro, name[:-6] + '_finish'))
             __all__.append(name)
-            continue
-        if not isinstance(obj, type) or not issubclass(obj, GObject.Object):
-            continue
-        for attr, start in list(vars(obj).items()):
-            finish = vars(obj).get(attr[:-6] + '_finish')
-            if attr.endswith('_async') and finish is not None and callable(start):
-                setattr(obj, attr, _AwaitableAsync(start, finish))
+        elif isinstance(obj, type) and issubclass(obj, (GObject.Object, GObject.GInterface)):
+            _awaitable_methods(obj)
 
 
 _awaitable_asyncs()
+
+
+def _awaitable_gio():
+    """Makes the _async methods of Gio's classes and interfaces, those made
+    already and those made from now on, _AwaitableAsync ones (as PyGObject
+    3.50 does for every namespace)."""
+    from gi import module
+    if getattr(module.IntrospectionModule, '_gcoro_awaitable', False):
+        return
+    gio = get_introspection_module('Gio')
+    for obj in list(vars(gio).values()):
+        if isinstance(obj, type):
+            _awaitable_methods(obj)
+    make = module.IntrospectionModule.__getattr__
+
+    def getattr_awaitable(self, name):
+        wrapper = make(self, name)
+        if self._namespace == 'Gio' and isinstance(wrapper, type):
+            _awaitable_methods(wrapper)
+        return wrapper
+    module.IntrospectionModule.__getattr__ = getattr_awaitable
+    module.IntrospectionModule._gcoro_awaitable = True
 
 
 # --- Python-shaped primitives ---------------------------------------------------------
@@ -1104,6 +1137,21 @@ __all__.append('TaskGroup')
 # --- asyncio ------------------------------------------------------------------------
 
 from . import _gcoro_event_loop as _event_loop  # noqa: E402
-from ._gcoro_event_loop import EventLoop, EventLoopPolicy, install  # noqa: E402
+from ._gcoro_event_loop import EventLoop, EventLoopPolicy  # noqa: E402
+
+
+def install():
+    """Makes GCoro.EventLoop asyncio's event loop, as uvloop.install() does:
+    sets a GCoro.EventLoopPolicy, so asyncio.run() and
+    asyncio.new_event_loop() make GCoro.EventLoop loops; makes
+    GLib.MainLoop.run() and Gio.Application.run() (so Gtk.Application.run())
+    run the thread's loop, so asyncio.get_running_loop() and create_task()
+    work in GLib callbacks and GTK signal handlers; and makes Gio's _async
+    methods, called without a callback, return awaitable futures
+    (`data, etag = await file.load_contents_async()`), cancelled with the
+    task that awaits them."""
+    _event_loop.install()
+    _awaitable_gio()
+
 
 __all__ += ['EventLoop', 'EventLoopPolicy', 'install']
