@@ -40,6 +40,12 @@ class SchedulerTest(unittest.TestCase):
         self.assertEqual(order, [10, 20, 30])
 
     def test_yield_runs_after_ready_sources(self):
+        # The order of one iteration, by GLib's priorities: with the frame
+        # budget off, so that a slow machine cannot spend it meanwhile.
+        scheduler = GCoro.Scheduler.get_default()
+        budget = scheduler.props.frame_budget
+        scheduler.props.frame_budget = 0
+        self.addCleanup(setattr, scheduler.props, 'frame_budget', budget)
         log = []
         GCoro.idle_yield_async(None, lambda _s, r: (GCoro.idle_yield_finish(r), log.append('I')))
         GLib.idle_add(lambda: log.append('H') and False, priority=REDRAW_PRIORITY)
