@@ -60,13 +60,12 @@
  * - Frame budget. GLib dispatches only the highest-priority ready sources,
  *   so a scheduler that is ready at every iteration (a flooded server, a
  *   task that yields in a loop, a worker streaming results back) starves
- *   GTK's redraw at 120. A busy period starts with the first dispatch of a
- *   budgeted source (a band between G_PRIORITY_DEFAULT and 120, or the
- *   sockets' source) after the loop last reached priority 120 or paused
- *   (an eighth of the budget between two dispatches: it waited in poll()
- *   or ran other sources; without this a server answering a request now
- *   and then would count its idle time as busy). The clock is read at the
- *   start and end of each such dispatch and between runnables
+ *   GTK's redraw at 120. The budget counts the time the budgeted sources
+ *   (the bands between G_PRIORITY_DEFAULT and 120, and the sockets'
+ *   source) spent dispatching since the loop last reached priority 120:
+ *   dispatching time only, so a server woken now and then by a request
+ *   does not count its idle waits. The clock is read at the start and
+ *   end of each such dispatch and between runnables
  *   (after the first, then at a stride that doubles while they are quick,
  *   so 1,024 quick yields cost a few clock reads and slow ones are
  *   checked one by one). Once the budget is spent the budgeted sources
@@ -112,6 +111,7 @@ struct _GCoroBand
   int              priority;
   guint            is_main : 1;
   guint            budgeted : 1; /* steps aside when the frame budget is spent */
+  guint            aside_serial; /* the last step aside its prepare() saw */
 };
 
 struct _GCoroScheduler
@@ -144,15 +144,16 @@ struct _GCoroScheduler
   guint           max_batch;
   int             dispatch_depth;
 
-  /* Frame budget (µs, 0: off): owner thread only. busy_since is when the
-   * budgeted sources started dispatching without the loop reaching
-   * FRAME_PRIORITY or pausing (0: not busy), busy_until when their last
-   * dispatch ended; aside_since is when they stepped aside (0: they did
-   * not). */
+  /* Frame budget (µs, 0: off): owner thread only. Since the loop last
+   * reached FRAME_PRIORITY the budgeted sources dispatched for
+   * (busy_until - busy_since) µs, busy_until being the end of their last
+   * dispatch (busy_since 0: not at all); aside_since is when they stepped
+   * aside (0: they did not). */
   guint           frame_budget;
   gint64          busy_since;
   gint64          busy_until;
   gint64          aside_since;
+  guint           aside_serial; /* counts the steps aside */
   GSource        *frame_source; /* at FRAME_PRIORITY, attached with the main band */
 
   GCoroBackend    backend;     /* fixed when the scheduler is made */
@@ -546,27 +547,45 @@ step_aside (GCoroScheduler *self,
 {
   self->busy_since = 0;
   self->aside_since = now;
+  self->aside_serial++;
 }
 
-/* Whether the budgeted sources stand aside now. A step aside ends when the
- * frame source is dispatched, or after one budget however busy the
- * sources above FRAME_PRIORITY keep the loop: our tasks never starve. */
+/* From the prepare() (@preparing) or check() of @band, a budgeted band,
+ * while the scheduler stands aside: whether it still does, and the poll
+ * timeout meanwhile. A step aside ends when the frame source is
+ * dispatched. Should sources above FRAME_PRIORITY keep it from its turn,
+ * it also ends after one budget, so that our tasks do not starve; but
+ * only in the prepare() of a band that already stood aside in an earlier
+ * iteration, so that a late iteration (a preempted thread) does not end
+ * it before the frame source had its chance. */
 static gboolean
-is_aside (GCoroScheduler *self)
+still_aside (GCoroScheduler *self,
+             GCoroBand      *band,
+             gboolean        preparing,
+             gint           *timeout)
 {
-  if (G_LIKELY (self->aside_since == 0))
-    return FALSE;
-  if (g_get_monotonic_time () - self->aside_since < self->frame_budget)
-    return TRUE;
-  end_busy_period (self);
-  return FALSE;
+  gint64 left = self->aside_since + self->frame_budget - g_get_monotonic_time ();
+
+  if (preparing)
+    {
+      if (band->aside_serial == self->aside_serial && left <= 0)
+        {
+          end_busy_period (self);
+          return FALSE;
+        }
+      band->aside_serial = self->aside_serial;
+    }
+  /* The frame source is ready meanwhile, so poll() does not block; should
+   * it not get its turn, the loop still wakes up when the budget is over. */
+  *timeout = left > 0 ? (int) MIN ((left + 999) / 1000, G_MAXINT) : 0;
+  return TRUE;
 }
 
-/* A budgeted dispatch starts: so does a busy period, unless one runs
- * and the loop did not pause since the last dispatch (waited in poll(),
- * or ran other sources, for an eighth of the budget): a task that sleeps
- * now and then, a server whose clients think between requests, are not
- * busy. */
+/* A budgeted dispatch starts. The budget counts dispatching time only:
+ * the time between two dispatches (the loop waiting in poll() for the
+ * next request, or running other sources) moves the start of the busy
+ * period forward. A pause cannot make the count start over, so a thread
+ * preempted between two dispatches never delays a step aside. */
 static inline void
 budget_begin (GCoroScheduler *self)
 {
@@ -575,8 +594,10 @@ budget_begin (GCoroScheduler *self)
   if (self->frame_budget == 0)
     return;
   now = g_get_monotonic_time ();
-  if (self->busy_since == 0 || now - self->busy_until > self->frame_budget / 8)
+  if (self->busy_since == 0)
     self->busy_since = now;
+  else
+    self->busy_since += now - self->busy_until;
 }
 
 /* Steps aside, and returns TRUE, if the busy period has lasted the
@@ -657,18 +678,15 @@ run_queue (GCoroScheduler *self,
 
 static gboolean
 band_is_ready (GCoroBand *band,
+               gboolean   preparing,
                gint      *timeout)
 {
   GCoroScheduler *self = band->scheduler;
 
   drain_inbox (self);
 
-  if (band->budgeted && is_aside (self))
-    {
-      /* Ready or not: the frame source keeps the poll from blocking. */
-      *timeout = -1;
-      return FALSE;
-    }
+  if (band->budgeted && self->aside_since != 0 && still_aside (self, band, preparing, timeout))
+    return FALSE;
 
   if (band->head != NULL)
     {
@@ -697,7 +715,7 @@ static gboolean
 band_prepare (GSource *source,
               gint    *timeout)
 {
-  return band_is_ready ((GCoroBand *) source, timeout);
+  return band_is_ready ((GCoroBand *) source, TRUE, timeout);
 }
 
 static gboolean
@@ -705,7 +723,7 @@ band_check (GSource *source)
 {
   gint timeout;
 
-  return band_is_ready ((GCoroBand *) source, &timeout);
+  return band_is_ready ((GCoroBand *) source, FALSE, &timeout);
 }
 
 /* Runs @band's ready queue (and, for the main band, expired timers); with
@@ -731,7 +749,7 @@ run_band (GCoroScheduler *self,
    * new prepare(): it may come in while we stand aside. It stays ready. */
   if (band->budgeted)
     {
-      if (is_aside (self))
+      if (self->aside_since != 0)
         return;
       budget_begin (self);
     }
@@ -804,7 +822,7 @@ io_check (GSource *source)
 {
   GCoroScheduler *self = ((IOSource *) source)->scheduler;
 
-  if (self == NULL || (self->main != NULL && self->main->budgeted && is_aside (self)))
+  if (self == NULL || (self->main != NULL && self->main->budgeted && self->aside_since != 0))
     return FALSE;
   return _gcoro_io_poller_check (self->poller);
 }
