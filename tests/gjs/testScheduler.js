@@ -14,6 +14,16 @@ test('one scheduler per context', () => {
     assert(dflt.dump().includes('0 live tasks'));
 });
 
+test('the frame budget is a property', () => {
+    const scheduler = GCoro.Scheduler.get_for_context(new GLib.MainContext());
+    if (GLib.getenv('GCORO_FRAME_BUDGET') === null)
+        assertEqual(scheduler.frame_budget, 4000);
+    scheduler.frame_budget = 0;
+    assertEqual(scheduler.get_frame_budget(), 0);
+    scheduler.set_frame_budget(2500);
+    assertEqual(scheduler.frame_budget, 2500);
+});
+
 test('sleep, and cancel a sleep', () => {
     assertEqual(call(GCoro.sleep_async, GCoro.sleep_finish, [1]).wait().result, true);
     const c = new Gio.Cancellable();
