@@ -138,7 +138,7 @@ activate (GtkApplication *app,
     }
 
   ui->window = GTK_WINDOW (gtk_application_window_new (app));
-  gtk_window_set_title (ui->window, ui->starve ? "glib-coro: gcoro_yield() starves GTK"
+  gtk_window_set_title (ui->window, ui->starve ? "glib-coro: gcoro_yield() and the frame budget"
                                                : "glib-coro: a smooth GTK window");
   gtk_window_set_default_size (ui->window, 560, 400);
   gtk_window_set_child (ui->window, build_content (ui));
