@@ -102,7 +102,10 @@
  * gives its place up (an honest handshake on loopback takes a few
  * milliseconds), the way nginx closes idle keep-alive connections when it
  * runs short of them. A place is given back only when the backend's
- * thread has returned from the cancelled handshake.
+ * thread has returned from the cancelled handshake. The connections that
+ * wait are served newest first: a wave of stalling clients that came
+ * earlier then delays an honest one by SHED_AFTER_MS at most, instead of
+ * by SHED_AFTER_MS for every max-handshakes of them.
  *
  * Why the state machine runs from timers: a watch function must not clear
  * or free its own watch (the glib backend's dispatch writes the watch's
@@ -147,7 +150,7 @@
 #define DEFAULT_GRACE_PERIOD          (10 * 1000)
 
 /* A handshake older than this gives its place to a connection that waits. */
-#define SHED_AFTER_MS                 1000
+#define SHED_AFTER_MS                 500
 /* A partial first flight is looked at again this often (the glib backend
  * cannot wait for "more" on a socket that stays readable). */
 #define PEEK_INTERVAL_MS              50
@@ -224,7 +227,7 @@ struct _GCoroStreamServer
   GPtrArray          *listeners;         /* Listener *, owned */
   GTlsCertificate    *tls_certificate;   /* NULL: plain connections */
   GQueue              greetings;         /* Greeting *, every stage */
-  GQueue              waiting;           /* for a handshake's place, in order */
+  GQueue              waiting;           /* for a handshake's place, newest first */
   GQueue              handshaking;       /* by start time */
   GCoroTimer          shed_timer;
   GCoroScheduler     *scheduler;         /* of the context it was started on */
@@ -437,8 +440,9 @@ gcoro_stream_server_class_init (GCoroStreamServerClass *klass)
    * The most TLS handshakes in progress at once (at least 1; 8 by
    * default). Each holds a thread of GIO's shared pool for blocking work
    * (ten threads, grown slowly), so the default stays below it. A
-   * connection whose ClientHello is complete waits for a place; while one
-   * waits, a handshake that has gone on for a second gives its place up.
+   * connection whose ClientHello is complete waits for a place (the newest
+   * first); while one waits, a handshake that has gone on for half a
+   * second gives its place up.
    */
   props[PROP_MAX_HANDSHAKES] =
     g_param_spec_uint ("max-handshakes", NULL, NULL, 1, G_MAXUINT,
@@ -1335,7 +1339,7 @@ greeting_begin_handshake (Greeting *g)
       if (g->stage != GREETING_WAITING)
         {
           g->stage = GREETING_WAITING;
-          g_queue_push_tail_link (&self->waiting, &g->stage_link);
+          g_queue_push_head_link (&self->waiting, &g->stage_link);
         }
       greeting_set_timer (g, G_MAXINT64);   /* the deadline only */
       start_waiting_handshakes (self);      /* arms the shedding */

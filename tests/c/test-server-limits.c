@@ -154,7 +154,9 @@ test_idle_timeout_closes_silent_clients (void)
   g_assert_cmpstr (reader.log->str, ==, "0 bytes, eof;");
   g_assert_cmpint (rec.timed_out, ==, 1);
 
-  /* An honest client is served all the same. */
+  /* An honest client is served all the same (without the timeout, which
+   * a slow run could reach between connect and write). */
+  gcoro_stream_server_set_idle_timeout (server, 0);
   task = gcoro_spawn (one_round_trip, server, NULL);
   run_all (&task, 1);
   gcoro_stream_server_close (server);
@@ -208,6 +210,20 @@ fd_warnings_are_expected (const char     *domain,
   return strstr (message, "accept() failed: ") == NULL;
 }
 
+/* Two descriptors are left below the limit, and no more. */
+static gboolean
+limit_is_enforced (void)
+{
+  int fds[3];
+  int n = 0;
+
+  while (n < 3 && (fds[n] = open ("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+    n++;
+  for (int i = 0; i < n; i++)
+    close (fds[i]);
+  return n == 2;
+}
+
 static void
 test_out_of_descriptors_backs_off_and_resumes (void)
 {
@@ -222,6 +238,13 @@ test_out_of_descriptors_backs_off_and_resumes (void)
   int busy = 0;
   int first;
 
+  if (g_getenv ("GCORO_UNDER_VALGRIND") != NULL)
+    {
+      /* valgrind keeps the process's real descriptor table to itself: a
+       * lowered limit does not apply to accept(). */
+      g_test_skip ("the descriptor limit cannot be lowered under valgrind");
+      return;
+    }
   gcoro_stream_server_set_handler (server, recording_echo, &rec, NULL);
   g_assert_true (gcoro_stream_server_listen_tcp (server, "127.0.0.1", 0, NULL));
   gcoro_stream_server_start (server);
@@ -255,6 +278,20 @@ test_out_of_descriptors_backs_off_and_resumes (void)
   low = saved;
   low.rlim_cur = attackers[G_N_ELEMENTS (attackers) - 1] + 3;
   g_assert_no_errno (setrlimit (RLIMIT_NOFILE, &low));
+  if (!limit_is_enforced ())
+    {
+      g_assert_no_errno (setrlimit (RLIMIT_NOFILE, &saved));
+      for (guint i = 0; i < fillers->len; i++)
+        close (g_array_index (fillers, int, i));
+      g_array_unref (fillers);
+      for (guint i = 0; i < G_N_ELEMENTS (attackers); i++)
+        close (attackers[i]);
+      g_clear_object (&held.stream);
+      gcoro_stream_server_close (server);
+      wait_empty (server);
+      g_test_skip ("this process's descriptor limit cannot be lowered here");
+      return;
+    }
 
   handler = g_log_set_handler ("GCoro", G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL,
                                count_fd_warnings, NULL);

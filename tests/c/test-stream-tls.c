@@ -543,7 +543,7 @@ test_handshake_timeout (Fixture       *f,
 }
 
 /* A handshake stalled after its ClientHello holds the only place until a
- * connection waits for it; then, after a second, it gives the place up. */
+ * connection waits for it; then, after half a second, it gives the place up. */
 static void
 test_stalled_handshake_makes_room (Fixture       *f,
                                    gconstpointer  data)
