@@ -48,6 +48,14 @@ echo (GCoroStream *stream,
     }
 }
 
+/* Once serve_forever() watches its signals: a client that counts the
+ * server's descriptors from now on sees them all. */
+static void
+announce (gpointer server)
+{
+  g_print ("listening on 127.0.0.1:%u\n", gcoro_stream_server_get_port (server));
+}
+
 static void
 serve (GCoroTask *task,
        gpointer   server)
@@ -113,7 +121,7 @@ main (int   argc,
     }
 
   serving = gcoro_spawn (serve, server, NULL);
-  g_print ("listening on 127.0.0.1:%u\n", gcoro_stream_server_get_port (server));
+  g_idle_add_once (announce, server);
   if (!gcoro_run_until_complete (GCORO_FUTURE (serving), &error))
     {
       g_printerr ("%s\n", error->message);
