@@ -67,6 +67,8 @@ def check(condition, what):
 class Server:
     """The fault server as a process; reads what /proc says about it."""
 
+    running = []   # killed after each scenario, however it ended
+
     def __init__(self, opts, extra=(), nofile=None, valgrind=False):
         cmd = [opts.server] + list(extra)
         if valgrind:
@@ -83,6 +85,7 @@ class Server:
                                    (nofile, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log_file, env=env,
                                      preexec_fn=preexec, text=True)
+        Server.running.append(self.proc)
         first = self.proc.stdout.readline()
         check(first.startswith('listening on 127.0.0.1:'), f'the server did not start: {first!r}')
         self.port = int(first.rsplit(':', 1)[1])
@@ -531,6 +534,11 @@ async def main():
             row = dict(note=f'{type(e).__name__}: {e}')
             result = 'FAIL'
             failures += 1
+        for proc in Server.running:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        Server.running.clear()
         rss = row.get('rss')
         print(f'{name:<10} {opts.backend:<7} {SIZES[name](size):<38} {result:<6} '
               f'{row.get("honest", "-"):>17} {row.get("cpu", "-"):>11} '
