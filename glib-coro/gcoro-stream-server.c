@@ -954,6 +954,7 @@ typedef struct
 {
   GCoroStreamServer *server;
   GCoroStream       *stream;
+  gboolean           abrupt;   /* its handling was cancelled */
 } Connection;
 
 static void
@@ -972,6 +973,10 @@ closing_body (GCoroTask *task,
 {
   Connection *c = data;
 
+  /* A cancelled handling gets a cancelled close, as a C handler's task
+   * does: what it did not flush itself (in a shield) is dropped. */
+  if (c->abrupt)
+    gcoro_task_cancel (task);
   close_connection (c->server, c->stream);
 }
 
@@ -1004,6 +1009,7 @@ handling_settled (GCoroWaiter *base,
 
       c->server = g_object_ref (self);
       c->stream = g_steal_pointer (&w->stream);
+      c->abrupt = gcoro_future_get_state (future) == GCORO_FUTURE_CANCELLED;
       closing = gcoro_spawn_full (&opts, closing_body, c, connection_free);
       track (self, GCORO_FUTURE (closing), g_steal_pointer (&peer), NULL);
     }
@@ -1364,31 +1370,40 @@ greeting_begin_handshake (Greeting *g)
 static void
 start_waiting_handshakes (GCoroStreamServer *self)
 {
-  Greeting *oldest;
   gint64 now;
+  guint leaving = 0;
 
   while (self->waiting.head != NULL && self->handshaking.length < self->max_handshakes)
     greeting_begin_handshake (self->waiting.head->data);
 
   _gcoro_scheduler_remove_timer (self->scheduler, &self->shed_timer);
-  if (self->waiting.head == NULL || self->handshaking.head == NULL)
+  if (self->waiting.head == NULL)
     return;
 
-  now = g_get_monotonic_time ();
+  /* As many places as connections wait, from the oldest handshakes. */
   for (GList *l = self->handshaking.head; l != NULL; l = l->next)
     {
-      oldest = l->data;
+      Greeting *g = l->data;
+
+      if (g->shed || g->timed_out)
+        leaving++;   /* already on its way out */
+    }
+  now = g_get_monotonic_time ();
+  for (GList *l = self->handshaking.head; l != NULL && leaving < self->waiting.length; l = l->next)
+    {
+      Greeting *oldest = l->data;
+
       if (oldest->shed || oldest->timed_out)
-        continue;   /* already on its way out */
-      if (now - oldest->started >= SHED_AFTER_MS * 1000)
+        continue;
+      if (now - oldest->started < SHED_AFTER_MS * 1000)
         {
-          oldest->shed = TRUE;
-          g_cancellable_cancel (oldest->cancellable);   /* its callback frees the place */
-          continue;
+          _gcoro_scheduler_add_timer (self->scheduler, &self->shed_timer,
+                                      oldest->started + SHED_AFTER_MS * 1000);
+          return;
         }
-      _gcoro_scheduler_add_timer (self->scheduler, &self->shed_timer,
-                                  oldest->started + SHED_AFTER_MS * 1000);
-      return;
+      oldest->shed = TRUE;
+      leaving++;
+      g_cancellable_cancel (oldest->cancellable);   /* its callback frees the place */
     }
 }
 
