@@ -664,9 +664,11 @@ gcoro_stream_server_listen_unix (GCoroStreamServer  *self,
  *
  * Serves TLS: every accepted connection first goes through the handshake
  * (a failed one is logged with the peer and closed; the server goes on),
- * and the handler gets a #GCoroStream over the #GTlsConnection. Applies
- * to connections accepted from now on. Needs a TLS backend
- * (glib-networking).
+ * and the handler gets a #GCoroStream over the #GTlsConnection. The
+ * handshake starts once the client's whole ClientHello has arrived, at
+ * most #GCoroStreamServer:max-handshakes at a time, and must end within
+ * #GCoroStreamServer:tls-handshake-timeout of the connection. Applies to
+ * connections accepted from now on. Needs a TLS backend (glib-networking).
  */
 void
 gcoro_stream_server_set_tls_certificate (GCoroStreamServer *self,
