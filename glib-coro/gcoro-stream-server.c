@@ -1330,18 +1330,6 @@ greeting_begin_handshake (Greeting *g)
   g_autoptr(GError) error = NULL;
 
   _gcoro_io_watch_clear (&g->watch);   /* the TLS layer reads the socket now */
-  if (g->tls == NULL)
-    {
-      g->tls = (GTlsConnection *) g_tls_server_connection_new (G_IO_STREAM (g->connection),
-                                                              self->tls_certificate, &error);
-      if (g->tls == NULL)
-        {
-          g_warning ("GCoroStreamServer: cannot serve TLS: %s", error->message);
-          greeting_drop (g);
-          return;
-        }
-    }
-
   if (self->handshaking.length >= self->max_handshakes)
     {
       if (g->stage != GREETING_WAITING)
@@ -1354,6 +1342,22 @@ greeting_begin_handshake (Greeting *g)
       return;
     }
 
+  /* TLS state only with a place. And without a certificate database: the
+   * server asks for no client certificate, and with the default one
+   * (the system's trust store) GnuTLS loads every authority into each
+   * connection: 3.7 MB a connection instead of 17 kB, measured. */
+  g->tls = g_initable_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()),
+                           NULL, &error,
+                           "base-io-stream", g->connection,
+                           "certificate", self->tls_certificate,
+                           "database", NULL,
+                           NULL);
+  if (g->tls == NULL)
+    {
+      g_warning ("GCoroStreamServer: cannot serve TLS: %s", error->message);
+      greeting_drop (g);
+      return;
+    }
   if (g->stage == GREETING_WAITING)
     g_queue_unlink (&self->waiting, &g->stage_link);
   g->stage = GREETING_HANDSHAKING;
