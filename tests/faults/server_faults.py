@@ -209,7 +209,7 @@ async def wait_for(predicate, what, timeout=30.0):
     """Polls @predicate (the server's state, seen from outside) until true."""
     deadline = time.monotonic() + timeout
     while not predicate():
-        check(time.monotonic() < deadline, what)
+        check(time.monotonic() < deadline, what() if callable(what) else what)
         await asyncio.sleep(0.05)
 
 
@@ -378,8 +378,8 @@ async def garbage(opts, size):
     ctx = ssl.create_default_context(cafile=opts.cert)
     _, trips = await honest_tls(server.port, ctx, 3)
     await wait_for(lambda: server.log().count('The TLS handshake with') >= size['garbage'],
-                   f'{size["garbage"] - server.log().count("The TLS handshake with")} failed '
-                   'handshakes were not logged')
+                   lambda: f'{size["garbage"] - server.log().count("The TLS handshake with")} '
+                           'failed handshakes were not logged')
     row = dict(honest=f'{percentile(trips, 50):.1f}/{percentile(trips, 99):.1f}',
                rss=server.rss(), threads=server.threads(),
                note=f'{size["garbage"]} closed and logged')
