@@ -191,40 +191,9 @@ async_wait_cancel (GCoroAsyncResult *result,
     aw->leave (aw->primitive, &aw->wait);
 }
 
-/* Queues a waiter on @queue, or (NULL) grants at once: what was granted at
- * once is not given back, as the result is settled before any
- * cancellation is linked. */
-static void
-start_async_wait (GCoroWaitQueue      *queue,
-                  gpointer             primitive,
-                  GCoroWaitUndo        leave,
-                  gpointer             item,
-                  gsize                amount,
-                  gpointer             source_tag,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
-{
-  GCoroAsyncResult *result = _gcoro_async_result_new (primitive, cancellable, callback,
-                                                      user_data, source_tag);
-  AsyncWait *aw = g_new0 (AsyncWait, 1);
-
-  aw->queue = queue;
-  aw->leave = leave;
-  aw->primitive = primitive;
-  aw->wait.item = item;
-  aw->wait.amount = amount;
-  if (queue != NULL)
-    _gcoro_wait_queue_link (queue, &aw->wait);
-  else
-    {
-      aw->wait.promise = gcoro_promise_new ();
-      gcoro_promise_resolve (aw->wait.promise, NULL);
-    }
-  _gcoro_async_result_wait (result, g_object_ref (GCORO_FUTURE (aw->wait.promise)),
-                            async_wait_cancel, aw, async_wait_free);
-}
-
+/* @self NULL: granted at once (_gcoro_wait_return_now()). What was granted
+ * at once is not given back: the result is settled before any cancellation
+ * is linked. */
 void
 _gcoro_wait_queue_wait_async (GCoroWaitQueue      *self,
                               gpointer             primitive,
@@ -236,8 +205,24 @@ _gcoro_wait_queue_wait_async (GCoroWaitQueue      *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  start_async_wait (self, primitive, leave, item, amount, source_tag, cancellable,
-                    callback, user_data);
+  GCoroAsyncResult *result = _gcoro_async_result_new (primitive, cancellable, callback,
+                                                      user_data, source_tag);
+  AsyncWait *aw = g_new0 (AsyncWait, 1);
+
+  aw->queue = self;
+  aw->leave = leave;
+  aw->primitive = primitive;
+  aw->wait.item = item;
+  aw->wait.amount = amount;
+  if (self != NULL)
+    _gcoro_wait_queue_link (self, &aw->wait);
+  else
+    {
+      aw->wait.promise = gcoro_promise_new ();
+      gcoro_promise_resolve (aw->wait.promise, NULL);
+    }
+  _gcoro_async_result_wait (result, g_object_ref (GCORO_FUTURE (aw->wait.promise)),
+                            async_wait_cancel, aw, async_wait_free);
 }
 
 void
@@ -248,7 +233,8 @@ _gcoro_wait_return_now (gpointer             primitive,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  start_async_wait (NULL, primitive, NULL, item, 0, source_tag, cancellable, callback, user_data);
+  _gcoro_wait_queue_wait_async (NULL, primitive, NULL, item, 0, source_tag, cancellable,
+                                callback, user_data);
 }
 
 gboolean
