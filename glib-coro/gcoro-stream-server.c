@@ -105,7 +105,11 @@
  * thread has returned from the cancelled handshake. The connections that
  * wait are served newest first: a wave of stalling clients that came
  * earlier then delays an honest one by SHED_AFTER_MS at most, instead of
- * by SHED_AFTER_MS for every max-handshakes of them.
+ * by SHED_AFTER_MS for every max-handshakes of them. The TLS connection
+ * object itself is made only when a place is there, and without a
+ * certificate database: with the default one every server connection
+ * loaded the system's authorities (megabytes each, kept by the allocator
+ * after the peak), and the server asks for no client certificate.
  *
  * Why the state machine runs from timers: a watch function must not clear
  * or free its own watch (the glib backend's dispatch writes the watch's
