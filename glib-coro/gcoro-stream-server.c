@@ -138,6 +138,7 @@
 
 #include "gcoro-async.h"
 #include "gcoro-await.h"
+#include "gcoro-backend.h"
 #include "gcoro-context.h"
 #include "gcoro-future-private.h"
 #include "gcoro-operation.h"
@@ -162,6 +163,8 @@
 #define ACCEPT_BACKOFF_MIN_MS         100
 #define ACCEPT_BACKOFF_MAX_MS         1000
 #define FD_WARNING_INTERVAL_US        (10 * G_USEC_PER_SEC)
+/* Past this many connections on the glib backend, say once what it costs. */
+#define GLIB_BACKEND_HINT_AT          1000
 
 /* A listening socket and its registration. */
 typedef struct
@@ -1478,6 +1481,24 @@ warn_out_of_descriptors (Listener *listener,
   self->next_fd_warning = now + FD_WARNING_INTERVAL_US;
 }
 
+/* The glib backend polls every socket at every iteration: with thousands
+ * of connections a server falls off a cliff (docs/overview.md has the
+ * figures). Said once per process, when it gets there. */
+static void
+hint_at_the_cliff (GCoroStreamServer *self)
+{
+  static gint told;
+  guint n = gcoro_stream_server_get_n_connections (self);
+
+  if (G_LIKELY (n < GLIB_BACKEND_HINT_AT) || g_atomic_int_get (&told) ||
+      gcoro_get_backend () != GCORO_BACKEND_GLIB || !g_atomic_int_compare_and_exchange (&told, 0, 1))
+    return;
+  g_message ("GCoroStreamServer: %u connections on the glib socket backend, which looks at every "
+             "one of them at each main-loop iteration (1,000 idle connections cut an echo server "
+             "to a seventh of its speed); the epoll backend does not: GCORO_BACKEND=epoll, or "
+             "gcoro_set_backend() before anything else", n);
+}
+
 /* Accepts every pending connection (the epoll backend reports edges, so
  * it must reach EAGAIN). FALSE when accepting pauses. */
 static gboolean
@@ -1538,6 +1559,7 @@ accept_all (Listener *listener)
         greet (self, connection, peer);
       else
         handle_connection (self, G_IO_STREAM (connection), peer);
+      hint_at_the_cliff (self);
     }
 
   return TRUE;
