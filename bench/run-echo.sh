@@ -7,7 +7,12 @@
 # a BUILDDIR with introspection (bench/run-asyncio.sh makes one).
 # Environment: SERVERS (default: all that are available), CONFIGS (default:
 # "1:64 10:64 100:64 1:4096 10:4096 100:4096", CONNECTIONS:SIZE), IDLE
-# (extra silent connections opened first, default 0), ROUNDS (default 1).
+# (extra silent connections opened first, default 0), ROUNDS (default 1),
+# BASELINE (the build directory of another tree, set up like this one: its
+# glib-coro server joins the table as base-gcoro-glib and base-gcoro-epoll,
+# to compare two versions in the same run). SERVERS may also name
+# gcoro-glib-nobudget and gcoro-epoll-nobudget: the same server with the
+# scheduler's frame budget off (GCORO_FRAME_BUDGET=0).
 #
 # Client and server share this machine's cores, so single runs are noisy:
 # with ROUNDS=n every server runs every configuration n times, the servers
@@ -32,7 +37,19 @@ cmd[gcoro-glib]="env GCORO_BACKEND=glib $b/echo-server-gcoro"
 cmd[gcoro-epoll]="env GCORO_BACKEND=epoll $b/echo-server-gcoro"
 cmd[gio]="$b/echo-server-gio"
 cmd[asyncio]="/usr/bin/python3 bench/echo_server_asyncio.py"
+cmd[gcoro-glib-nobudget]="env GCORO_BACKEND=glib GCORO_FRAME_BUDGET=0 $b/echo-server-gcoro"
+cmd[gcoro-epoll-nobudget]="env GCORO_BACKEND=epoll GCORO_FRAME_BUDGET=0 $b/echo-server-gcoro"
 order="gcoro-glib gcoro-epoll gio asyncio"
+if [ -n "${BASELINE:-}" ]; then
+  if [ ! -f "$BASELINE/build.ninja" ]; then
+    echo "BASELINE=$BASELINE: not a build directory" >&2
+    exit 1
+  fi
+  ninja -C "$BASELINE" bench/echo-server-gcoro >/dev/null
+  cmd[base-gcoro-glib]="env GCORO_BACKEND=glib $BASELINE/bench/echo-server-gcoro"
+  cmd[base-gcoro-epoll]="env GCORO_BACKEND=epoll $BASELINE/bench/echo-server-gcoro"
+  order="base-gcoro-glib base-gcoro-epoll $order"
+fi
 if /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then
   cmd[uvloop]="/usr/bin/python3 bench/echo_server_asyncio.py --uvloop"
   order="$order uvloop"
@@ -96,7 +113,7 @@ for round in $(seq "$rounds"); do
   done
 done
 
-printf '%-12s %6s %6s %6s %10s %9s %9s\n' server conns size idle 'req/s' 'p50 µs' 'p99 µs'
+printf '%-20s %6s %6s %6s %10s %9s %9s\n' server conns size idle 'req/s' 'p50 µs' 'p99 µs'
 for s in $servers; do
   for c in $configs; do
     conns=${c%%:*}
@@ -106,6 +123,6 @@ for s in $servers; do
            sort -k4,4n | awk '{ l[NR] = $0 } END { if (NR) print l[int((NR + 1) / 2)] }')
     [ -n "$line" ] || continue
     read -r _ _ _ rps p50 p99 <<< "$line"
-    printf '%-12s %6s %6s %6s %10s %9s %9s\n' "$s" "$conns" "$size" "$idle" "$rps" "$p50" "$p99"
+    printf '%-20s %6s %6s %6s %10s %9s %9s\n' "$s" "$conns" "$size" "$idle" "$rps" "$p50" "$p99"
   done
 done

@@ -29,6 +29,16 @@
  * the wake-up is handed over through a locked inbox and
  * g_main_context_wakeup().
  *
+ * A frame budget keeps a window drawing while tasks keep the scheduler
+ * busy: once its sources have dispatched for longer than
+ * #GCoroScheduler:frame-budget without the loop reaching GTK's redraw
+ * priority (%G_PRIORITY_HIGH_IDLE + 20), they step aside for an
+ * iteration, so the sources between their priority and the redraw
+ * priority (input, layout, painting) run, then they resume where they
+ * stopped. Nothing is dropped and tasks keep their order. It applies to
+ * tasks and sockets at %G_PRIORITY_DEFAULT and below; tasks spawned at a
+ * higher priority (%G_PRIORITY_HIGH) and the idle band never step aside.
+ *
  * Setting `G_MESSAGES_DEBUG=GCoro` logs task life cycles;
  * gcoro_scheduler_dump() lists every live task with what it waits for.
  */
@@ -45,7 +55,33 @@
  *   only, no lock) rather than with g_source_set_ready_time(), which takes
  *   the context lock and writes to the wake-up fd on every call.
  * - The snapshot is O(1): detach the list, run it, splice back what the
- *   batch limit left over in front of whatever was queued meanwhile.
+ *   batch limit (or the frame budget) left over in front of whatever was
+ *   queued meanwhile.
+ * - Frame budget. GLib dispatches only the highest-priority ready sources,
+ *   so a scheduler that is ready at every iteration (a flooded server, a
+ *   task that yields in a loop, a worker streaming results back) starves
+ *   GTK's redraw at 120. The budget counts the time the budgeted sources
+ *   (the bands between G_PRIORITY_DEFAULT and 120, and the sockets'
+ *   source) spent dispatching since the loop last reached priority 120:
+ *   dispatching time only, so a server woken now and then by a request
+ *   does not count its idle waits. The clock is read at the start and
+ *   end of each such dispatch and between runnables
+ *   (after the first, then at a stride that doubles while they are quick,
+ *   so 1,024 quick yields cost a few clock reads and slow ones are
+ *   checked one by one). Once the budget is spent the budgeted sources
+ *   report not-ready, and a source of ours at priority 120, the frame
+ *   source, reports ready: that iteration dispatches whatever is ready
+ *   between our priority and 120 and nothing below it (the idle band and
+ *   DEFAULT_IDLE sources still wait for a loop with nothing else to do).
+ *   Its dispatch ends the step aside. Its check() is called only in
+ *   iterations where nothing of a higher priority is ready, which is
+ *   exactly "the loop reached 120": it ends the busy period, for free
+ *   while we are busy (GLib never gets that far). Should something else
+ *   below 120 stay ready, the step aside still ends after one budget.
+ * - Stepping aside by g_source_set_priority() was rejected: it re-adds
+ *   every poll record of the source (every socket, with the glib
+ *   backend) under the context lock, twice per step. Reporting not-ready
+ *   costs a branch in prepare() and check().
  */
 
 #include "gcoro-config.h"
@@ -58,6 +94,14 @@
 
 #define DEFAULT_MAX_BATCH 1024
 
+/* GTK's redraw priority (GDK_PRIORITY_REDRAW): stepping aside lets the
+ * sources down to it run, and none below it. */
+#define FRAME_PRIORITY (G_PRIORITY_HIGH_IDLE + 20)
+/* µs; chosen with bench/gtk-frames.sh, figures in docs/overview.md */
+#define DEFAULT_FRAME_BUDGET 4000
+/* The most runnables between two looks at the clock. */
+#define MAX_CHECK_STRIDE 64
+
 struct _GCoroBand
 {
   GSource          source;
@@ -66,6 +110,8 @@ struct _GCoroBand
   GCoroRunnable  **tailp;
   int              priority;
   guint            is_main : 1;
+  guint            budgeted : 1; /* steps aside when the frame budget is spent */
+  guint            aside_serial; /* the last step aside its prepare() saw */
 };
 
 struct _GCoroScheduler
@@ -98,12 +144,32 @@ struct _GCoroScheduler
   guint           max_batch;
   int             dispatch_depth;
 
+  /* Frame budget (µs, 0: off): owner thread only. Since the loop last
+   * reached FRAME_PRIORITY the budgeted sources dispatched for
+   * (busy_until - busy_since) µs, busy_until being the end of their last
+   * dispatch (busy_since 0: not at all); aside_since is when they stepped
+   * aside (0: they did not). */
+  guint           frame_budget;
+  gint64          busy_since;
+  gint64          busy_until;
+  gint64          aside_since;
+  guint           aside_serial; /* counts the steps aside */
+  GSource        *frame_source; /* at FRAME_PRIORITY, attached with the main band */
+
   GCoroBackend    backend;     /* fixed when the scheduler is made */
   GCoroIOPoller  *poller;      /* socket readiness, made on first use */
   GSource        *io_source;   /* carries the poller's poll records */
 };
 
 G_DEFINE_FINAL_TYPE (GCoroScheduler, gcoro_scheduler, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_FRAME_BUDGET,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* context -> scheduler; no refs either way (see band_finalize) */
 static GMutex      schedulers_lock;
@@ -126,10 +192,47 @@ gcoro_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->bands, g_ptr_array_unref);
   g_clear_pointer (&self->poller, _gcoro_io_poller_free);
   g_clear_pointer (&self->io_source, g_source_unref);
+  g_clear_pointer (&self->frame_source, g_source_unref);
   g_free (self->heap);
   g_mutex_clear (&self->inbox_lock);
 
   G_OBJECT_CLASS (gcoro_scheduler_parent_class)->finalize (object);
+}
+
+static void
+gcoro_scheduler_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GCoroScheduler *self = GCORO_SCHEDULER (object);
+
+  switch (prop_id)
+    {
+    case PROP_FRAME_BUDGET:
+      g_value_set_uint (value, self->frame_budget);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gcoro_scheduler_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  GCoroScheduler *self = GCORO_SCHEDULER (object);
+
+  switch (prop_id)
+    {
+    case PROP_FRAME_BUDGET:
+      gcoro_scheduler_set_frame_budget (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -138,6 +241,58 @@ gcoro_scheduler_class_init (GCoroSchedulerClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = gcoro_scheduler_finalize;
+  object_class->get_property = gcoro_scheduler_get_property;
+  object_class->set_property = gcoro_scheduler_set_property;
+
+  /**
+   * GCoroScheduler:frame-budget:
+   *
+   * How long, in microseconds, the scheduler's tasks and sockets may keep
+   * the main loop busy before they step aside for one iteration, so that
+   * GTK can lay out and draw a frame (every source of a priority down to
+   * %G_PRIORITY_HIGH_IDLE + 20 gets its turn); 0 switches the budget off.
+   *
+   * The default, 4000 (a quarter of a 60 Hz frame), was chosen by
+   * measurement: see "Frame budget" in the overview. The
+   * `GCORO_FRAME_BUDGET` environment variable (microseconds, `0` for off)
+   * sets another default for every scheduler of the process. Sources at a
+   * priority higher than %G_PRIORITY_DEFAULT (tasks spawned at
+   * %G_PRIORITY_HIGH) and at or below the redraw priority never step
+   * aside.
+   */
+  properties[PROP_FRAME_BUDGET] =
+    g_param_spec_uint ("frame-budget", NULL, NULL,
+                       0, G_MAXUINT, DEFAULT_FRAME_BUDGET,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+/* The default frame budget of the process: GCORO_FRAME_BUDGET (µs, 0: off)
+ * if it is set and valid, read once. */
+static guint
+default_frame_budget (void)
+{
+  static gsize budget;
+
+  if (g_once_init_enter (&budget))
+    {
+      const char *env = g_getenv ("GCORO_FRAME_BUDGET");
+      guint64 value = DEFAULT_FRAME_BUDGET;
+      g_autoptr(GError) error = NULL;
+
+      if (env != NULL && *env != '\0' &&
+          !g_ascii_string_to_unsigned (env, 10, 0, G_MAXUINT, &value, &error))
+        {
+          g_warning ("GCORO_FRAME_BUDGET=%s is not a budget in microseconds (%s); using %d",
+                     env, error->message, DEFAULT_FRAME_BUDGET);
+          value = DEFAULT_FRAME_BUDGET;
+        }
+      /* Stored plus one: g_once_init_leave() refuses 0. */
+      g_once_init_leave (&budget, (gsize) value + 1);
+    }
+
+  return (guint) (budget - 1);
 }
 
 static void
@@ -146,6 +301,7 @@ gcoro_scheduler_init (GCoroScheduler *self)
   g_mutex_init (&self->inbox_lock);
   self->inbox_tailp = &self->inbox_head;
   self->max_batch = DEFAULT_MAX_BATCH;
+  self->frame_budget = default_frame_budget ();
   self->bands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
 }
 
@@ -320,13 +476,160 @@ _gcoro_scheduler_post (GCoroScheduler *self,
   g_main_context_wakeup (self->context);
 }
 
+/* --- the frame budget -------------------------------------------------------- */
+
+/* The frame source: ready while the budgeted sources step aside. GLib
+ * dispatches it (with every other ready source of FRAME_PRIORITY) only in
+ * an iteration where nothing of a higher priority is ready, and calls its
+ * check() only then too. */
+typedef struct
+{
+  GSource         source;
+  GCoroScheduler *scheduler;   /* NULL once the scheduler died */
+} FrameSource;
+
+static void
+end_busy_period (GCoroScheduler *self)
+{
+  self->busy_since = 0;
+  self->aside_since = 0;
+}
+
+static gboolean
+frame_prepare (GSource *source,
+               gint    *timeout)
+{
+  GCoroScheduler *self = ((FrameSource *) source)->scheduler;
+
+  *timeout = -1;
+  return self != NULL && self->aside_since != 0;
+}
+
+static gboolean
+frame_check (GSource *source)
+{
+  GCoroScheduler *self = ((FrameSource *) source)->scheduler;
+
+  if (self == NULL)
+    return FALSE;
+  if (self->aside_since != 0)
+    return TRUE;
+  /* The loop got this far with nothing of a higher priority ready: the
+   * lower sources had their chance, the budgeted sources were not busy. */
+  self->busy_since = 0;
+  return FALSE;
+}
+
+static gboolean
+frame_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  GCoroScheduler *self = ((FrameSource *) source)->scheduler;
+
+  if (self != NULL)
+    end_busy_period (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs frame_funcs = {
+  frame_prepare,
+  frame_check,
+  frame_dispatch,
+  NULL,
+  NULL,
+  NULL,
+};
+
+static void
+step_aside (GCoroScheduler *self,
+            gint64          now)
+{
+  self->busy_since = 0;
+  self->aside_since = now;
+  self->aside_serial++;
+}
+
+/* From the prepare() (@preparing) or check() of @band, a budgeted band,
+ * while the scheduler stands aside: whether it still does, and the poll
+ * timeout meanwhile. A step aside ends when the frame source is
+ * dispatched. Should sources above FRAME_PRIORITY keep it from its turn,
+ * it also ends after one budget, so that our tasks do not starve; but
+ * only in the prepare() of a band that already stood aside in an earlier
+ * iteration, so that a late iteration (a preempted thread) does not end
+ * it before the frame source had its chance. */
+static gboolean
+still_aside (GCoroScheduler *self,
+             GCoroBand      *band,
+             gboolean        preparing,
+             gint           *timeout)
+{
+  gint64 left = self->aside_since + self->frame_budget - g_get_monotonic_time ();
+
+  if (preparing)
+    {
+      if (band->aside_serial == self->aside_serial && left <= 0)
+        {
+          end_busy_period (self);
+          return FALSE;
+        }
+      band->aside_serial = self->aside_serial;
+    }
+  /* The frame source is ready meanwhile, so poll() does not block; should
+   * it not get its turn, the loop still wakes up when the budget is over. */
+  *timeout = left > 0 ? (int) MIN ((left + 999) / 1000, G_MAXINT) : 0;
+  return TRUE;
+}
+
+/* A budgeted dispatch starts. The budget counts dispatching time only:
+ * the time between two dispatches (the loop waiting in poll() for the
+ * next request, or running other sources) moves the start of the busy
+ * period forward. A pause cannot make the count start over, so a thread
+ * preempted between two dispatches never delays a step aside. */
+static inline void
+budget_begin (GCoroScheduler *self)
+{
+  gint64 now;
+
+  if (self->frame_budget == 0)
+    return;
+  now = g_get_monotonic_time ();
+  if (self->busy_since == 0)
+    self->busy_since = now;
+  else
+    self->busy_since += now - self->busy_until;
+}
+
+/* Steps aside, and returns TRUE, if the busy period has lasted the
+ * budget at @now. */
+static inline gboolean
+budget_spent (GCoroScheduler *self,
+              gint64          now)
+{
+  if (self->frame_budget == 0 || self->busy_since == 0 ||
+      now - self->busy_since < self->frame_budget)
+    return FALSE;
+  step_aside (self, now);
+  return TRUE;
+}
+
+/* --- running a queue ---------------------------------------------------------- */
+
+/* Runs the runnables of @band that were ready when it started. It stops
+ * early at the batch limit and, when @budgeted, once the frame budget is
+ * spent: the leftovers go back in front of whatever was queued
+ * meanwhile, in their order. */
 static void
 run_queue (GCoroScheduler *self,
-           GCoroBand      *band)
+           GCoroBand      *band,
+           gboolean        budgeted)
 {
   GCoroRunnable *head = band->head;
   GCoroRunnable **snapshot_tailp = band->tailp;
   guint n = 0;
+  guint next_check = budgeted && self->frame_budget != 0 ? 1 : G_MAXUINT;
+  guint stride = 1;
+  gint64 last_check = 0;
 
   band->head = NULL;
   band->tailp = &band->head;
@@ -335,16 +638,23 @@ run_queue (GCoroScheduler *self,
     {
       GCoroRunnable *r;
 
-      if (n == self->max_batch)
+      if (n == next_check)
         {
-          /* The last runnable of the snapshot has not run, so its next
-           * field is still ours: splice the leftovers in front. */
-          *snapshot_tailp = band->head;
-          if (band->head == NULL)
-            band->tailp = snapshot_tailp;
-          band->head = head;
-          break;
+          gint64 now = g_get_monotonic_time ();
+
+          if (budget_spent (self, now))
+            break;
+          /* Quick runnables: look at the clock less and less often; after
+           * a slow stride, after each one. */
+          if (now - last_check < self->frame_budget / 16)
+            stride = MIN (stride * 2, MAX_CHECK_STRIDE);
+          else
+            stride = 1;
+          last_check = now;
+          next_check = n + stride;
         }
+      if (n == self->max_batch)
+        break;
 
       r = head;
       head = r->next;
@@ -352,17 +662,31 @@ run_queue (GCoroScheduler *self,
       r->func (r);
       n++;
     }
+
+  if (head != NULL)
+    {
+      /* The last runnable of the snapshot has not run, so its next field
+       * is still ours: splice the leftovers in front. */
+      *snapshot_tailp = band->head;
+      if (band->head == NULL)
+        band->tailp = snapshot_tailp;
+      band->head = head;
+    }
 }
 
 /* --- the GSource ------------------------------------------------------------ */
 
 static gboolean
 band_is_ready (GCoroBand *band,
+               gboolean   preparing,
                gint      *timeout)
 {
   GCoroScheduler *self = band->scheduler;
 
   drain_inbox (self);
+
+  if (band->budgeted && self->aside_since != 0 && still_aside (self, band, preparing, timeout))
+    return FALSE;
 
   if (band->head != NULL)
     {
@@ -391,7 +715,7 @@ static gboolean
 band_prepare (GSource *source,
               gint    *timeout)
 {
-  return band_is_ready ((GCoroBand *) source, timeout);
+  return band_is_ready ((GCoroBand *) source, TRUE, timeout);
 }
 
 static gboolean
@@ -399,7 +723,7 @@ band_check (GSource *source)
 {
   gint timeout;
 
-  return band_is_ready ((GCoroBand *) source, &timeout);
+  return band_is_ready ((GCoroBand *) source, FALSE, &timeout);
 }
 
 /* Runs @band's ready queue (and, for the main band, expired timers); with
@@ -409,7 +733,7 @@ run_band (GCoroScheduler *self,
           GCoroBand      *band,
           gboolean        sockets)
 {
-  GMainContext *thread_default = g_main_context_get_thread_default ();
+  GMainContext *thread_default;
   gboolean push;
 
   if (G_UNLIKELY (self->owner != g_thread_self ()))
@@ -420,6 +744,17 @@ run_band (GCoroScheduler *self,
                   self->context);
       return;
     }
+
+  /* A source found ready in an earlier iteration is dispatched without a
+   * new prepare(): it may come in while we stand aside. It stays ready. */
+  if (band->budgeted)
+    {
+      if (self->aside_since != 0)
+        return;
+      budget_begin (self);
+    }
+
+  thread_default = g_main_context_get_thread_default ();
 
   /* Tasks run with our context as thread-default, so the GIO calls they
    * make complete here. */
@@ -435,7 +770,12 @@ run_band (GCoroScheduler *self,
   /* Sockets first: the tasks they wake run in this dispatch. */
   if (sockets)
     _gcoro_io_poller_dispatch (self->poller);
-  run_queue (self, band);
+  run_queue (self, band, band->budgeted);
+  if (band->budgeted && self->frame_budget != 0 && self->aside_since == 0)
+    {
+      self->busy_until = g_get_monotonic_time ();
+      budget_spent (self, self->busy_until);
+    }
   self->dispatch_depth--;
 
   if (push)
@@ -482,7 +822,9 @@ io_check (GSource *source)
 {
   GCoroScheduler *self = ((IOSource *) source)->scheduler;
 
-  return self != NULL && _gcoro_io_poller_check (self->poller);
+  if (self == NULL || (self->main != NULL && self->main->budgeted && self->aside_since != 0))
+    return FALSE;
+  return _gcoro_io_poller_check (self->poller);
 }
 
 static gboolean
@@ -532,6 +874,14 @@ static GSourceFuncs band_funcs = {
   NULL,
 };
 
+/* Whether a source at @priority holds GTK's redraw up when it is always
+ * ready, and was not asked to (a priority above the default). */
+static gboolean
+priority_is_budgeted (int priority)
+{
+  return priority >= G_PRIORITY_DEFAULT && priority < FRAME_PRIORITY;
+}
+
 static GCoroBand *
 band_new (GCoroScheduler *self,
           int             priority,
@@ -544,6 +894,7 @@ band_new (GCoroScheduler *self,
   band->tailp = &band->head;
   band->priority = priority;
   band->is_main = !!is_main;
+  band->budgeted = priority_is_budgeted (priority);
 
   name = is_main ? g_strdup ("[gcoro] scheduler")
                  : g_strdup_printf ("[gcoro] scheduler (priority %d)", priority);
@@ -574,6 +925,11 @@ scheduler_die (GCoroScheduler *self)
     {
       ((IOSource *) self->io_source)->scheduler = NULL;
       g_source_destroy (self->io_source);
+    }
+  if (self->frame_source != NULL)
+    {
+      ((FrameSource *) self->frame_source)->scheduler = NULL;
+      g_source_destroy (self->frame_source);
     }
   for (guint i = 0; i < self->bands->len; i++)
     {
@@ -625,6 +981,14 @@ scheduler_new (GMainContext *context)
   self->main = band_new (self, G_PRIORITY_DEFAULT, TRUE);
   g_source_attach ((GSource *) self->main, context);
   g_source_unref ((GSource *) self->main);
+
+  /* From the start: its check() is what ends a busy period. */
+  self->frame_source = g_source_new (&frame_funcs, sizeof (FrameSource));
+  ((FrameSource *) self->frame_source)->scheduler = self;
+  g_source_set_static_name (self->frame_source, "[gcoro] frame budget");
+  g_source_set_priority (self->frame_source, FRAME_PRIORITY);
+  g_source_set_can_recurse (self->frame_source, TRUE);
+  g_source_attach (self->frame_source, context);
 
   return self;
 }
@@ -821,7 +1185,7 @@ _gcoro_scheduler_destroy (GCoroScheduler *self)
       drain_inbox (self);
       if (self->main->head != NULL)
         {
-          run_queue (self, self->main);
+          run_queue (self, self->main, FALSE);
           ran = TRUE;
         }
       for (guint i = 0; i < self->bands->len; i++)
@@ -830,7 +1194,7 @@ _gcoro_scheduler_destroy (GCoroScheduler *self)
 
           if (band->head != NULL)
             {
-              run_queue (self, band);
+              run_queue (self, band, FALSE);
               ran = TRUE;
             }
         }
@@ -907,6 +1271,7 @@ gcoro_scheduler_set_priority (GCoroScheduler *self,
     return;
 
   self->main->priority = priority;
+  self->main->budgeted = priority_is_budgeted (priority);
   g_source_set_priority ((GSource *) self->main, priority);
   if (self->io_source != NULL)
     g_source_set_priority (self->io_source, priority);
@@ -945,6 +1310,52 @@ gcoro_scheduler_set_max_batch (GCoroScheduler *self,
   g_return_if_fail (max_batch > 0);
 
   self->max_batch = max_batch;
+}
+
+/**
+ * gcoro_scheduler_get_frame_budget:
+ * @self: a #GCoroScheduler
+ *
+ * Gets the frame budget: see #GCoroScheduler:frame-budget.
+ *
+ * Returns: the budget in microseconds, or 0 if it is off
+ */
+guint
+gcoro_scheduler_get_frame_budget (GCoroScheduler *self)
+{
+  g_return_val_if_fail (GCORO_IS_SCHEDULER (self), 0);
+
+  return self->frame_budget;
+}
+
+/**
+ * gcoro_scheduler_set_frame_budget:
+ * @self: a #GCoroScheduler
+ * @usec: the budget in microseconds, or 0 to switch it off
+ *
+ * Sets how long the scheduler's tasks and sockets may keep the main loop
+ * busy before they step aside for an iteration so that GTK draws a frame:
+ * see #GCoroScheduler:frame-budget. With 0, they run whenever they are
+ * ready, and the sources of a lower priority wait until they are not (as
+ * GLib's priorities say). Owner thread only.
+ */
+void
+gcoro_scheduler_set_frame_budget (GCoroScheduler *self,
+                                  guint           usec)
+{
+  g_return_if_fail (GCORO_IS_SCHEDULER (self));
+  if (!_gcoro_scheduler_is_owner_thread (self))
+    {
+      g_critical ("%s() called from a thread that does not own the scheduler", G_STRFUNC);
+      return;
+    }
+
+  if (self->frame_budget == usec)
+    return;
+  self->frame_budget = usec;
+  /* A new budget starts a new count; a step aside in progress ends. */
+  end_busy_period (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAME_BUDGET]);
 }
 
 /**

@@ -37,6 +37,11 @@ GCORO_AVAILABLE_IN_ALL
 void            gcoro_scheduler_set_max_batch    (GCoroScheduler *self,
                                                   guint           max_batch);
 GCORO_AVAILABLE_IN_ALL
+guint           gcoro_scheduler_get_frame_budget (GCoroScheduler *self);
+GCORO_AVAILABLE_IN_ALL
+void            gcoro_scheduler_set_frame_budget (GCoroScheduler *self,
+                                                  guint           usec);
+GCORO_AVAILABLE_IN_ALL
 guint           gcoro_scheduler_get_n_tasks      (GCoroScheduler *self);
 GCORO_AVAILABLE_IN_ALL
 char           *gcoro_scheduler_dump             (GCoroScheduler *self);

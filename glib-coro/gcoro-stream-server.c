@@ -46,6 +46,29 @@
  *   past a limit. gcoro_stream_server_close() stops accepting;
  *   gcoro_stream_server_wait_closed() then waits for the handlers
  *   (graceful); gcoro_stream_server_abort() also cancels them.
+ * - gcoro_stream_server_serve_forever() (and its twin, for bindings) is a
+ *   server program's main loop: it serves until SIGINT or SIGTERM, then
+ *   shuts down in order (stop accepting, a grace period for the handlers,
+ *   cancel the rest, close) and returns, so that main() can exit 0.
+ *
+ * A client can hold nothing for long that it did not pay for:
+ *
+ * - #GCoroStreamServer:idle-timeout closes a connection whose peer sent
+ *   nothing for that long while its handler waited to read (the read fails
+ *   with %G_IO_ERROR_TIMED_OUT);
+ * - over TLS, a connection costs a socket and a registration until the
+ *   client's first flight (its whole ClientHello record) has arrived: no
+ *   TLS state, no thread. Then the handshake runs, at most
+ *   #GCoroStreamServer:max-handshakes at a time, and all of it, from the
+ *   accept on, within #GCoroStreamServer:tls-handshake-timeout (60 s, as
+ *   asyncio's `ssl_handshake_timeout`);
+ * - closing a connection (flushing what is buffered, the TLS close_notify)
+ *   takes at most #GCoroStreamServer:shutdown-timeout (30 s, as asyncio's
+ *   `ssl_shutdown_timeout`); past it the rest is dropped;
+ * - when accept() runs out of file descriptors (EMFILE, ENFILE) the server
+ *   stops accepting for a moment, warns at most every ten seconds, and
+ *   resumes by itself; the clients already connected are served meanwhile
+ *   and the new ones wait in the kernel's backlog.
  *
  * #GSocketService holds the listening sockets (binding, unix paths,
  * ephemeral ports, closing). Accepting is the server's own: each listening
@@ -58,34 +81,140 @@
  * Used from the thread of the context it was started on.
  */
 
+
+/* NOTES
+ *
+ * Why TLS waits for the ClientHello, and why handshakes are few: GIO's TLS
+ * backend (glib-networking) runs every handshake as a blocking call in a
+ * thread of GTask's shared pool, sync and async forms alike, and the pool
+ * has ten threads, grown by one every 100 ms (and slower) while it is
+ * full. A handshake started at accept therefore gives any silent client a
+ * thread: the issue that led here measured 100 silent connections denying
+ * TLS to everyone (3.9 MB and a thread each). So the server first waits,
+ * with the socket's one readiness registration, until the whole first
+ * record is there (peeked, not read: the TLS layer reads it), which a
+ * silent or slow client never reaches; only then does a handshake take
+ * one of max-handshakes places (8, under GTask's ten, so that stalled
+ * handshakes cannot starve the rest of the process's blocking work). A
+ * client that stalls later in the handshake holds a place until the
+ * handshake timeout, except when others wait: a handshake that has run
+ * for SHED_AFTER_MS while a connection waits for a place is cancelled and
+ * gives its place up (an honest handshake on loopback takes a few
+ * milliseconds), the way nginx closes idle keep-alive connections when it
+ * runs short of them. A place is given back only when the backend's
+ * thread has returned from the cancelled handshake. The connections that
+ * wait are served newest first: a wave of stalling clients that came
+ * earlier then delays an honest one by SHED_AFTER_MS at most, instead of
+ * by SHED_AFTER_MS for every max-handshakes of them. The TLS connection
+ * object itself is made only when a place is there, and without a
+ * certificate database: with the default one every server connection
+ * loaded the system's authorities (megabytes each, kept by the allocator
+ * after the peak), and the server asks for no client certificate.
+ *
+ * Why the state machine runs from timers: a watch function must not clear
+ * or free its own watch (the glib backend's dispatch writes the watch's
+ * poll record after the function returns), so a connection whose first
+ * flight is complete, or whose peer left, is handed to a zero-delay timer
+ * of the scheduler's heap, which runs outside the sockets' dispatch.
+ *
+ * Why back off on EMFILE instead of shedding with a reserve descriptor
+ * (libuv's way): a pending connection stays in the kernel's backlog and
+ * is served once descriptors are free again, instead of being accepted
+ * and closed at once; the listening socket's registration asks for
+ * nothing meanwhile, so neither backend spins on a listening socket that
+ * stays readable.
+ */
+
 #include "gcoro-config.h"
 
 #include <errno.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <gio/gunixsocketaddress.h>
+#ifdef G_OS_UNIX
+# include <glib-unix.h>
+#endif
 
 #include "gcoro-async.h"
 #include "gcoro-await.h"
+#include "gcoro-backend.h"
 #include "gcoro-context.h"
 #include "gcoro-future-private.h"
 #include "gcoro-operation.h"
 #include "gcoro-promise.h"
 #include "gcoro-stream-server.h"
 #include "gcoro-task.h"
+#include "gcoro-timeout.h"
 #include "gcoro-scheduler-private.h"
 #include "gcoro-io-watch-private.h"
+
+#define DEFAULT_TLS_HANDSHAKE_TIMEOUT (60 * 1000)
+#define DEFAULT_MAX_HANDSHAKES        8
+#define DEFAULT_SHUTDOWN_TIMEOUT      (30 * 1000)
+#define DEFAULT_GRACE_PERIOD          (10 * 1000)
+
+/* A handshake older than this gives its place to a connection that waits. */
+#define SHED_AFTER_MS                 500
+/* A partial first flight is looked at again this often (the glib backend
+ * cannot wait for "more" on a socket that stays readable). */
+#define PEEK_INTERVAL_MS              50
+/* Accepting pauses this long after EMFILE, doubling up to the maximum. */
+#define ACCEPT_BACKOFF_MIN_MS         100
+#define ACCEPT_BACKOFF_MAX_MS         1000
+#define FD_WARNING_INTERVAL_US        (10 * G_USEC_PER_SEC)
+/* Past this many connections on the glib backend, say once what it costs. */
+#define GLIB_BACKEND_HINT_AT          1000
 
 /* A listening socket and its registration. */
 typedef struct
 {
   GCoroIOWatch        watch;      /* first: the watch function finds us */
+  GCoroTimer          backoff;    /* armed while accepting pauses */
   GSocket            *socket;
   GCoroStreamServer  *server;     /* not owned */
+  guint               backoff_msec;
 } Listener;
 
 static void listener_watch (Listener *listener);
 static void listener_free  (gpointer  data);
+
+typedef enum
+{
+  GREETING_SILENT,        /* waiting for the client's first flight */
+  GREETING_WAITING,       /* first flight there, waiting for a place */
+  GREETING_HANDSHAKING,   /* in the TLS backend's hands */
+} GreetingStage;
+
+typedef enum
+{
+  GREETING_GO_ON,
+  GREETING_START,         /* the first flight is complete */
+  GREETING_GONE,          /* the peer left (or broke) before it */
+  GREETING_EXPIRED,       /* the handshake timeout */
+} GreetingNext;
+
+/* A TLS connection before its handler: owned by the server's list, and
+ * while the backend has it, by the handshake's callback too. */
+typedef struct
+{
+  GCoroIOWatch        watch;      /* first: the watch function finds us */
+  GCoroTimer          timer;
+  GCoroStreamServer  *server;     /* a reference while handshaking */
+  GSocketConnection  *connection;
+  GSocketAddress     *peer;       /* nullable */
+  GTlsConnection     *tls;
+  GCancellable       *cancellable;
+  gint64              accepted;
+  gint64              deadline;   /* G_MAXINT64: none */
+  gint64              started;    /* the handshake's start */
+  GreetingStage       stage;
+  GreetingNext        next;
+  gboolean            timed_out;
+  gboolean            shed;
+  GList               link;       /* in greetings */
+  GList               stage_link; /* in waiting or handshaking */
+} Greeting;
 
 struct _GCoroStreamServer
 {
@@ -96,13 +225,25 @@ struct _GCoroStreamServer
   GDestroyNotify      handler_notify;
   guint16             port;
   guint               max_connections;   /* 0: no limit */
+  guint               idle_timeout;
+  guint               tls_handshake_timeout;
+  guint               max_handshakes;
+  guint               shutdown_timeout;
+  guint               grace_period;
   GHashTable         *live;              /* GCoroFuture -> peer string */
   GPtrArray          *listeners;         /* Listener *, owned */
   GTlsCertificate    *tls_certificate;   /* NULL: plain connections */
-  GCancellable       *handshakes;        /* cancelled by close() */
+  GQueue              greetings;         /* Greeting *, every stage */
+  GQueue              waiting;           /* for a handshake's place, newest first */
+  GQueue              handshaking;       /* by start time */
+  GCoroTimer          shed_timer;
+  GCoroScheduler     *scheduler;         /* of the context it was started on */
   gboolean            started;
-  GCoroPromise       *idle;              /* resolved when no handler runs */
+  GCoroPromise       *idle;              /* resolved when no connection is left */
+  GCoroPromise       *stopping;          /* resolved by close() or a signal */
   gboolean            closed;
+  gint64              next_fd_warning;
+  guint               fd_failures;       /* since the last warning */
 };
 
 typedef struct
@@ -112,10 +253,53 @@ typedef struct
   GCoroStream       *stream;   /* a binding handler's, closed when it ends */
 } LiveWaiter;
 
+enum
+{
+  PROP_0,
+  PROP_MAX_CONNECTIONS,
+  PROP_IDLE_TIMEOUT,
+  PROP_TLS_HANDSHAKE_TIMEOUT,
+  PROP_MAX_HANDSHAKES,
+  PROP_SHUTDOWN_TIMEOUT,
+  PROP_GRACE_PERIOD,
+  N_PROPS
+};
+static GParamSpec *props[N_PROPS];
+
 enum { SIGNAL_INCOMING, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (GCoroStreamServer, gcoro_stream_server, G_TYPE_OBJECT)
+
+static void greeting_drop (Greeting *g);
+
+/* Closes what is not a handler's yet: listening sockets, connections
+ * before their handshake; handshakes in progress are cancelled (their
+ * callbacks end them). */
+static void
+stop_accepting (GCoroStreamServer *self)
+{
+  GList *next;
+
+  self->closed = TRUE;
+  g_ptr_array_set_size (self->listeners, 0);   /* registrations first */
+  for (GList *l = self->greetings.head; l != NULL; l = next)
+    {
+      Greeting *g = l->data;
+
+      next = l->next;
+      if (g->stage == GREETING_HANDSHAKING)
+        g_cancellable_cancel (g->cancellable);   /* its callback ends it, later */
+      else
+        greeting_drop (g);
+    }
+  if (self->scheduler != NULL)
+    _gcoro_scheduler_remove_timer (self->scheduler, &self->shed_timer);
+  if (self->service != NULL)
+    g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  if (self->stopping != NULL)
+    gcoro_promise_resolve (self->stopping, NULL);
+}
 
 static void
 gcoro_stream_server_dispose (GObject *object)
@@ -124,9 +308,7 @@ gcoro_stream_server_dispose (GObject *object)
 
   if (self->service != NULL)
     {
-      g_ptr_array_set_size (self->listeners, 0);
-      g_cancellable_cancel (self->handshakes);
-      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      stop_accepting (self);
       g_clear_object (&self->service);
     }
   if (self->handler_notify != NULL)
@@ -143,19 +325,160 @@ gcoro_stream_server_finalize (GObject *object)
   g_hash_table_unref (self->live);
   g_ptr_array_unref (self->listeners);
   g_clear_object (&self->tls_certificate);
-  g_object_unref (self->handshakes);
   g_clear_object (&self->idle);
+  g_clear_object (&self->stopping);
+  g_clear_object (&self->scheduler);
 
   G_OBJECT_CLASS (gcoro_stream_server_parent_class)->finalize (object);
+}
+
+static void
+gcoro_stream_server_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  GCoroStreamServer *self = GCORO_STREAM_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
+      break;
+    case PROP_TLS_HANDSHAKE_TIMEOUT:
+      g_value_set_uint (value, self->tls_handshake_timeout);
+      break;
+    case PROP_MAX_HANDSHAKES:
+      g_value_set_uint (value, self->max_handshakes);
+      break;
+    case PROP_SHUTDOWN_TIMEOUT:
+      g_value_set_uint (value, self->shutdown_timeout);
+      break;
+    case PROP_GRACE_PERIOD:
+      g_value_set_uint (value, self->grace_period);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gcoro_stream_server_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  GCoroStreamServer *self = GCORO_STREAM_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_CONNECTIONS:
+      gcoro_stream_server_set_max_connections (self, g_value_get_uint (value));
+      break;
+    case PROP_IDLE_TIMEOUT:
+      gcoro_stream_server_set_idle_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_TLS_HANDSHAKE_TIMEOUT:
+      gcoro_stream_server_set_tls_handshake_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_HANDSHAKES:
+      gcoro_stream_server_set_max_handshakes (self, g_value_get_uint (value));
+      break;
+    case PROP_SHUTDOWN_TIMEOUT:
+      gcoro_stream_server_set_shutdown_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_GRACE_PERIOD:
+      gcoro_stream_server_set_grace_period (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 gcoro_stream_server_class_init (GCoroStreamServerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = gcoro_stream_server_dispose;
   object_class->finalize = gcoro_stream_server_finalize;
+  object_class->get_property = gcoro_stream_server_get_property;
+  object_class->set_property = gcoro_stream_server_set_property;
+
+  /**
+   * GCoroStreamServer:max-connections:
+   *
+   * The most connections held at once (handlers running, closing, and
+   * TLS connections before their handler), or 0 for no limit. A
+   * connection past the limit is closed as soon as it is accepted.
+   */
+  props[PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL, 0, G_MAXUINT, 0, flags);
+
+  /**
+   * GCoroStreamServer:idle-timeout:
+   *
+   * The idle timeout of every connection's stream, in milliseconds
+   * (0, the default: none): see gcoro_stream_set_idle_timeout(). A read
+   * that waited this long for the peer fails with %G_IO_ERROR_TIMED_OUT.
+   */
+  props[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 0, G_MAXUINT, 0, flags);
+
+  /**
+   * GCoroStreamServer:tls-handshake-timeout:
+   *
+   * How long a TLS client has, from its connection on, to complete the
+   * handshake, in milliseconds (0: no limit). The default, 60 seconds, is
+   * asyncio's `ssl_handshake_timeout`. A connection past it is closed and
+   * logged.
+   */
+  props[PROP_TLS_HANDSHAKE_TIMEOUT] =
+    g_param_spec_uint ("tls-handshake-timeout", NULL, NULL, 0, G_MAXUINT,
+                       DEFAULT_TLS_HANDSHAKE_TIMEOUT, flags);
+
+  /**
+   * GCoroStreamServer:max-handshakes:
+   *
+   * The most TLS handshakes in progress at once (at least 1; 8 by
+   * default). Each holds a thread of GIO's shared pool for blocking work
+   * (ten threads, grown slowly), so the default stays below it. A
+   * connection whose ClientHello is complete waits for a place (the newest
+   * first); while one waits, a handshake that has gone on for half a
+   * second gives its place up.
+   */
+  props[PROP_MAX_HANDSHAKES] =
+    g_param_spec_uint ("max-handshakes", NULL, NULL, 1, G_MAXUINT,
+                       DEFAULT_MAX_HANDSHAKES, flags);
+
+  /**
+   * GCoroStreamServer:shutdown-timeout:
+   *
+   * How long closing a connection after its handler may take, in
+   * milliseconds (0: no limit): sending what is still buffered and, over
+   * TLS, the close_notify alert. Past it the rest is dropped. The default,
+   * 30 seconds, is asyncio's `ssl_shutdown_timeout`.
+   */
+  props[PROP_SHUTDOWN_TIMEOUT] =
+    g_param_spec_uint ("shutdown-timeout", NULL, NULL, 0, G_MAXUINT,
+                       DEFAULT_SHUTDOWN_TIMEOUT, flags);
+
+  /**
+   * GCoroStreamServer:grace-period:
+   *
+   * How long gcoro_stream_server_serve_forever() lets the handlers finish
+   * after SIGINT or SIGTERM before it cancels them, in milliseconds (10
+   * seconds by default).
+   */
+  props[PROP_GRACE_PERIOD] =
+    g_param_spec_uint ("grace-period", NULL, NULL, 0, G_MAXUINT,
+                       DEFAULT_GRACE_PERIOD, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
    * GCoroStreamServer::incoming:
@@ -185,7 +508,10 @@ gcoro_stream_server_init (GCoroStreamServer *self)
   g_socket_service_stop (self->service);
   self->live = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->listeners = g_ptr_array_new_with_free_func (listener_free);
-  self->handshakes = g_cancellable_new ();
+  self->tls_handshake_timeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
+  self->max_handshakes = DEFAULT_MAX_HANDSHAKES;
+  self->shutdown_timeout = DEFAULT_SHUTDOWN_TIMEOUT;
+  self->grace_period = DEFAULT_GRACE_PERIOD;
 }
 
 /**
@@ -345,9 +671,11 @@ gcoro_stream_server_listen_unix (GCoroStreamServer  *self,
  *
  * Serves TLS: every accepted connection first goes through the handshake
  * (a failed one is logged with the peer and closed; the server goes on),
- * and the handler gets a #GCoroStream over the #GTlsConnection. Applies
- * to connections accepted from now on. Needs a TLS backend
- * (glib-networking).
+ * and the handler gets a #GCoroStream over the #GTlsConnection. The
+ * handshake starts once the client's whole ClientHello has arrived, at
+ * most #GCoroStreamServer:max-handshakes at a time, and must end within
+ * #GCoroStreamServer:tls-handshake-timeout of the connection. Applies to
+ * connections accepted from now on. Needs a TLS backend (glib-networking).
  */
 void
 gcoro_stream_server_set_tls_certificate (GCoroStreamServer *self,
@@ -390,9 +718,10 @@ gcoro_stream_server_get_port (GCoroStreamServer *self)
 /**
  * gcoro_stream_server_set_max_connections:
  * @self: a #GCoroStreamServer
- * @max: the most connections handled at once, or 0 for no limit
+ * @max: the most connections held at once, or 0 for no limit
  *
- * Connections past the limit are closed at once.
+ * Sets #GCoroStreamServer:max-connections: connections past the limit are
+ * closed as soon as they are accepted.
  */
 void
 gcoro_stream_server_set_max_connections (GCoroStreamServer *self,
@@ -400,82 +729,241 @@ gcoro_stream_server_set_max_connections (GCoroStreamServer *self,
 {
   g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
 
+  if (self->max_connections == max)
+    return;
   self->max_connections = max;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MAX_CONNECTIONS]);
+}
+
+/**
+ * gcoro_stream_server_get_max_connections:
+ * @self: a #GCoroStreamServer
+ *
+ * Returns: the most connections held at once (0: no limit)
+ */
+guint
+gcoro_stream_server_get_max_connections (GCoroStreamServer *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
+
+  return self->max_connections;
+}
+
+/**
+ * gcoro_stream_server_set_idle_timeout:
+ * @self: a #GCoroStreamServer
+ * @timeout_msec: how long a read may wait for the peer, in milliseconds, or 0
+ *
+ * Sets #GCoroStreamServer:idle-timeout, for connections accepted from now on.
+ */
+void
+gcoro_stream_server_set_idle_timeout (GCoroStreamServer *self,
+                                      guint              timeout_msec)
+{
+  g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
+
+  if (self->idle_timeout == timeout_msec)
+    return;
+  self->idle_timeout = timeout_msec;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_IDLE_TIMEOUT]);
+}
+
+/**
+ * gcoro_stream_server_get_idle_timeout:
+ * @self: a #GCoroStreamServer
+ *
+ * Returns: the idle timeout of new connections, in milliseconds (0: none)
+ */
+guint
+gcoro_stream_server_get_idle_timeout (GCoroStreamServer *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
+
+  return self->idle_timeout;
+}
+
+/**
+ * gcoro_stream_server_set_tls_handshake_timeout:
+ * @self: a #GCoroStreamServer
+ * @timeout_msec: how long a client has for the TLS handshake, in milliseconds, or 0
+ *
+ * Sets #GCoroStreamServer:tls-handshake-timeout, for connections accepted
+ * from now on.
+ */
+void
+gcoro_stream_server_set_tls_handshake_timeout (GCoroStreamServer *self,
+                                               guint              timeout_msec)
+{
+  g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
+
+  if (self->tls_handshake_timeout == timeout_msec)
+    return;
+  self->tls_handshake_timeout = timeout_msec;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TLS_HANDSHAKE_TIMEOUT]);
+}
+
+/**
+ * gcoro_stream_server_get_tls_handshake_timeout:
+ * @self: a #GCoroStreamServer
+ *
+ * Returns: the TLS handshake timeout, in milliseconds (0: none)
+ */
+guint
+gcoro_stream_server_get_tls_handshake_timeout (GCoroStreamServer *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
+
+  return self->tls_handshake_timeout;
+}
+
+/**
+ * gcoro_stream_server_set_max_handshakes:
+ * @self: a #GCoroStreamServer
+ * @max: the most TLS handshakes in progress at once (at least 1)
+ *
+ * Sets #GCoroStreamServer:max-handshakes.
+ */
+void
+gcoro_stream_server_set_max_handshakes (GCoroStreamServer *self,
+                                        guint              max)
+{
+  g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
+  g_return_if_fail (max > 0);
+
+  if (self->max_handshakes == max)
+    return;
+  self->max_handshakes = max;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MAX_HANDSHAKES]);
+}
+
+/**
+ * gcoro_stream_server_get_max_handshakes:
+ * @self: a #GCoroStreamServer
+ *
+ * Returns: the most TLS handshakes in progress at once
+ */
+guint
+gcoro_stream_server_get_max_handshakes (GCoroStreamServer *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
+
+  return self->max_handshakes;
+}
+
+/**
+ * gcoro_stream_server_set_shutdown_timeout:
+ * @self: a #GCoroStreamServer
+ * @timeout_msec: how long closing a connection may take, in milliseconds, or 0
+ *
+ * Sets #GCoroStreamServer:shutdown-timeout.
+ */
+void
+gcoro_stream_server_set_shutdown_timeout (GCoroStreamServer *self,
+                                          guint              timeout_msec)
+{
+  g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
+
+  if (self->shutdown_timeout == timeout_msec)
+    return;
+  self->shutdown_timeout = timeout_msec;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SHUTDOWN_TIMEOUT]);
+}
+
+/**
+ * gcoro_stream_server_get_shutdown_timeout:
+ * @self: a #GCoroStreamServer
+ *
+ * Returns: how long closing a connection may take, in milliseconds (0: no limit)
+ */
+guint
+gcoro_stream_server_get_shutdown_timeout (GCoroStreamServer *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
+
+  return self->shutdown_timeout;
+}
+
+/**
+ * gcoro_stream_server_set_grace_period:
+ * @self: a #GCoroStreamServer
+ * @period_msec: how long handlers may finish after a signal, in milliseconds
+ *
+ * Sets #GCoroStreamServer:grace-period.
+ */
+void
+gcoro_stream_server_set_grace_period (GCoroStreamServer *self,
+                                      guint              period_msec)
+{
+  g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
+
+  if (self->grace_period == period_msec)
+    return;
+  self->grace_period = period_msec;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_GRACE_PERIOD]);
+}
+
+/**
+ * gcoro_stream_server_get_grace_period:
+ * @self: a #GCoroStreamServer
+ *
+ * Returns: the grace period of gcoro_stream_server_serve_forever(), in
+ *   milliseconds
+ */
+guint
+gcoro_stream_server_get_grace_period (GCoroStreamServer *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
+
+  return self->grace_period;
 }
 
 /**
  * gcoro_stream_server_get_n_connections:
  * @self: a #GCoroStreamServer
  *
- * Returns: the connections being handled
+ * Returns: the connections held: handlers running or closing, and TLS
+ *   connections before their handler
  */
 guint
 gcoro_stream_server_get_n_connections (GCoroStreamServer *self)
 {
   g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
 
-  return g_hash_table_size (self->live);
+  return g_hash_table_size (self->live) + self->greetings.length;
 }
 
 static void
 check_idle (GCoroStreamServer *self)
 {
-  if (g_hash_table_size (self->live) == 0 && self->idle != NULL)
+  if (gcoro_stream_server_get_n_connections (self) == 0 && self->idle != NULL)
     {
       gcoro_promise_resolve (self->idle, NULL);
       g_clear_object (&self->idle);
     }
 }
 
+/* --- a connection's handling, then its closing ------------------------------------ */
+
+/* Closes @stream within the server's shutdown timeout, from a fiber task:
+ * past it (or if the task is cancelled) what is left is dropped. */
 static void
-handling_settled (GCoroWaiter *base,
-                  GCoroFuture *future)
+close_connection (GCoroStreamServer *self,
+                  GCoroStream       *stream)
 {
-  LiveWaiter *w = (LiveWaiter *) base;
-  GCoroStreamServer *self = w->server;
-  const char *peer = g_hash_table_lookup (self->live, future);
+  GCoroTimeoutScope *scope = NULL;
 
-  if (gcoro_future_get_state (future) == GCORO_FUTURE_REJECTED)
-    g_message ("The handler of the connection from %s failed: %s",
-               peer ? peer : "an unknown peer", gcoro_future_peek_error (future)->message);
-
-  /* However the handler's future settled (a C handler closed its stream
-   * itself): what is buffered is sent, then the peer reads EOF. */
-  if (w->stream != NULL)
-    {
-      gcoro_stream_close_async (w->stream, NULL, NULL, NULL);
-      g_object_unref (w->stream);
-    }
-
-  g_hash_table_remove (self->live, future);
-  check_idle (self);
-  g_free (w);
-  g_object_unref (self);
-}
-
-static void
-track (GCoroStreamServer *self,
-       GCoroFuture       *future,
-       const char        *peer,
-       GCoroStream       *stream)
-{
-  LiveWaiter *w = g_new0 (LiveWaiter, 1);
-  GCoroScheduler *scheduler = gcoro_scheduler_get_default ();
-
-  g_hash_table_insert (self->live, g_object_ref (future), g_strdup (peer));
-  w->base.scheduler = scheduler;
-  w->base.band = _gcoro_scheduler_get_main_band (scheduler);
-  w->base.func = handling_settled;
-  w->server = g_object_ref (self);
-  w->stream = stream != NULL ? g_object_ref (stream) : NULL;
-  if (!_gcoro_future_add_waiter (future, &w->base))
-    handling_settled (&w->base, future);
+  if (self->shutdown_timeout > 0)
+    scope = gcoro_timeout_scope_enter (self->shutdown_timeout);
+  gcoro_stream_close (stream, NULL);
+  if (scope != NULL)
+    gcoro_timeout_scope_leave (scope, NULL);
 }
 
 typedef struct
 {
   GCoroStreamServer *server;
   GCoroStream       *stream;
+  gboolean           abrupt;   /* its handling was cancelled */
 } Connection;
 
 static void
@@ -489,13 +977,87 @@ connection_free (gpointer data)
 }
 
 static void
+closing_body (GCoroTask *task,
+              gpointer   data)
+{
+  Connection *c = data;
+
+  /* A cancelled handling gets a cancelled close, as a C handler's task
+   * does: what it did not flush itself (in a shield) is dropped. */
+  if (c->abrupt)
+    gcoro_task_cancel (task);
+  close_connection (c->server, c->stream);
+}
+
+static void track (GCoroStreamServer *self,
+                   GCoroFuture       *future,
+                   char              *peer,
+                   GCoroStream       *stream);
+
+static void
+handling_settled (GCoroWaiter *base,
+                  GCoroFuture *future)
+{
+  LiveWaiter *w = (LiveWaiter *) base;
+  GCoroStreamServer *self = w->server;
+  char *peer = NULL;
+
+  g_hash_table_steal_extended (self->live, future, NULL, (gpointer *) &peer);
+  if (gcoro_future_get_state (future) == GCORO_FUTURE_REJECTED)
+    g_message ("The handler of the connection from %s failed: %s",
+               peer ? peer : "an unknown peer", gcoro_future_peek_error (future)->message);
+
+  if (w->stream != NULL)
+    {
+      /* A binding handler's future settled, however it did: what is
+       * buffered is sent (within the shutdown timeout), then the peer
+       * reads EOF. The connection counts until then. */
+      Connection *c = g_new0 (Connection, 1);
+      GCoroSpawnOptions opts = { .name = "closing connection" };
+      g_autoptr(GCoroTask) closing = NULL;
+
+      c->server = g_object_ref (self);
+      c->stream = g_steal_pointer (&w->stream);
+      c->abrupt = gcoro_future_get_state (future) == GCORO_FUTURE_CANCELLED;
+      closing = gcoro_spawn_full (&opts, closing_body, c, connection_free);
+      track (self, GCORO_FUTURE (closing), g_steal_pointer (&peer), NULL);
+    }
+
+  g_free (peer);
+  g_object_unref (future);
+  check_idle (self);
+  g_free (w);
+  g_object_unref (self);
+}
+
+/* Tracks @future (the handling of a connection, then its closing); takes
+ * @peer. */
+static void
+track (GCoroStreamServer *self,
+       GCoroFuture       *future,
+       char              *peer,
+       GCoroStream       *stream)
+{
+  LiveWaiter *w = g_new0 (LiveWaiter, 1);
+
+  g_hash_table_insert (self->live, g_object_ref (future), peer);
+  w->base.scheduler = self->scheduler;
+  w->base.band = _gcoro_scheduler_get_main_band (self->scheduler);
+  w->base.func = handling_settled;
+  w->server = g_object_ref (self);
+  w->stream = stream != NULL ? g_object_ref (stream) : NULL;
+  if (!_gcoro_future_add_waiter (future, &w->base))
+    handling_settled (&w->base, future);
+}
+
+static void
 handler_body (GCoroTask *task,
               gpointer   data)
 {
   Connection *c = data;
 
   c->server->handler (c->stream, c->server->handler_data);
-  gcoro_stream_close (c->stream, NULL);
+  close_connection (c->server, c->stream);
 }
 
 typedef struct
@@ -528,35 +1090,39 @@ start_handling (gpointer data)
     g_signal_emit (s->server, signals[SIGNAL_INCOMING], 0, s->stream, &s->future);
 }
 
+static gboolean
+at_capacity (GCoroStreamServer *self)
+{
+  return self->max_connections > 0 &&
+         gcoro_stream_server_get_n_connections (self) >= self->max_connections;
+}
+
+static char *
+describe_peer (GSocketAddress *peer)
+{
+  return peer != NULL ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (peer))
+                      : g_strdup ("an unknown peer");
+}
+
 /* Starts the handling of @io (the connection, or TLS over it); @peer is
  * the connection's remote address, read once at accept. */
 static void
 handle_connection (GCoroStreamServer *self,
                    GIOStream         *io,
-                   GSocketConnection *connection,
                    GSocketAddress    *peer)
 {
   g_autoptr(GCoroContext) context = NULL;
-  g_autofree char *peer_text = NULL;
   Start s = { self, NULL, peer, NULL };
 
-  if (self->closed ||
-      (self->max_connections > 0 && g_hash_table_size (self->live) >= self->max_connections))
-    {
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-      return;
-    }
-
   s.stream = gcoro_stream_new (io);
-  if (peer != NULL)
-    peer_text = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (peer));
+  gcoro_stream_set_idle_timeout (s.stream, self->idle_timeout);
 
   context = gcoro_context_copy_current ();
   gcoro_context_run (context, start_handling, &s, NULL);
 
   if (s.future != NULL)
     {
-      track (self, s.future, peer_text, self->handler == NULL ? s.stream : NULL);
+      track (self, s.future, describe_peer (peer), self->handler == NULL ? s.stream : NULL);
       g_object_unref (s.future);
     }
   else
@@ -565,76 +1131,379 @@ handle_connection (GCoroStreamServer *self,
   g_clear_object (&s.stream);
 }
 
-typedef struct
+/* --- TLS: the client's first flight, then a handshake ------------------------------- */
+
+static void
+greeting_free (Greeting *g)
 {
-  GCoroStreamServer *server;
-  GSocketConnection *connection;
-  GSocketAddress    *peer;   /* nullable */
-} Handshake;
+  g_clear_object (&g->tls);
+  g_object_unref (g->connection);
+  g_clear_object (&g->peer);
+  g_clear_object (&g->cancellable);
+  g_free (g);
+}
+
+/* Ends a greeting that is not handshaking: closes its connection. */
+static void
+greeting_drop (Greeting *g)
+{
+  GCoroStreamServer *self = g->server;
+
+  _gcoro_io_watch_clear (&g->watch);
+  _gcoro_scheduler_remove_timer (self->scheduler, &g->timer);
+  g_queue_unlink (&self->greetings, &g->link);
+  if (g->stage == GREETING_WAITING)
+    g_queue_unlink (&self->waiting, &g->stage_link);
+  g_io_stream_close (G_IO_STREAM (g->connection), NULL, NULL);
+  greeting_free (g);
+}
+
+/* Arms the greeting's one timer for @when or its deadline, whichever
+ * comes first (G_MAXINT64: the deadline only). */
+static void
+greeting_set_timer (Greeting *g,
+                    gint64    when)
+{
+  _gcoro_scheduler_remove_timer (g->server->scheduler, &g->timer);
+  when = MIN (when, g->deadline);
+  if (when != G_MAXINT64)
+    _gcoro_scheduler_add_timer (g->server->scheduler, &g->timer, when);
+}
+
+/* Has the client's first TLS record arrived whole? Peeks, so that the
+ * TLS layer reads it afterwards. */
+static GreetingNext
+peek_first_flight (Greeting *g)
+{
+  int fd = g_socket_get_fd (g_socket_connection_get_socket (g->connection));
+  guint8 header[5];
+  gssize n;
+  int queued = 0;
+
+  do
+    n = recv (fd, header, sizeof header, MSG_PEEK | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return errno == EAGAIN || errno == EWOULDBLOCK ? GREETING_GO_ON : GREETING_GONE;
+  if (n == 0)
+    return GREETING_GONE;
+  if (header[0] != 0x16)   /* not a handshake record: the TLS layer says so */
+    return GREETING_START;
+  if (n < (gssize) sizeof header || ioctl (fd, FIONREAD, &queued) != 0)
+    return GREETING_GO_ON;
+  if (queued >= 5 + ((header[3] << 8) | header[4]))
+    return GREETING_START;
+  return GREETING_GO_ON;
+}
+
+/* The socket of a silent greeting became readable (or hung up). */
+static GIOCondition
+greeting_readable (GCoroIOWatch *watch,
+                   GIOCondition  ready)
+{
+  Greeting *g = (Greeting *) watch;
+  GreetingNext next = peek_first_flight (g);
+
+  if (next == GREETING_GO_ON && !(ready & (G_IO_HUP | G_IO_ERR)) && !(ready & G_IO_IN))
+    return G_IO_IN;
+  if (next == GREETING_GO_ON && (ready & G_IO_IN))
+    {
+      /* Part of the record: look again in a moment (or at the next
+       * edge); asking for G_IO_IN again would spin on the glib backend. */
+      greeting_set_timer (g, g_get_monotonic_time () + PEEK_INTERVAL_MS * 1000);
+      return 0;
+    }
+  if (next == GREETING_GO_ON)
+    next = GREETING_GONE;
+  /* Not from inside the watch's own dispatch: see NOTES. */
+  g->next = next;
+  greeting_set_timer (g, 0);
+  return 0;
+}
+
+static void greeting_begin_handshake (Greeting *g);
+static void start_waiting_handshakes (GCoroStreamServer *self);
+
+static void
+log_greeting_end (Greeting   *g,
+                  const char *why)
+{
+  g_autofree char *peer = describe_peer (g->peer);
+
+  g_message ("The TLS handshake with %s failed: %s", peer, why);
+}
+
+static void
+greeting_timer_fired (GCoroTimer *timer)
+{
+  Greeting *g = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (Greeting, timer));
+  GreetingNext next = g->next;
+
+  g->next = GREETING_GO_ON;
+  if (g_get_monotonic_time () >= g->deadline)
+    next = GREETING_EXPIRED;
+  else if (next == GREETING_GO_ON && g->stage == GREETING_SILENT)
+    next = peek_first_flight (g);
+
+  switch (next)
+    {
+    case GREETING_GO_ON:
+      if (g->stage == GREETING_SILENT)
+        greeting_set_timer (g, g_get_monotonic_time () + PEEK_INTERVAL_MS * 1000);
+      break;
+    case GREETING_START:
+      greeting_begin_handshake (g);
+      break;
+    case GREETING_GONE:
+      {
+        g_autofree char *peer = describe_peer (g->peer);
+
+        g_debug ("The TLS client %s left before its handshake", peer);
+        greeting_drop (g);
+      }
+      break;
+    case GREETING_EXPIRED:
+      if (g->stage == GREETING_HANDSHAKING)
+        {
+          g->timed_out = TRUE;
+          g_cancellable_cancel (g->cancellable);   /* the callback ends it */
+        }
+      else
+        {
+          g_autofree char *why =
+            g_strdup_printf ("timed out after %u ms (tls-handshake-timeout) %s",
+                             g->server->tls_handshake_timeout,
+                             g->stage == GREETING_SILENT ? "before its ClientHello was complete"
+                                                         : "waiting for a place to handshake");
+          if (g->stage == GREETING_SILENT)
+            {
+              g_autofree char *peer = describe_peer (g->peer);
+
+              g_debug ("The TLS handshake with %s failed: %s", peer, why);
+            }
+          else
+            log_greeting_end (g, why);
+          greeting_drop (g);
+        }
+      break;
+    }
+}
 
 static void
 handshake_done (GObject      *source,
                 GAsyncResult *result,
                 gpointer      data)
 {
-  Handshake *h = data;
-  GTlsConnection *tls = G_TLS_CONNECTION (source);
+  Greeting *g = data;
+  GCoroStreamServer *self = g->server;
   g_autoptr(GError) error = NULL;
+  gboolean ok = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
+  gboolean closed = self->closed;
 
-  if (g_tls_connection_handshake_finish (tls, result, &error))
-    handle_connection (h->server, G_IO_STREAM (tls), h->connection, h->peer);
+  /* The backend's thread is back: the place is free. */
+  g_queue_unlink (&self->handshaking, &g->stage_link);
+  g_queue_unlink (&self->greetings, &g->link);
+  _gcoro_scheduler_remove_timer (self->scheduler, &g->timer);
+
+  if (ok && !closed)
+    handle_connection (self, G_IO_STREAM (g->tls), g->peer);
   else
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g->timed_out)
         {
-          g_autofree char *peer_text =
-            h->peer ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (h->peer)) : NULL;
-
-          g_message ("The TLS handshake with %s failed: %s",
-                     peer_text ? peer_text : "an unknown peer", error->message);
+          g_autofree char *why = g_strdup_printf ("timed out after %u ms (tls-handshake-timeout)",
+                                                  self->tls_handshake_timeout);
+          log_greeting_end (g, why);
         }
-      g_io_stream_close (G_IO_STREAM (h->connection), NULL, NULL);
+      else if (g->shed)
+        log_greeting_end (g, "cancelled after " G_STRINGIFY (SHED_AFTER_MS) " ms to make room "
+                             "for a connection that waited (max-handshakes)");
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        log_greeting_end (g, error->message);
+      g_io_stream_close (G_IO_STREAM (g->connection), NULL, NULL);
     }
 
-  g_object_unref (h->server);
-  g_object_unref (h->connection);
-  g_clear_object (&h->peer);
-  g_free (h);
+  greeting_free (g);
+  if (!closed)
+    start_waiting_handshakes (self);
+  check_idle (self);
+  g_object_unref (self);
 }
 
-/* TLS first: the handler starts once the handshake is through. */
 static void
-start_tls (GCoroStreamServer *self,
-           GSocketConnection *connection,
-           GSocketAddress    *peer)
+greeting_begin_handshake (Greeting *g)
 {
+  GCoroStreamServer *self = g->server;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GIOStream) tls = g_tls_server_connection_new (G_IO_STREAM (connection),
-                                                         self->tls_certificate, &error);
-  Handshake *h;
 
-  if (tls == NULL)
+  _gcoro_io_watch_clear (&g->watch);   /* the TLS layer reads the socket now */
+  if (self->handshaking.length >= self->max_handshakes)
     {
-      g_warning ("GCoroStreamServer: cannot serve TLS: %s", error->message);
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      if (g->stage != GREETING_WAITING)
+        {
+          g->stage = GREETING_WAITING;
+          g_queue_push_head_link (&self->waiting, &g->stage_link);
+        }
+      greeting_set_timer (g, G_MAXINT64);   /* the deadline only */
+      start_waiting_handshakes (self);      /* arms the shedding */
       return;
     }
 
-  h = g_new0 (Handshake, 1);
-  h->server = g_object_ref (self);
-  h->connection = g_object_ref (connection);
-  h->peer = peer ? g_object_ref (peer) : NULL;   /* a reset peer has none later */
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
-                                    self->handshakes, handshake_done, h);
+  /* TLS state only with a place. And without a certificate database: the
+   * server asks for no client certificate, and with the default one
+   * (the system's trust store) GnuTLS loads every authority into each
+   * connection: 3.7 MB a connection instead of 17 kB, measured. */
+  g->tls = g_initable_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()),
+                           NULL, &error,
+                           "base-io-stream", g->connection,
+                           "certificate", self->tls_certificate,
+                           "database", NULL,
+                           NULL);
+  if (g->tls == NULL)
+    {
+      g_warning ("GCoroStreamServer: cannot serve TLS: %s", error->message);
+      greeting_drop (g);
+      return;
+    }
+  if (g->stage == GREETING_WAITING)
+    g_queue_unlink (&self->waiting, &g->stage_link);
+  g->stage = GREETING_HANDSHAKING;
+  g->started = g_get_monotonic_time ();
+  g->cancellable = g_cancellable_new ();
+  g_queue_push_tail_link (&self->handshaking, &g->stage_link);
+  greeting_set_timer (g, G_MAXINT64);
+  g_object_ref (self);   /* for the callback */
+  g_tls_connection_handshake_async (g->tls, G_PRIORITY_DEFAULT, g->cancellable,
+                                    handshake_done, g);
 }
 
-/* The listening socket is readable: accepts every pending connection
- * (the epoll backend reports edges, so it must reach EAGAIN). */
-static GIOCondition
-listener_ready (GCoroIOWatch *watch,
-                GIOCondition  ready)
+/* A place is free, or a connection waits for one: start what can start,
+ * and when the places are all taken while some wait, give the oldest
+ * handshake until it has run SHED_AFTER_MS. */
+static void
+start_waiting_handshakes (GCoroStreamServer *self)
 {
-  Listener *listener = (Listener *) watch;
+  gint64 now;
+  guint leaving = 0;
+
+  while (self->waiting.head != NULL && self->handshaking.length < self->max_handshakes)
+    greeting_begin_handshake (self->waiting.head->data);
+
+  _gcoro_scheduler_remove_timer (self->scheduler, &self->shed_timer);
+  if (self->waiting.head == NULL)
+    return;
+
+  /* As many places as connections wait, from the oldest handshakes. */
+  for (GList *l = self->handshaking.head; l != NULL; l = l->next)
+    {
+      Greeting *g = l->data;
+
+      if (g->shed || g->timed_out)
+        leaving++;   /* already on its way out */
+    }
+  now = g_get_monotonic_time ();
+  for (GList *l = self->handshaking.head; l != NULL && leaving < self->waiting.length; l = l->next)
+    {
+      Greeting *oldest = l->data;
+
+      if (oldest->shed || oldest->timed_out)
+        continue;
+      if (now - oldest->started < SHED_AFTER_MS * 1000)
+        {
+          _gcoro_scheduler_add_timer (self->scheduler, &self->shed_timer,
+                                      oldest->started + SHED_AFTER_MS * 1000);
+          return;
+        }
+      oldest->shed = TRUE;
+      leaving++;
+      g_cancellable_cancel (oldest->cancellable);   /* its callback frees the place */
+    }
+}
+
+static void
+shed_timer_fired (GCoroTimer *timer)
+{
+  GCoroStreamServer *self = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (GCoroStreamServer, shed_timer));
+
+  start_waiting_handshakes (self);
+}
+
+/* A new TLS connection: its socket is watched until the ClientHello is
+ * there. */
+static void
+greet (GCoroStreamServer *self,
+       GSocketConnection *connection,
+       GSocketAddress    *peer)
+{
+  Greeting *g = g_new0 (Greeting, 1);
+  int fd = g_socket_get_fd (g_socket_connection_get_socket (connection));
+
+  g->server = self;
+  g->connection = g_object_ref (connection);
+  g->peer = peer != NULL ? g_object_ref (peer) : NULL;   /* a reset peer has none later */
+  g->accepted = g_get_monotonic_time ();
+  g->deadline = self->tls_handshake_timeout > 0
+                ? g->accepted + (gint64) self->tls_handshake_timeout * 1000 : G_MAXINT64;
+  g->stage = GREETING_SILENT;
+  g->timer.func = greeting_timer_fired;
+  g->link.data = g->stage_link.data = g;
+  g_queue_push_tail_link (&self->greetings, &g->link);
+
+  if (!_gcoro_io_watch_init (&g->watch, self->scheduler, fd, greeting_readable))
+    {
+      /* This backend takes no such descriptor: handshake at once. */
+      g->next = GREETING_START;
+      greeting_set_timer (g, 0);
+      return;
+    }
+  _gcoro_io_watch_want (&g->watch, G_IO_IN);
+  greeting_set_timer (g, G_MAXINT64);
+}
+
+/* --- accepting ---------------------------------------------------------------------- */
+
+static void
+warn_out_of_descriptors (Listener *listener,
+                         int       saved_errno)
+{
+  GCoroStreamServer *self = listener->server;
+  gint64 now = g_get_monotonic_time ();
+
+  self->fd_failures++;
+  if (now < self->next_fd_warning)
+    return;
+  g_warning ("GCoroStreamServer: accept() failed: %s; not accepting for %u ms, new clients wait "
+             "in the backlog (%u time%s since the last warning; raise the limit, ulimit -n, or "
+             "lower max-connections). This warning comes at most every %d s.",
+             g_strerror (saved_errno), listener->backoff_msec, self->fd_failures,
+             self->fd_failures == 1 ? "" : "s", (int) (FD_WARNING_INTERVAL_US / G_USEC_PER_SEC));
+  self->fd_failures = 0;
+  self->next_fd_warning = now + FD_WARNING_INTERVAL_US;
+}
+
+/* The glib backend polls every socket at every iteration: with thousands
+ * of connections a server falls off a cliff (docs/overview.md has the
+ * figures). Said once per process, when it gets there. */
+static void
+hint_at_the_cliff (GCoroStreamServer *self)
+{
+  static gint told;
+  guint n = gcoro_stream_server_get_n_connections (self);
+
+  if (G_LIKELY (n < GLIB_BACKEND_HINT_AT) || g_atomic_int_get (&told) ||
+      gcoro_get_backend () != GCORO_BACKEND_GLIB || !g_atomic_int_compare_and_exchange (&told, 0, 1))
+    return;
+  g_message ("GCoroStreamServer: %u connections on the glib socket backend, which looks at every "
+             "one of them at each main-loop iteration (1,000 idle connections cut an echo server "
+             "to a seventh of its speed); the epoll backend does not: GCORO_BACKEND=epoll, or "
+             "gcoro_set_backend() before anything else", n);
+}
+
+/* Accepts every pending connection (the epoll backend reports edges, so
+ * it must reach EAGAIN). FALSE when accepting pauses. */
+static gboolean
+accept_all (Listener *listener)
+{
   g_autoptr(GCoroStreamServer) self = g_object_ref (listener->server);
   int lfd = g_socket_get_fd (listener->socket);
 
@@ -654,10 +1523,23 @@ listener_ready (GCoroIOWatch *watch,
 
           if (saved == EINTR || saved == ECONNABORTED)
             continue;
-          if (saved != EAGAIN && saved != EWOULDBLOCK)
-            g_warning ("GCoroStreamServer: accept() failed: %s", g_strerror (saved));
+          if (saved == EAGAIN || saved == EWOULDBLOCK)
+            break;
+          if (saved == EMFILE || saved == ENFILE || saved == ENOBUFS || saved == ENOMEM)
+            {
+              /* Pause: the clients already here go on being served. */
+              listener->backoff_msec = listener->backoff_msec == 0
+                                       ? ACCEPT_BACKOFF_MIN_MS
+                                       : MIN (listener->backoff_msec * 2, ACCEPT_BACKOFF_MAX_MS);
+              warn_out_of_descriptors (listener, saved);
+              _gcoro_scheduler_add_timer (self->scheduler, &listener->backoff,
+                                          g_get_monotonic_time () + (gint64) listener->backoff_msec * 1000);
+              return FALSE;
+            }
+          g_warning ("GCoroStreamServer: accept() failed: %s", g_strerror (saved));
           break;
         }
+      listener->backoff_msec = 0;
 
       socket = g_socket_new_from_fd (fd, &error);
       if (socket == NULL)
@@ -667,23 +1549,54 @@ listener_ready (GCoroIOWatch *watch,
           continue;
         }
       connection = g_socket_connection_factory_create_connection (socket);
+      if (at_capacity (self))
+        {
+          g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+          continue;
+        }
       peer = g_socket_connection_get_remote_address (connection, NULL);
       if (self->tls_certificate != NULL)
-        start_tls (self, connection, peer);
+        greet (self, connection, peer);
       else
-        handle_connection (self, G_IO_STREAM (connection), connection, peer);
+        handle_connection (self, G_IO_STREAM (connection), peer);
+      hint_at_the_cliff (self);
     }
 
-  return G_IO_IN;   /* for the server's whole life */
+  return TRUE;
+}
+
+/* The listening socket is readable. */
+static GIOCondition
+listener_ready (GCoroIOWatch *watch,
+                GIOCondition  ready)
+{
+  Listener *listener = (Listener *) watch;
+
+  if (listener->backoff.heap_index != 0)
+    return 0;   /* pausing: the timer resumes */
+  if (!accept_all (listener))
+    return 0;
+  return G_IO_IN;
+}
+
+static void
+backoff_ended (GCoroTimer *timer)
+{
+  Listener *listener = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (Listener, backoff));
+
+  /* Edges may have come and gone meanwhile: try, then ask again. */
+  if (accept_all (listener) && !listener->server->closed)
+    _gcoro_io_watch_want (&listener->watch, G_IO_IN);
 }
 
 static void
 listener_watch (Listener *listener)
 {
-  GCoroScheduler *scheduler = _gcoro_scheduler_get_for_thread_default ();
+  GCoroScheduler *scheduler = listener->server->scheduler;
 
   if (_gcoro_io_watch_is_registered (&listener->watch))
     return;
+  listener->backoff.func = backoff_ended;
   if (scheduler == NULL ||
       !_gcoro_io_watch_init (&listener->watch, scheduler, g_socket_get_fd (listener->socket),
                              listener_ready))
@@ -699,6 +1612,8 @@ listener_free (gpointer data)
 {
   Listener *listener = data;
 
+  if (listener->server->scheduler != NULL)
+    _gcoro_scheduler_remove_timer (listener->server->scheduler, &listener->backoff);
   _gcoro_io_watch_clear (&listener->watch);
   g_object_unref (listener->socket);
   g_free (listener);
@@ -717,6 +1632,14 @@ gcoro_stream_server_start (GCoroStreamServer *self)
 
   if (self->started || self->closed)
     return;
+  self->scheduler = _gcoro_scheduler_get_for_thread_default ();
+  if (self->scheduler == NULL)
+    {
+      g_critical ("%s(): no scheduler can run on this thread's context", G_STRFUNC);
+      return;
+    }
+  g_object_ref (self->scheduler);
+  self->shed_timer.func = shed_timer_fired;
   self->started = TRUE;
   for (guint i = 0; i < self->listeners->len; i++)
     listener_watch (g_ptr_array_index (self->listeners, i));
@@ -726,8 +1649,10 @@ gcoro_stream_server_start (GCoroStreamServer *self)
  * gcoro_stream_server_close:
  * @self: a #GCoroStreamServer
  *
- * Stops accepting connections and releases the listening sockets.
- * Handlers already running go on (see gcoro_stream_server_wait_closed()).
+ * Stops accepting connections and releases the listening sockets; TLS
+ * connections still before their handshake are closed, handshakes in
+ * progress cancelled. Handlers already running go on (see
+ * gcoro_stream_server_wait_closed()).
  */
 void
 gcoro_stream_server_close (GCoroStreamServer *self)
@@ -735,9 +1660,8 @@ gcoro_stream_server_close (GCoroStreamServer *self)
   g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
 
   self->closed = TRUE;
-  g_ptr_array_set_size (self->listeners, 0);   /* registrations first */
-  g_cancellable_cancel (self->handshakes);
-  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  stop_accepting (self);
+  check_idle (self);
 }
 
 /**
@@ -749,15 +1673,51 @@ gcoro_stream_server_close (GCoroStreamServer *self)
 void
 gcoro_stream_server_abort (GCoroStreamServer *self)
 {
+  g_autoptr(GPtrArray) futures = NULL;
   GHashTableIter iter;
   gpointer future;
 
   g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
 
   gcoro_stream_server_close (self);
+  /* Cancelling may settle a future at once, which changes the table. */
+  futures = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_iter_init (&iter, self->live);
   while (g_hash_table_iter_next (&iter, &future, NULL))
-    gcoro_future_cancel (future);
+    g_ptr_array_add (futures, g_object_ref (future));
+  for (guint i = 0; i < futures->len; i++)
+    gcoro_future_cancel (g_ptr_array_index (futures, i));
+}
+
+/* Waits until no connection is left, or @deadline (-1: none) passes
+ * (%G_IO_ERROR_TIMED_OUT). */
+static gboolean
+wait_idle_until (GCoroStreamServer  *self,
+                 gint64              deadline,
+                 GError            **error)
+{
+  while (gcoro_stream_server_get_n_connections (self) > 0)
+    {
+      g_autoptr(GCoroPromise) idle = NULL;
+      gint64 now = g_get_monotonic_time ();
+      gboolean ok;
+
+      if (self->idle == NULL)
+        self->idle = gcoro_promise_new ();
+      idle = g_object_ref (self->idle);
+      if (deadline < 0)
+        ok = gcoro_await (GCORO_FUTURE (idle), error);
+      else if (now >= deadline)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Connections are left");
+          return FALSE;
+        }
+      else
+        ok = gcoro_await_timeout (GCORO_FUTURE (idle), (guint) ((deadline - now + 999) / 1000), error);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -765,7 +1725,7 @@ gcoro_stream_server_abort (GCoroStreamServer *self)
  * @self: a #GCoroStreamServer
  * @error: return location for a #GError
  *
- * Suspends the calling fiber task until no handler runs any more (after
+ * Suspends the calling fiber task until no connection is left (after
  * gcoro_stream_server_close() or _abort(), that is until all are done).
  *
  * Returns: %TRUE, or %FALSE if the waiting task was cancelled
@@ -776,17 +1736,7 @@ gcoro_stream_server_wait_closed (GCoroStreamServer  *self,
 {
   g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), FALSE);
 
-  while (g_hash_table_size (self->live) > 0)
-    {
-      g_autoptr(GCoroPromise) idle = NULL;
-
-      if (self->idle == NULL)
-        self->idle = gcoro_promise_new ();
-      idle = g_object_ref (self->idle);
-      if (!gcoro_await (GCORO_FUTURE (idle), error))
-        return FALSE;
-    }
-  return TRUE;
+  return wait_idle_until (self, -1, error);
 }
 
 static void
@@ -803,7 +1753,7 @@ wait_closed_body (GCoroTask *task,
  * gcoro_stream_server_wait_closed_async:
  * @self: a #GCoroStreamServer
  * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async) (nullable): called once no handler runs
+ * @callback: (scope async) (nullable): called once no connection is left
  * @user_data: data for @callback
  *
  * The GIO-style form of gcoro_stream_server_wait_closed().
@@ -837,4 +1787,214 @@ gcoro_stream_server_wait_closed_finish (GCoroStreamServer  *self,
                                         GError            **error)
 {
   return gcoro_operation_finish (result, gcoro_stream_server_wait_closed_async, NULL, error);
+}
+
+/* --- serving until a signal ------------------------------------------------------------ */
+
+typedef struct
+{
+  GCoroStreamServer *server;
+  int                signum;
+} Stop;
+
+static gboolean
+stop_on_signal (gpointer data)
+{
+  Stop *stop = data;
+
+  if (stop->server->stopping != NULL)
+    gcoro_promise_resolve (stop->server->stopping, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Watches @signum on the thread-default context while serving. */
+static GSource *
+watch_signal (GCoroStreamServer *self,
+              int                signum)
+{
+#ifdef G_OS_UNIX
+  GSource *source = g_unix_signal_source_new (signum);
+  Stop *stop = g_new0 (Stop, 1);
+
+  stop->server = self;
+  stop->signum = signum;
+  g_source_set_callback (source, stop_on_signal, stop, g_free);
+  g_source_set_static_name (source, "[gcoro] server shutdown signal");
+  g_source_attach (source, g_main_context_get_thread_default ());
+  return source;
+#else
+  return NULL;
+#endif
+}
+
+static void
+unwatch_signal (GSource *source)
+{
+  if (source == NULL)
+    return;
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+/* Stops accepting, lets the handlers finish within the grace period,
+ * cancels the rest and waits for them (their closing is bounded by the
+ * shutdown timeout). Runs shielded: it must finish. */
+static void
+shut_down (GCoroStreamServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  gcoro_stream_server_close (self);
+  n = gcoro_stream_server_get_n_connections (self);
+  if (n == 0)
+    return;
+  g_message ("GCoroStreamServer: shutting down; waiting up to %u ms for %u connection%s",
+             self->grace_period, n, n == 1 ? "" : "s");
+  if (wait_idle_until (self, g_get_monotonic_time () + (gint64) self->grace_period * 1000, &error))
+    return;
+  n = gcoro_stream_server_get_n_connections (self);
+  g_message ("GCoroStreamServer: cancelling %u connection%s after the grace period",
+             n, n == 1 ? "" : "s");
+  gcoro_stream_server_abort (self);
+  wait_idle_until (self, -1, NULL);
+}
+
+/**
+ * gcoro_stream_server_serve_forever: (skip)
+ * @self: a #GCoroStreamServer
+ * @error: return location for a #GError
+ *
+ * A server program's main loop, like asyncio's `serve_forever()` under
+ * `asyncio.run()`: starts @self if needed and serves from the calling
+ * fiber task until SIGINT or SIGTERM arrives (or gcoro_stream_server_close()
+ * is called), then shuts down in order: stops accepting, gives the running
+ * handlers #GCoroStreamServer:grace-period to finish, cancels those left
+ * (a handler can say goodbye in a shielded scope) and waits until every
+ * connection is closed (each within #GCoroStreamServer:shutdown-timeout).
+ * A program returns 0 from main() after it:
+ *
+ * |[<!-- language="C" -->
+ * static void
+ * serve (GCoroTask *task, gpointer server)
+ * {
+ *   GError *error = NULL;
+ *
+ *   if (!gcoro_stream_server_serve_forever (server, &error))
+ *     gcoro_task_return_error (task, error);
+ * }
+ *
+ * // in main():
+ * g_autoptr(GCoroTask) serving = gcoro_spawn (serve, server, NULL);
+ * return gcoro_run_until_complete (GCORO_FUTURE (serving), NULL) ? 0 : 1;
+ * ]|
+ *
+ * The signals are watched on the thread-default context (with
+ * g_unix_signal_source_new()) while it serves. Cancelling the calling task
+ * shuts the server down the same way, then fails with
+ * %G_IO_ERROR_CANCELLED. Binding twin:
+ * gcoro_stream_server_serve_forever_async().
+ *
+ * Returns: %TRUE once shut down, %FALSE with @error set if the task was
+ *   cancelled
+ */
+gboolean
+gcoro_stream_server_serve_forever (GCoroStreamServer  *self,
+                                   GError            **error)
+{
+  GCoroTask *task;
+  g_autoptr(GCoroPromise) stopping = NULL;
+  GError *local_error = NULL;
+  GSource *sigint, *sigterm;
+
+  g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), FALSE);
+
+  task = gcoro_task_get_current ();
+  if (task == NULL)
+    {
+      g_critical ("%s() suspends the calling fiber task: call it from a task, or use "
+                  "gcoro_stream_server_serve_forever_async()", G_STRFUNC);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s() was called outside a task", G_STRFUNC);
+      return FALSE;
+    }
+
+  gcoro_stream_server_start (self);
+  if (self->stopping == NULL)
+    self->stopping = gcoro_promise_new ();
+  stopping = g_object_ref (self->stopping);
+  if (self->closed)
+    gcoro_promise_resolve (stopping, NULL);
+
+  sigint = watch_signal (self, SIGINT);
+  sigterm = watch_signal (self, SIGTERM);
+  gcoro_await (GCORO_FUTURE (stopping), &local_error);
+  unwatch_signal (sigint);
+  unwatch_signal (sigterm);
+  if (self->stopping == stopping)
+    g_clear_object (&self->stopping);
+
+  gcoro_task_shield_begin (task);
+  shut_down (self);
+  gcoro_task_shield_end (task);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+serve_forever_body (GCoroTask *task,
+                    gpointer   data)
+{
+  GError *error = NULL;
+
+  if (!gcoro_stream_server_serve_forever (data, &error))
+    gcoro_task_return_error (task, error);
+}
+
+/**
+ * gcoro_stream_server_serve_forever_async:
+ * @self: a #GCoroStreamServer
+ * @cancellable: (nullable): a #GCancellable: cancelling it shuts the
+ *   server down too
+ * @callback: (scope async) (nullable): called once the server has shut down
+ * @user_data: data for @callback
+ *
+ * The GIO-style form of gcoro_stream_server_serve_forever(), for Python
+ * (`await GCoro.future_of(server.serve_forever_async,
+ * server.serve_forever_finish)`) and JavaScript
+ * (`await server.serve_forever_async(null)`).
+ */
+void
+gcoro_stream_server_serve_forever_async (GCoroStreamServer   *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
+
+  gcoro_operation_start_async (self, serve_forever_body, g_object_ref (self), g_object_unref,
+                               cancellable, callback, user_data,
+                               gcoro_stream_server_serve_forever_async);
+}
+
+/**
+ * gcoro_stream_server_serve_forever_finish:
+ * @self: a #GCoroStreamServer
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_stream_server_serve_forever_async().
+ *
+ * Returns: %TRUE once shut down, %FALSE with @error set (cancelled)
+ */
+gboolean
+gcoro_stream_server_serve_forever_finish (GCoroStreamServer  *self,
+                                          GAsyncResult       *result,
+                                          GError            **error)
+{
+  return gcoro_operation_finish (result, gcoro_stream_server_serve_forever_async, NULL, error);
 }

@@ -57,7 +57,34 @@ GCORO_AVAILABLE_IN_ALL
 guint16            gcoro_stream_server_get_port        (GCoroStreamServer  *self);
 GCORO_AVAILABLE_IN_ALL
 void               gcoro_stream_server_set_max_connections (GCoroStreamServer *self,
-                                                            guint              max);
+                                                    guint              max);
+GCORO_AVAILABLE_IN_ALL
+guint              gcoro_stream_server_get_max_connections (GCoroStreamServer *self);
+GCORO_AVAILABLE_IN_ALL
+void               gcoro_stream_server_set_idle_timeout (GCoroStreamServer *self,
+                                                    guint              timeout_msec);
+GCORO_AVAILABLE_IN_ALL
+guint              gcoro_stream_server_get_idle_timeout (GCoroStreamServer *self);
+GCORO_AVAILABLE_IN_ALL
+void               gcoro_stream_server_set_tls_handshake_timeout (GCoroStreamServer *self,
+                                                    guint              timeout_msec);
+GCORO_AVAILABLE_IN_ALL
+guint              gcoro_stream_server_get_tls_handshake_timeout (GCoroStreamServer *self);
+GCORO_AVAILABLE_IN_ALL
+void               gcoro_stream_server_set_max_handshakes (GCoroStreamServer *self,
+                                                    guint              max);
+GCORO_AVAILABLE_IN_ALL
+guint              gcoro_stream_server_get_max_handshakes (GCoroStreamServer *self);
+GCORO_AVAILABLE_IN_ALL
+void               gcoro_stream_server_set_shutdown_timeout (GCoroStreamServer *self,
+                                                    guint              timeout_msec);
+GCORO_AVAILABLE_IN_ALL
+guint              gcoro_stream_server_get_shutdown_timeout (GCoroStreamServer *self);
+GCORO_AVAILABLE_IN_ALL
+void               gcoro_stream_server_set_grace_period (GCoroStreamServer *self,
+                                                    guint              period_msec);
+GCORO_AVAILABLE_IN_ALL
+guint              gcoro_stream_server_get_grace_period (GCoroStreamServer *self);
 GCORO_AVAILABLE_IN_ALL
 guint              gcoro_stream_server_get_n_connections (GCoroStreamServer *self);
 GCORO_AVAILABLE_IN_ALL
@@ -77,6 +104,18 @@ gboolean           gcoro_stream_server_wait_closed_finish (GCoroStreamServer   *
                                                            GError             **error);
 GCORO_AVAILABLE_IN_ALL
 gboolean           gcoro_stream_server_wait_closed     (GCoroStreamServer  *self,
+                                                        GError            **error);
+GCORO_AVAILABLE_IN_ALL
+void               gcoro_stream_server_serve_forever_async  (GCoroStreamServer   *self,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+GCORO_AVAILABLE_IN_ALL
+gboolean           gcoro_stream_server_serve_forever_finish (GCoroStreamServer   *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+GCORO_AVAILABLE_IN_ALL
+gboolean           gcoro_stream_server_serve_forever   (GCoroStreamServer  *self,
                                                         GError            **error);
 
 GCORO_AVAILABLE_IN_ALL

@@ -47,6 +47,15 @@
  * readiness when it would block. Each suspending call has a GIO-style twin
  * for callbacks and language bindings. A stream is used from one task at a
  * time per direction.
+ *
+ * A peer cannot make a stream hold what it did not send:
+ * gcoro_stream_set_idle_timeout() bounds how long a read waits for the
+ * next bytes, a stream holds only the bytes it was sent (plus a little
+ * rounding; a long line's buffer is given back once it is read), and
+ * gcoro_stream_close() never blocks the thread, over TLS either: the
+ * close_notify alert goes out only once the socket can take it, and a
+ * close that cannot finish (cancelled, or bounded by the caller with
+ * gcoro_future_with_timeout() or a timeout scope) drops what is buffered.
  */
 
 #include "gcoro-config.h"
@@ -67,6 +76,8 @@
 #include "gcoro-io-watch-private.h"
 
 #define READ_CHUNK        (16 * 1024)
+/* A read buffer that grew past this is freed once it is empty again. */
+#define KEEP_BUFFER       (4 * 1024)
 #define DEFAULT_LIMIT     (64 * 1024)
 #define DEFAULT_HIGH      (64 * 1024)
 #define DEFAULT_LOW       (16 * 1024)
@@ -101,6 +112,7 @@ struct _GCoroStream
 
   GByteArray             *rbuf;    /* unread data is rbuf[rpos .. len) */
   gsize                   rpos;
+  gboolean                rbuf_grown;   /* past KEEP_BUFFER: freed once empty */
   gboolean                eof;
 
   GByteArray             *wbuf;    /* unsent data is wbuf[wpos .. len) */
@@ -112,17 +124,30 @@ struct _GCoroStream
   gsize                   limit;
   gsize                   high;
   gsize                   low;
+
+  /* The idle timeout: a reader that waits idle_msec for bytes fails. One
+   * timer per stream, armed lazily: a wait only records when it began,
+   * and the timer, when it fires, either expires the waiting reader or
+   * moves itself to the deadline of the wait in progress. */
+  guint                   idle_msec;
+  GCoroTimer              idle_timer;
+  GCoroScheduler         *idle_scheduler;   /* a reference while the timer is armed */
+  gint64                  read_wait_since;
+  gboolean                idle_expired;
 };
 
 G_DEFINE_FINAL_TYPE (GCoroStream, gcoro_stream, G_TYPE_OBJECT)
 
 static GSocketConnection *base_socket_connection (GIOStream *io);
 
+static void idle_timer_disarm (GCoroStream *self);
+
 static void
 gcoro_stream_finalize (GObject *object)
 {
   GCoroStream *self = GCORO_STREAM (object);
 
+  idle_timer_disarm (self);
   _gcoro_io_watch_clear (&self->watch);
   g_byte_array_unref (self->rbuf);
   g_byte_array_unref (self->wbuf);
@@ -243,6 +268,45 @@ gcoro_stream_set_limit (GCoroStream *self,
   g_return_if_fail (limit > 0);
 
   self->limit = limit;
+}
+
+/**
+ * gcoro_stream_set_idle_timeout:
+ * @self: a #GCoroStream
+ * @timeout_msec: how long a read may wait for the peer's next bytes, in
+ *   milliseconds, or 0 for no limit (the default)
+ *
+ * Bounds how long the peer may stay silent while this side reads: a read
+ * (read, read_line, read_until, read_exactly and their twins) that has
+ * waited @timeout_msec without a byte arriving fails with
+ * %G_IO_ERROR_TIMED_OUT. Bytes that arrive start the wait afresh, so a
+ * peer that sends slowly is only bounded by the read's limit. What was
+ * buffered stays there. #GCoroStreamServer sets it on its connections
+ * (#GCoroStreamServer:idle-timeout).
+ */
+void
+gcoro_stream_set_idle_timeout (GCoroStream *self,
+                               guint        timeout_msec)
+{
+  g_return_if_fail (GCORO_IS_STREAM (self));
+
+  self->idle_msec = timeout_msec;
+  if (timeout_msec == 0)
+    idle_timer_disarm (self);
+}
+
+/**
+ * gcoro_stream_get_idle_timeout:
+ * @self: a #GCoroStream
+ *
+ * Returns: how long a read may wait for bytes, in milliseconds (0: no limit)
+ */
+guint
+gcoro_stream_get_idle_timeout (GCoroStream *self)
+{
+  g_return_val_if_fail (GCORO_IS_STREAM (self), 0);
+
+  return self->idle_msec;
 }
 
 /**
@@ -372,21 +436,91 @@ source_ready (GObject  *pollable_stream,
   return G_SOURCE_REMOVE;
 }
 
-/* Suspends the calling task until @source (taken) fires. */
+static void
+set_idle_error (GCoroStream  *self,
+                GError      **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+               "The peer sent nothing for %u ms (the stream's idle timeout)", self->idle_msec);
+}
+
+/* Suspends the calling task until @source (taken) fires, for at most
+ * @timeout_msec (0: no limit). */
 static gboolean
-wait_for (GSource  *source,
-          GError  **error)
+wait_for (GCoroStream  *self,
+          GSource      *source,
+          guint         timeout_msec,
+          GError      **error)
 {
   g_autoptr(GCoroPromise) ready = gcoro_promise_new ();
+  GError *local_error = NULL;
   gboolean ok;
 
   g_source_set_callback (source, G_SOURCE_FUNC (source_ready), g_object_ref (ready), g_object_unref);
   g_source_set_static_name (source, "[gcoro] stream readiness");
   g_source_attach (source, g_main_context_get_thread_default ());
-  ok = gcoro_await (GCORO_FUTURE (ready), error);
+  if (timeout_msec > 0)
+    ok = gcoro_await_timeout (GCORO_FUTURE (ready), timeout_msec, &local_error);
+  else
+    ok = gcoro_await (GCORO_FUTURE (ready), &local_error);
   g_source_destroy (source);
   g_source_unref (source);
+  if (!ok && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_clear_error (&local_error);
+      set_idle_error (self, error);
+    }
+  else if (!ok)
+    g_propagate_error (error, local_error);
   return ok;
+}
+
+/* --- the idle timeout ------------------------------------------------------------ */
+
+static void
+idle_timer_disarm (GCoroStream *self)
+{
+  if (self->idle_scheduler == NULL)
+    return;
+  _gcoro_scheduler_remove_timer (self->idle_scheduler, &self->idle_timer);
+  g_clear_object (&self->idle_scheduler);
+}
+
+/* From the scheduler's dispatch, at the deadline of a wait that began
+ * when the timer was armed (or moved). */
+static void
+idle_timer_fired (GCoroTimer *timer)
+{
+  GCoroStream *self = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (GCoroStream, idle_timer));
+  gint64 deadline = self->read_wait_since + (gint64) self->idle_msec * 1000;
+
+  if (self->reader != NULL && self->idle_msec > 0 && g_get_monotonic_time () < deadline)
+    {
+      /* Bytes came, and the reader waits again since: its own deadline. */
+      _gcoro_scheduler_add_timer (self->idle_scheduler, timer, deadline);
+      return;
+    }
+  if (self->reader != NULL && self->idle_msec > 0)
+    {
+      self->idle_expired = TRUE;
+      _gcoro_task_wake (self->reader, GCORO_WAKE_TIMER);
+    }
+  g_clear_object (&self->idle_scheduler);
+}
+
+/* The reader @task starts waiting for bytes. */
+static void
+idle_wait_begins (GCoroStream *self,
+                  GCoroTask   *task)
+{
+  self->idle_expired = FALSE;
+  self->read_wait_since = g_get_monotonic_time ();
+  if (self->idle_scheduler != NULL)
+    return;   /* armed: it moves itself when it fires */
+  self->idle_scheduler = g_object_ref (_gcoro_task_peek_scheduler (task));
+  self->idle_timer.func = idle_timer_fired;
+  _gcoro_scheduler_add_timer (self->idle_scheduler, &self->idle_timer,
+                              self->read_wait_since + (gint64) self->idle_msec * 1000);
 }
 
 static gboolean flush_nonblocking (GCoroStream *self);
@@ -467,9 +601,11 @@ wait_ready (GCoroStream   *self,
   GCoroTask *task;
 
   if (!ensure_watch (self))
-    return wait_for (condition == G_IO_IN
+    return wait_for (self,
+                     condition == G_IO_IN
                        ? g_pollable_input_stream_create_source (self->in, NULL)
                        : g_pollable_output_stream_create_source (self->out, NULL),
+                     condition == G_IO_IN ? self->idle_msec : 0,
                      error);
 
   task = _gcoro_task_require_current (func, "its _async() twin");
@@ -496,6 +632,8 @@ wait_ready (GCoroStream   *self,
     }
 
   *slot = task;
+  if (condition == G_IO_IN && self->idle_msec > 0)
+    idle_wait_begins (self, task);
   _gcoro_io_watch_want (&self->watch, condition);
   for (;;)
     {
@@ -504,6 +642,13 @@ wait_ready (GCoroStream   *self,
                                             self);
       if (wake == GCORO_WAKE_IO)
         break;
+      if (wake == GCORO_WAKE_TIMER && condition == G_IO_IN && self->idle_expired)
+        {
+          self->idle_expired = FALSE;
+          *slot = NULL;
+          set_idle_error (self, error);
+          return FALSE;
+        }
       if (!_gcoro_task_check_cancelled (task, error))
         {
           *slot = NULL;
@@ -597,6 +742,49 @@ write_nonblocking (GCoroStream  *self,
   return pollable_result (n, local_error, error);
 }
 
+/* The thread's landing place for reads: a read that brings a few bytes
+ * then costs the stream only those bytes, not a whole chunk of buffer
+ * (thousands of connections each holding a partial line). */
+static guint8 *
+scratch_buffer (void)
+{
+  static GPrivate key = G_PRIVATE_INIT (g_free);
+  guint8 *buf = g_private_get (&key);
+
+  if (G_UNLIKELY (buf == NULL))
+    {
+      buf = g_malloc (READ_CHUNK);
+      g_private_set (&key, buf);
+    }
+  return buf;
+}
+
+/* One non-blocking read appended to the buffer: as read_nonblocking().
+ * A long line in progress reads straight into its own buffer. */
+static gssize
+read_into_buffer (GCoroStream  *self,
+                  GError      **error)
+{
+  guint old_len = self->rbuf->len;
+  gssize n;
+
+  if (old_len < KEEP_BUFFER)
+    {
+      guint8 *scratch = scratch_buffer ();
+
+      n = read_nonblocking (self, scratch, READ_CHUNK, error);
+      if (n > 0)
+        g_byte_array_append (self->rbuf, scratch, n);
+      return n;
+    }
+
+  self->rbuf_grown = TRUE;
+  g_byte_array_set_size (self->rbuf, old_len + READ_CHUNK);
+  n = read_nonblocking (self, self->rbuf->data + old_len, READ_CHUNK, error);
+  g_byte_array_set_size (self->rbuf, old_len + MAX (n, 0));
+  return n;
+}
+
 /* Reads what is available into the buffer, waiting for some if none is.
  * Returns the bytes added, 0 at EOF, -1 on error. */
 static gssize
@@ -622,12 +810,7 @@ fill (GCoroStream  *self,
 
   for (;;)
     {
-      guint old_len = self->rbuf->len;
-      gssize n;
-
-      g_byte_array_set_size (self->rbuf, old_len + READ_CHUNK);
-      n = read_nonblocking (self, self->rbuf->data + old_len, READ_CHUNK, error);
-      g_byte_array_set_size (self->rbuf, old_len + MAX (n, 0));
+      gssize n = read_into_buffer (self, error);
 
       if (n > 0)
         return n;
@@ -659,7 +842,15 @@ take (GCoroStream *self,
   self->rpos += n;
   if (self->rpos == self->rbuf->len)
     {
-      g_byte_array_set_size (self->rbuf, 0);
+      if (self->rbuf_grown)
+        {
+          /* A long line is gone: so is its buffer. */
+          g_byte_array_unref (self->rbuf);
+          self->rbuf = g_byte_array_new ();
+          self->rbuf_grown = FALSE;
+        }
+      else
+        g_byte_array_set_size (self->rbuf, 0);
       self->rpos = 0;
     }
   return bytes;
@@ -1008,22 +1199,59 @@ gcoro_stream_write_eof (GCoroStream  *self,
   return g_output_stream_close (G_OUTPUT_STREAM (self->out), NULL, error);
 }
 
+/* TLS: waits until the socket under the TLS layer can take the
+ * close_notify alert, so that GIO's (blocking) close sends it at once
+ * instead of blocking the thread on a peer that does not read. */
+static gboolean
+wait_room_for_close_notify (GCoroStream  *self,
+                            GError      **error)
+{
+  GSocketConnection *base;
+  GPollableOutputStream *out;
+
+  if (self->fd >= 0 || !G_IS_TLS_CONNECTION (self->io))
+    return TRUE;
+  base = base_socket_connection (self->io);
+  if (base == NULL)
+    return TRUE;
+  out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (G_IO_STREAM (base)));
+  if (g_pollable_output_stream_is_writable (out))
+    return TRUE;
+  return wait_for (self, g_pollable_output_stream_create_source (out, NULL), 0, error);
+}
+
+/* Closes without sending anything more: the socket under a TLS layer is
+ * closed first, so the TLS close finds it gone instead of waiting to
+ * send close_notify. */
+static void
+close_abruptly (GCoroStream *self)
+{
+  GSocketConnection *base = base_socket_connection (self->io);
+
+  if (base != NULL && G_IO_STREAM (base) != self->io)
+    g_io_stream_close (G_IO_STREAM (base), NULL, NULL);
+  g_io_stream_close (self->io, NULL, NULL);
+}
+
 /**
  * gcoro_stream_close: (skip)
  * @self: a #GCoroStream
  * @error: return location for a #GError
  *
- * Sends what is buffered (waiting for the peer to take it), then closes
- * the connection. Reports a write error, but closes either way.
+ * Sends what is buffered (waiting for the peer to take it) and, over TLS,
+ * the close_notify alert, then closes the connection. If that cannot
+ * finish (a write error, or the calling task is cancelled: bound a close
+ * with gcoro_future_with_timeout() or a timeout scope), what is left is
+ * dropped and the connection closed all the same. Never blocks the
+ * thread. Binding twin: gcoro_stream_close_async().
  *
- * Returns: %TRUE, or %FALSE with @error set
+ * Returns: %TRUE, or %FALSE with @error set (closed either way)
  */
 gboolean
 gcoro_stream_close (GCoroStream  *self,
                     GError      **error)
 {
   GError *flush_error = NULL;
-  gboolean ok;
 
   g_return_val_if_fail (GCORO_IS_STREAM (self), FALSE);
 
@@ -1031,16 +1259,19 @@ gcoro_stream_close (GCoroStream  *self,
     return TRUE;
   if (!self->write_shut)
     flush_until (self, 0, &flush_error);
+  if (flush_error == NULL)
+    wait_room_for_close_notify (self, &flush_error);
 
   self->closed = TRUE;
+  idle_timer_disarm (self);
   _gcoro_io_watch_clear (&self->watch);   /* before the descriptor goes */
-  ok = g_io_stream_close (self->io, NULL, flush_error ? NULL : error);
   if (flush_error != NULL)
     {
+      close_abruptly (self);
       g_propagate_error (error, flush_error);
       return FALSE;
     }
-  return ok;
+  return g_io_stream_close (self->io, NULL, error);
 }
 
 /* --- GIO-style twins: each runs its fiber form as a task ------------------------------------- */

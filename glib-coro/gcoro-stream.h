@@ -58,6 +58,11 @@ GCORO_AVAILABLE_IN_ALL
 void            gcoro_stream_set_limit          (GCoroStream   *self,
                                                  gsize          limit);
 GCORO_AVAILABLE_IN_ALL
+void            gcoro_stream_set_idle_timeout   (GCoroStream   *self,
+                                                 guint          timeout_msec);
+GCORO_AVAILABLE_IN_ALL
+guint           gcoro_stream_get_idle_timeout   (GCoroStream   *self);
+GCORO_AVAILABLE_IN_ALL
 void            gcoro_stream_set_write_buffer_limits (GCoroStream *self,
                                                       gsize        high,
                                                       gsize        low);

@@ -14,9 +14,12 @@
  * With `starve` set the slices end with gcoro_yield() instead (asyncio's
  * `await asyncio.sleep(0)`): the task is always ready at the default
  * priority, and GLib dispatches only the highest-priority ready sources,
- * so GTK's redraw (priority 120) never runs. Input still does (the X11
- * event source has the default priority): the Cancel button works, but
- * the window does not repaint until the computation ends.
+ * so by GLib's rules alone GTK's redraw (priority 120) would never run.
+ * The scheduler's frame budget steps aside for it after a few
+ * milliseconds of slices, so the window still draws; switched off
+ * (`--frame-budget 0`), the window does not repaint until the computation
+ * ends, though input still works (the X11 event source has the default
+ * priority, so the Cancel button does).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -145,6 +148,7 @@ prime_job_body (GCoroTask *task,
   while (next < job->limit)
     {
       next = run_slice (job, next, &count);
+      job->slices++;
       show_progress (job, next, count);
       if (!(job->starve ? gcoro_yield (&error) : gcoro_idle_yield (&error)))
         return fail (task, job, g_steal_pointer (&error));

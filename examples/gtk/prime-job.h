@@ -15,6 +15,7 @@ typedef struct
   GtkLabel       *status;
   GCoroEvent     *sieved;       /* set once the thread pool's count is in */
   gint64          sieve_count;  /* that count, or -1 */
+  guint           slices;       /* trial-division slices done so far */
 } PrimeJob;
 
 PrimeJob  *prime_job_new   (guint32         limit,

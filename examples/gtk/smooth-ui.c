@@ -11,10 +11,15 @@
  *     with G_IO_ERROR_CANCELLED and it ends cancelled);
  *   - a stream server (line-feed.c) whose connection tasks append the
  *     lines they read to the list view.
+ * The self-test adds a fourth: an echo server flooded by 100 connections
+ * from a worker thread (echo-flood.c), which the scheduler's frame budget
+ * keeps from starving the window.
  *
  * Run: ./smooth-ui                      then: echo hello | nc 127.0.0.1 PORT
- *      ./smooth-ui --starve             the same with gcoro_yield(): no frames
- *      ./smooth-ui --self-test          checks itself, prints the frame rate
+ *      ./smooth-ui --starve             slices end with gcoro_yield()
+ *      ./smooth-ui --starve --frame-budget 0
+ *                                       ... without the frame budget: no frames
+ *      ./smooth-ui --self-test          checks itself, prints frame rates
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -133,7 +138,7 @@ activate (GtkApplication *app,
     }
 
   ui->window = GTK_WINDOW (gtk_application_window_new (app));
-  gtk_window_set_title (ui->window, ui->starve ? "glib-coro: gcoro_yield() starves GTK"
+  gtk_window_set_title (ui->window, ui->starve ? "glib-coro: gcoro_yield() and the frame budget"
                                                : "glib-coro: a smooth GTK window");
   gtk_window_set_default_size (ui->window, 560, 400);
   gtk_window_set_child (ui->window, build_content (ui));
@@ -155,6 +160,7 @@ shut_down (SmoothUi *ui)
       gcoro_run_until_complete (GCORO_FUTURE (ui->job_task), NULL);
       g_clear_object (&ui->job_task);
     }
+  g_clear_pointer (&ui->echo_flood, echo_flood_free);
   g_clear_pointer (&ui->feed, line_feed_free);
   g_clear_pointer (&ui->job, prime_job_free);
   g_clear_object (&ui->lines);
@@ -164,12 +170,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  SmoothUi ui = { .limit = 10000000 };
+  SmoothUi ui = { .limit = 10000000, .flood = 100, .frame_budget = -1 };
   GOptionEntry entries[] = {
-    { "self-test", 0, 0, G_OPTION_ARG_NONE, &ui.self_test, "Check the window, print the frame rate, exit", NULL },
+    { "self-test", 0, 0, G_OPTION_ARG_NONE, &ui.self_test, "Check the window, print frame rates, exit", NULL },
     { "starve", 0, 0, G_OPTION_ARG_NONE, &ui.starve, "Slice the computation with gcoro_yield()", NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &ui.limit, "Count the primes below LIMIT", "LIMIT" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &ui.port, "Port of the line server (0: any)", "PORT" },
+    { "flood", 0, 0, G_OPTION_ARG_INT, &ui.flood, "Connections flooding the self-test's echo server (default 100)", "N" },
+    { "frame-budget", 0, 0, G_OPTION_ARG_INT, &ui.frame_budget, "The scheduler's frame budget (0: off)", "USEC" },
     { NULL }
   };
   g_autoptr(GOptionContext) options = g_option_context_new ("- a GTK window that stays smooth");
@@ -185,6 +193,9 @@ main (int   argc,
     }
   if (ui.self_test)
     ui.limit = SELF_TEST_LIMIT;
+  /* The scheduler of the main thread's context: GTK's. */
+  if (ui.frame_budget >= 0)
+    gcoro_scheduler_set_frame_budget (gcoro_scheduler_get_default (), ui.frame_budget);
 
   app = gtk_application_new ("org.gnome.GCoro.SmoothUi", G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "activate", G_CALLBACK (activate), &ui);

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 #include <glib-coro.h>
 
+#include "echo-flood.h"
 #include "line-feed.h"
 #include "prime-job.h"
 
@@ -17,6 +18,8 @@ typedef struct
   gboolean       starve;
   int            limit;
   int            port;
+  int            flood;        /* connections of the self-test's flood */
+  int            frame_budget; /* µs, 0: off, -1: the scheduler's default */
 
   GtkWindow     *window;
   GtkButton     *cancel;
@@ -24,6 +27,7 @@ typedef struct
   LineFeed      *feed;
   PrimeJob      *job;
   GCoroTask     *job_task;    /* the running computation */
+  EchoFlood     *echo_flood;  /* the self-test's flooded server, once started */
   int            exit_status; /* set by the self-test */
 } SmoothUi;
 

@@ -2277,6 +2277,40 @@ wait_closed_after_cancel (Case *c)
     problem (c, "a wait_closed after the cancelled one failed: %s", error->message);
 }
 
+/* stream_server_serve_forever: it serves until the server is closed (or
+ * a signal comes); cancelled, it shuts the server down */
+
+static void
+serve_forever_start (Case         *c,
+                     GCancellable *cancellable)
+{
+  gcoro_stream_server_serve_forever_async (c->server, cancellable, twin_done, c);
+}
+
+static gboolean
+serve_forever_finish (Case          *c,
+                      GObject       *source,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  return gcoro_stream_server_serve_forever_finish (GCORO_STREAM_SERVER (source), result, error);
+}
+
+static void
+serve_forever_after_cancel (Case *c)
+{
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *res;
+
+  /* The server was shut down: serving it again ends at once. */
+  helper_started (c);
+  gcoro_stream_server_serve_forever_async (c->server, NULL, helper_done, c);
+  if ((res = wait_helper (c, 0, "a serve_forever after the cancelled one")) == NULL)
+    return;
+  if (!gcoro_stream_server_serve_forever_finish (c->server, res, &error))
+    problem (c, "a serve_forever after the cancelled one failed: %s", error->message);
+}
+
 /* The connect rows */
 
 static gboolean
@@ -2539,6 +2573,10 @@ static const Row rows[] = {
     .setup = server_listen_tcp, .setup_now = server_close, .setup_wait = server_busy,
     .complete = server_client_leaves, .start = wait_closed_start, .finish = wait_closed_finish,
     .after_cancel = wait_closed_after_cancel, .teardown = server_teardown },
+  { TWIN (gcoro_stream_server_serve_forever_async),
+    .setup = server_listen_tcp, .setup_now = server_close, .setup_wait = nothing,
+    .complete = server_close, .start = serve_forever_start, .finish = serve_forever_finish,
+    .after_cancel = serve_forever_after_cancel, .teardown = server_teardown },
   { TWIN (gcoro_stream_connect_async), .flags = ROW_BLOCKS, .no_later = NO_LATER_CONNECT,
     .setup = server_listen_tcp, .setup_now = nothing,
     .start = connect_start, .finish = connect_finish, .teardown = server_teardown },

@@ -609,6 +609,103 @@ test_async_twins (Pair          *p,
   g_bytes_unref (r.bytes);
 }
 
+
+/* --- idle timeout and bounded close ------------------------------------------------- */
+
+static void
+idle_reader (GCoroTask *task,
+             gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) line = NULL;
+  g_autofree char *text = NULL;
+
+  line = gcoro_stream_read_line (p->b, &error);
+  g_assert_null (line);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_string_append (p->log, "timed out;");
+  g_clear_error (&error);
+
+  /* What came before the timeout is still there. */
+  gcoro_stream_set_idle_timeout (p->b, 0);
+  write_str (p->a, "tial\n");
+  line = gcoro_stream_read_line (p->b, &error);
+  g_assert_no_error (error);
+  text = str (line);
+  g_string_append (p->log, text);
+}
+
+static void
+test_idle_timeout (Pair          *p,
+                   gconstpointer  data)
+{
+  GCoroTask *task;
+
+  gcoro_stream_set_idle_timeout (p->b, 20);
+  g_assert_cmpuint (gcoro_stream_get_idle_timeout (p->b), ==, 20);
+  write_str (p->a, "par");   /* a partial line, then silence */
+  task = gcoro_spawn (idle_reader, p, NULL);
+  run_all (&task, 1);
+  g_assert_cmpstr (p->log->str, ==, "timed out;partial\n");
+}
+
+static void
+close_body (GCoroTask *task,
+            gpointer   data)
+{
+  GError *error = NULL;
+
+  if (!gcoro_stream_close (data, &error))
+    gcoro_task_return_error (task, error);
+}
+
+static void
+bounded_close (GCoroTask *task,
+               gpointer   data)
+{
+  Pair *p = data;
+  g_autofree guint8 *blob = g_malloc0 (4 * 1024 * 1024);
+  g_autoptr(GCoroTask) closing = NULL;
+  g_autoptr(GCoroFuture) bounded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The peer never reads: four megabytes cannot all leave. */
+  gcoro_stream_write (p->b, blob, 4 * 1024 * 1024);
+  closing = gcoro_spawn (close_body, p->b, NULL);
+  bounded = gcoro_future_with_timeout (GCORO_FUTURE (closing), 20);
+  g_assert_false (gcoro_await (bounded, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_string_append (p->log, "closed anyway");
+}
+
+static void
+read_to_eof (GCoroTask *task,
+             gpointer   data)
+{
+  Pair *p = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) rest = gcoro_stream_read (p->a, -1, &error);
+
+  g_assert_no_error (error);
+  /* What got through, then EOF: less than everything. */
+  g_assert_cmpuint (g_bytes_get_size (rest), <, 4 * 1024 * 1024);
+  g_string_append (p->log, "; peer saw EOF");
+}
+
+static void
+test_close_bounded_on_a_peer_that_never_reads (Pair          *p,
+                                                gconstpointer  data)
+{
+  GCoroTask *task = gcoro_spawn (bounded_close, p, NULL);
+
+  run_all (&task, 1);
+  g_assert_cmpstr (p->log->str, ==, "closed anyway");
+  task = gcoro_spawn (read_to_eof, p, NULL);
+  run_all (&task, 1);
+  g_assert_cmpstr (p->log->str, ==, "closed anyway; peer saw EOF");
+}
+
 static void
 test_addresses (void)
 {
@@ -662,6 +759,8 @@ main (int   argc,
   PAIR_TEST ("/gcoro/stream/write-sends-in-background", test_write_sends_in_background);
   PAIR_TEST ("/gcoro/stream/two-readers-at-once", test_two_readers_at_once);
   PAIR_TEST ("/gcoro/stream/end-of-stream-behind-data", test_end_of_stream_behind_data);
+  PAIR_TEST ("/gcoro/stream/idle-timeout", test_idle_timeout);
+  PAIR_TEST ("/gcoro/stream/close-bounded-on-a-peer-that-never-reads", test_close_bounded_on_a_peer_that_never_reads);
   g_test_add_func ("/gcoro/stream/one-registration-per-socket", test_one_registration_per_socket);
   g_test_add_func ("/gcoro/stream/addresses", test_addresses);
 

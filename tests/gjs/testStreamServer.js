@@ -305,4 +305,46 @@ test('a generator task cancelled in read_until loses no data', () => {
     settled(client.close_async(null));
 });
 
+// --- a hostile network, and shutting down ------------------------------------------------
+
+test('the limits are properties; an idle client is let go', () => {
+    const failures = [];
+    const server = serve(stream => Coro.spawnAsync(async () => {
+        try {
+            await stream.read_line_async(null);
+        } catch (e) {
+            failures.push(e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.TIMED_OUT));
+        }
+    }));
+    assertEqual(server.tls_handshake_timeout, 60000);
+    assertEqual(server.get_max_handshakes(), 8);
+    server.idle_timeout = 20;
+    const client = settled(GCoro.Stream.connect_tcp_async('127.0.0.1', server.get_port(), null));
+    assertEqual(settled(client.read_async(-1, null)).get_size(), 0);   // the server let go
+    iterateUntil(() => server.get_n_connections() === 0);
+    assertEqual(failures, [true]);
+    server.close();
+});
+
+test('serve_forever_async() stops in order on SIGTERM', () => {
+    const log = [];
+    const server = serve(stream => Coro.spawn(function* () {
+        try {
+            yield Coro.spawnAsync(() => stream.read_line_async(null));   // nothing comes
+        } catch (e) {
+            log.push(isCancelled(e) ? 'cancelled after the grace period' : `error ${e}`);
+        }
+    }));
+    server.grace_period = 20;
+    const serving = server.serve_forever_async(null);
+    const client = settled(GCoro.Stream.connect_tcp_async('127.0.0.1', server.get_port(), null));
+    iterateUntil(() => server.get_n_connections() === 1);
+    const pid = new Gio.Credentials().get_unix_pid();
+    Gio.Subprocess.new(['sh', '-c', `kill -TERM ${pid}`], Gio.SubprocessFlags.NONE);   // the shell's kill
+    assertEqual(settled(serving), true);
+    assertEqual(log, ['cancelled after the grace period']);
+    assertEqual(server.get_n_connections(), 0);
+    assertEqual(settled(client.read_async(-1, null)).get_size(), 0);
+});
+
 run();

@@ -306,6 +306,15 @@ async def run_wait_closed(test, op):
     test.assertTrue(await op(server))
 
 
+async def run_serve_forever(test, op):
+    server = listening_server(test)
+    server.listen_tcp('127.0.0.1', 0)
+    server.start()
+    serving = op(server)
+    server.close()                     # as a signal would: it shuts down and returns
+    test.assertTrue(await serving)
+
+
 async def run_task_group_wait(test, op):
     group = GCoro.TaskGroup.new()
     member = GCoro.Promise.new()
@@ -354,6 +363,7 @@ SETUPS = {
     'Stream.read_line_async': run_read_line,
     'Stream.read_until_async': run_read_until,
     'Stream.write_eof_async': run_write_eof,
+    'StreamServer.serve_forever_async': run_serve_forever,
     'StreamServer.wait_closed_async': run_wait_closed,
     'TaskGroup.wait_async': run_task_group_wait,
     'TaskRunner.run_async': run_task_runner,

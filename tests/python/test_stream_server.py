@@ -3,6 +3,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import os
+import signal
 import unittest
 
 import gi
@@ -238,6 +239,72 @@ class CancelledHandlerCleanupTest(unittest.TestCase):
         self.assertEqual(kept['tasks'][0].get_state(), GCoro.FutureState.CANCELLED)
         server.close()
         iterate_until(lambda: server.get_n_connections() == 0)
+
+
+class HostileNetworkTest(unittest.TestCase):
+    """The limits a Python program sets, and serve_forever() stopped by
+    SIGTERM."""
+
+    def test_limits_are_properties(self):
+        server = GCoro.StreamServer.new()
+        self.assertEqual(server.props.tls_handshake_timeout, 60000)
+        self.assertEqual(server.props.shutdown_timeout, 30000)
+        self.assertEqual(server.props.idle_timeout, 0)
+        server.props.idle_timeout = 250
+        server.set_max_handshakes(2)
+        self.assertEqual(server.get_idle_timeout(), 250)
+        self.assertEqual(server.props.max_handshakes, 2)
+
+    def test_idle_timeout_fails_the_read(self):
+        errors = []
+
+        async def handle(stream):
+            try:
+                await read_line(stream)
+            except GLib.Error as error:
+                errors.append((error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.TIMED_OUT)))
+
+        server, kept = start_server(handle)
+        server.set_idle_timeout(20)
+
+        async def silent_client():
+            stream = await connect(server)
+            return (await GCoro.future_of(stream.read_async, stream.read_finish, -1)).get_size()
+
+        self.assertEqual(GCoro.run(silent_client()), 0)   # the server let go
+        iterate_until(lambda: server.get_n_connections() == 0)
+        self.assertEqual(errors, [True])
+        server.close()
+
+    def test_serve_forever_until_sigterm(self):
+        log = []
+
+        async def handle(stream):
+            try:
+                await read_line(stream)               # nothing comes
+            except GLib.Error:
+                log.append('cancelled after the grace period')
+                with GCoro.shielded():
+                    stream.write(b'bye\n')
+                    await GCoro.future_of(stream.drain_async, stream.drain_finish)
+
+        server, kept = start_server(handle)
+        server.props.grace_period = 20
+
+        async def main():
+            serving = GCoro.future_of(server.serve_forever_async, server.serve_forever_finish)
+            stream = await connect(server)
+            while server.get_n_connections() == 0:
+                await GCoro.sleep(1)
+            os.kill(os.getpid(), signal.SIGTERM)
+            stopped = await serving
+            bye = (await read_line(stream)).get_data()
+            eof = (await read_line(stream)).get_data()
+            return stopped, bye, eof
+
+        self.assertEqual(GCoro.run(main()), (True, b'bye\n', b''))
+        self.assertEqual(log, ['cancelled after the grace period'])
+        self.assertEqual(server.get_n_connections(), 0)
 
 
 if __name__ == '__main__':
