@@ -564,10 +564,11 @@ class EventLoop(unix_events.SelectorEventLoop):
             return
         super().stop()
 
-    def __del__(self, _warn=warnings.warn):
+    def __del__(self, _warn=warnings.warn, _finalizing=sys.is_finalizing):
         # At interpreter exit the bridge goes with the process; closing the
-        # loop then would only fail on half-torn-down modules.
-        if not sys.is_finalizing():
+        # loop then would only fail on half-torn-down modules (as would a
+        # look-up of sys here).
+        if not _finalizing():
             super().__del__(_warn)
 
     def close(self):
