@@ -438,6 +438,10 @@ goodbye_handler (GCoroStream *stream,
     {
       g_assert_true (gcoro_stream_drain (stream, &error));
       g_assert_no_error (error);
+      /* Closed here, gracefully: a cancelled handler's stream left to the
+       * server is closed abruptly, which may discard what the client has
+       * not read yet. */
+      g_assert_true (gcoro_stream_close (stream, NULL));
       gcoro_task_shield_end (self);
     }
   else
