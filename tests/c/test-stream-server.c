@@ -438,6 +438,10 @@ goodbye_handler (GCoroStream *stream,
     {
       g_assert_true (gcoro_stream_drain (stream, &error));
       g_assert_no_error (error);
+      /* Closed here, gracefully: a cancelled handler's stream left to the
+       * server is closed abruptly, which may discard what the client has
+       * not read yet. */
+      g_assert_true (gcoro_stream_close (stream, NULL));
       gcoro_task_shield_end (self);
     }
   else
@@ -483,7 +487,11 @@ check_cancelled_handler_goodbye (gboolean shield)
 
   gcoro_stream_server_abort (server);
   run_all (&client_task, 1);
-  g_assert_true (g.got_eof == shield);
+  /* Without a shield, the handler's drain fails at once (asserted there);
+   * how much the kernel had sent by then depends on timing, so only the
+   * shielded case checks what the client got. */
+  if (shield)
+    g_assert_true (g.got_eof);
   while (gcoro_stream_server_get_n_connections (server) > 0)
     g_main_context_iteration (NULL, TRUE);
 }
