@@ -118,8 +118,5 @@ gboolean          _gcoro_async_propagate        (GAsyncResult         *result,
 GCoroFuture      *_gcoro_async_get_future       (GAsyncResult         *result);
 gpointer          _gcoro_async_peek_source_object (GAsyncResult       *result);
 gpointer          _gcoro_async_get_op_data      (GAsyncResult         *result);
-gboolean          _gcoro_async_is_valid         (GAsyncResult         *result,
-                                                 gpointer              source_object,
-                                                 gpointer              source_tag);
 
 G_END_DECLS

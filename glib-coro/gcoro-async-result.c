@@ -396,8 +396,8 @@ _gcoro_async_start_task (gpointer             source_object,
 
 /* --- finishing ------------------------------------------------------------------ */
 
-gboolean
-_gcoro_async_is_valid (GAsyncResult *result,
+static gboolean
+async_is_valid (GAsyncResult *result,
                        gpointer      source_object,
                        gpointer      source_tag)
 {
@@ -414,7 +414,7 @@ check_result (GAsyncResult *result,
               gpointer      source_object,
               gpointer      source_tag)
 {
-  if (G_UNLIKELY (!_gcoro_async_is_valid (result, source_object, source_tag)))
+  if (G_UNLIKELY (!async_is_valid (result, source_object, source_tag)))
     {
       g_critical ("The GAsyncResult given to a glib-coro _finish function does not come from "
                   "the matching _async call (pass the result its callback received)");

@@ -994,6 +994,26 @@ static void track (GCoroStreamServer *self,
                    char              *peer,
                    GCoroStream       *stream);
 
+/* Closes @stream in a task of its own: what is buffered is sent (within
+ * the shutdown timeout; dropped if @abrupt), then the peer reads EOF. The
+ * connection counts, and wait_closed() waits, until then. Takes @peer. */
+static void
+start_closing (GCoroStreamServer *self,
+               GCoroStream       *stream,
+               char              *peer,
+               gboolean           abrupt)
+{
+  Connection *c = g_new0 (Connection, 1);
+  GCoroSpawnOptions opts = { .name = "closing connection" };
+  g_autoptr(GCoroTask) closing = NULL;
+
+  c->server = g_object_ref (self);
+  c->stream = g_object_ref (stream);
+  c->abrupt = abrupt;
+  closing = gcoro_spawn_full (&opts, closing_body, c, connection_free);
+  track (self, GCORO_FUTURE (closing), peer, NULL);
+}
+
 static void
 handling_settled (GCoroWaiter *base,
                   GCoroFuture *future)
@@ -1007,21 +1027,11 @@ handling_settled (GCoroWaiter *base,
     g_message ("The handler of the connection from %s failed: %s",
                peer ? peer : "an unknown peer", gcoro_future_peek_error (future)->message);
 
+  /* A binding handler's future settled, however it did. */
   if (w->stream != NULL)
-    {
-      /* A binding handler's future settled, however it did: what is
-       * buffered is sent (within the shutdown timeout), then the peer
-       * reads EOF. The connection counts until then. */
-      Connection *c = g_new0 (Connection, 1);
-      GCoroSpawnOptions opts = { .name = "closing connection" };
-      g_autoptr(GCoroTask) closing = NULL;
-
-      c->server = g_object_ref (self);
-      c->stream = g_steal_pointer (&w->stream);
-      c->abrupt = gcoro_future_get_state (future) == GCORO_FUTURE_CANCELLED;
-      closing = gcoro_spawn_full (&opts, closing_body, c, connection_free);
-      track (self, GCORO_FUTURE (closing), g_steal_pointer (&peer), NULL);
-    }
+    start_closing (self, w->stream, g_steal_pointer (&peer),
+                   gcoro_future_get_state (future) == GCORO_FUTURE_CANCELLED);
+  g_clear_object (&w->stream);
 
   g_free (peer);
   g_object_unref (future);
@@ -1126,7 +1136,7 @@ handle_connection (GCoroStreamServer *self,
       g_object_unref (s.future);
     }
   else
-    gcoro_stream_close_async (s.stream, NULL, NULL, NULL);
+    start_closing (self, s.stream, describe_peer (peer), FALSE);   /* handler returned NULL */
 
   g_clear_object (&s.stream);
 }
