@@ -7,8 +7,8 @@ builddir=${1:-build-bench}
 if [ ! -f "$builddir/build.ninja" ]; then
   meson setup "$builddir" --buildtype=release -Dbenchmarks=true -Dintrospection=disabled >/dev/null
 fi
-ninja -C "$builddir" bench/bench-core bench/bench-context bench/bench-sync bench/bench-thread bench/bench-generator >/dev/null
-for b in core context sync thread generator; do
+ninja -C "$builddir" bench/bench-core bench/bench-context bench/bench-sync bench/bench-thread bench/bench-generator bench/bench-floor >/dev/null
+for b in core floor context sync thread generator; do
   "$builddir/bench/bench-$b"
   echo
 done
