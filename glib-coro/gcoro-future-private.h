@@ -48,6 +48,17 @@ gboolean _gcoro_future_settle        (GCoroFuture      *self,
                                       GValue           *value,
                                       GError           *error);
 
+/* Like _gcoro_future_settle(), from the callback of a source being
+ * dispatched (a GIO operation's completion): a waiter whose scheduler
+ * runs that source's context on this thread runs right here, as part of
+ * this dispatch (see _gcoro_scheduler_run_in_dispatch()), instead of at
+ * the scheduler's next one, so the task it wakes costs no extra
+ * iteration of the loop. */
+gboolean _gcoro_future_settle_in_dispatch (GCoroFuture      *self,
+                                           GCoroFutureState  state,
+                                           GValue           *value,
+                                           GError           *error);
+
 /* Whether anyone awaited @self or read its outcome (a waiter was
  * delivered, gcoro_future_get_value(), gcoro_future_peek_error()). */
 gboolean _gcoro_future_was_retrieved  (GCoroFuture *self);

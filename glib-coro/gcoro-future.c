@@ -204,11 +204,12 @@ waiter_deliver (GCoroRunnable *runnable)
   g_object_unref (future);
 }
 
-gboolean
-_gcoro_future_settle (GCoroFuture      *self,
-                      GCoroFutureState  state,
-                      GValue           *value,
-                      GError           *error)
+static gboolean
+settle (GCoroFuture      *self,
+        GCoroFutureState  state,
+        GValue           *value,
+        GError           *error,
+        gboolean          in_dispatch)
 {
   GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
   GCoroWaiter *waiters;
@@ -252,10 +253,29 @@ _gcoro_future_settle (GCoroFuture      *self,
       w->prev = w->next = NULL;
       w->future = g_object_ref (self);
       w->runnable.func = waiter_deliver;
-      _gcoro_scheduler_post (w->scheduler, w->band, &w->runnable);
+      if (!in_dispatch || !_gcoro_scheduler_run_in_dispatch (w->scheduler, w->band, &w->runnable))
+        _gcoro_scheduler_post (w->scheduler, w->band, &w->runnable);
     }
 
   return TRUE;
+}
+
+gboolean
+_gcoro_future_settle (GCoroFuture      *self,
+                      GCoroFutureState  state,
+                      GValue           *value,
+                      GError           *error)
+{
+  return settle (self, state, value, error, FALSE);
+}
+
+gboolean
+_gcoro_future_settle_in_dispatch (GCoroFuture      *self,
+                                  GCoroFutureState  state,
+                                  GValue           *value,
+                                  GError           *error)
+{
+  return settle (self, state, value, error, TRUE);
 }
 
 gboolean

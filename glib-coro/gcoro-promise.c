@@ -338,6 +338,14 @@ gcoro_promise_reject_literal (GCoroPromise *self,
  *                    gcoro_promise_async_ready_callback, g_object_ref (p));
  * g_autoptr(GAsyncResult) res = gcoro_await_async_result (p, &error);
  * ]|
+ *
+ * A task awaiting the promise resumes inside this callback, as part of the
+ * dispatch that delivers the operation's completion, when that dispatch
+ * belongs to the task's context on its thread (the usual case: GIO calls
+ * back on the thread-default context of the caller, which is the task's
+ * own while it runs) and no other task of its priority is waiting for its
+ * turn; otherwise it resumes at its scheduler's next dispatch. Either way
+ * it resumes with its own context variables and thread-default context.
  */
 void
 gcoro_promise_async_ready_callback (GObject      *source_object,
@@ -345,8 +353,12 @@ gcoro_promise_async_ready_callback (GObject      *source_object,
                                     gpointer      user_data)
 {
   g_autoptr(GCoroPromise) self = user_data;
+  GValue value = G_VALUE_INIT;
 
   g_return_if_fail (GCORO_IS_PROMISE (self));
+  g_return_if_fail (result == NULL || G_IS_OBJECT (result));
 
-  gcoro_promise_resolve_object (self, result);
+  g_value_init (&value, result != NULL ? G_OBJECT_TYPE (result) : G_TYPE_OBJECT);
+  g_value_set_object (&value, result);
+  _gcoro_future_settle_in_dispatch (GCORO_FUTURE (self), GCORO_FUTURE_RESOLVED, &value, NULL);
 }

@@ -55,6 +55,16 @@ void            _gcoro_scheduler_post                   (GCoroScheduler *self,
                                                          GCoroBand      *band,
                                                          GCoroRunnable  *runnable);
 
+/* Runs @runnable right away, as part of the source being dispatched now,
+ * when that source belongs to the scheduler's context on its own thread,
+ * no dispatch of the scheduler is under way and nothing waits on @band
+ * (nor in the inbox) before it; with the thread-default context and the
+ * frame budget of a dispatch of @band. Returns FALSE, doing nothing,
+ * otherwise: post it then. */
+gboolean        _gcoro_scheduler_run_in_dispatch        (GCoroScheduler *self,
+                                                         GCoroBand      *band,
+                                                         GCoroRunnable  *runnable);
+
 void            _gcoro_scheduler_add_timer              (GCoroScheduler *self,
                                                          GCoroTimer     *timer,
                                                          gint64          deadline);

@@ -726,6 +726,44 @@ band_check (GSource *source)
   return band_is_ready ((GCoroBand *) source, FALSE, &timeout);
 }
 
+/* A dispatch of @band starts: the frame budget's clock, our context as
+ * the thread-default one (so the GIO calls tasks make complete here).
+ * Returns whether the context was pushed, for dispatch_leave(). */
+static inline gboolean
+dispatch_enter (GCoroScheduler *self,
+                GCoroBand      *band)
+{
+  GMainContext *thread_default = g_main_context_get_thread_default ();
+  gboolean push;
+
+  if (band->budgeted)
+    budget_begin (self);
+
+  push = thread_default != self->context &&
+         !(thread_default == NULL && self->context == g_main_context_default ());
+  if (push)
+    g_main_context_push_thread_default (self->context);
+
+  self->dispatch_depth++;
+  return push;
+}
+
+static inline void
+dispatch_leave (GCoroScheduler *self,
+                GCoroBand      *band,
+                gboolean        pushed)
+{
+  if (band->budgeted && self->frame_budget != 0 && self->aside_since == 0)
+    {
+      self->busy_until = g_get_monotonic_time ();
+      budget_spent (self, self->busy_until);
+    }
+  self->dispatch_depth--;
+
+  if (pushed)
+    g_main_context_pop_thread_default (self->context);
+}
+
 /* Runs @band's ready queue (and, for the main band, expired timers); with
  * @sockets, first tells the watches whose sockets are ready. */
 static void
@@ -733,8 +771,7 @@ run_band (GCoroScheduler *self,
           GCoroBand      *band,
           gboolean        sockets)
 {
-  GMainContext *thread_default;
-  gboolean push;
+  gboolean pushed;
 
   if (G_UNLIKELY (self->owner != g_thread_self ()))
     {
@@ -747,23 +784,10 @@ run_band (GCoroScheduler *self,
 
   /* A source found ready in an earlier iteration is dispatched without a
    * new prepare(): it may come in while we stand aside. It stays ready. */
-  if (band->budgeted)
-    {
-      if (self->aside_since != 0)
-        return;
-      budget_begin (self);
-    }
+  if (band->budgeted && self->aside_since != 0)
+    return;
 
-  thread_default = g_main_context_get_thread_default ();
-
-  /* Tasks run with our context as thread-default, so the GIO calls they
-   * make complete here. */
-  push = thread_default != self->context &&
-         !(thread_default == NULL && self->context == g_main_context_default ());
-  if (push)
-    g_main_context_push_thread_default (self->context);
-
-  self->dispatch_depth++;
+  pushed = dispatch_enter (self, band);
   /* Reading the clock costs a call into the vDSO: only with timers. */
   if (band->is_main && self->heap_len > 0)
     run_expired_timers (self, g_source_get_time ((GSource *) band));
@@ -771,15 +795,34 @@ run_band (GCoroScheduler *self,
   if (sockets)
     _gcoro_io_poller_dispatch (self->poller);
   run_queue (self, band, band->budgeted);
-  if (band->budgeted && self->frame_budget != 0 && self->aside_since == 0)
-    {
-      self->busy_until = g_get_monotonic_time ();
-      budget_spent (self, self->busy_until);
-    }
-  self->dispatch_depth--;
+  dispatch_leave (self, band, pushed);
+}
 
-  if (push)
-    g_main_context_pop_thread_default (self->context);
+gboolean
+_gcoro_scheduler_run_in_dispatch (GCoroScheduler *self,
+                                  GCoroBand      *band,
+                                  GCoroRunnable  *runnable)
+{
+  GSource *current;
+  gboolean pushed;
+
+  /* Not from inside one of our own dispatches (a task, or a nested loop
+   * in one), not ahead of anything already waiting for its turn, not
+   * while the frame budget has us stand aside. */
+  if (self->owner != g_thread_self () || self->dispatch_depth > 0 || self->main == NULL ||
+      band->head != NULL || g_atomic_int_get (&self->inbox_pending) ||
+      (band->budgeted && self->aside_since != 0))
+    return FALSE;
+  /* Only from the dispatch of a source of our context on its thread. */
+  current = g_main_current_source ();
+  if (current == NULL || g_source_get_context (current) != self->context)
+    return FALSE;
+
+  pushed = dispatch_enter (self, band);
+  runnable->next = NULL;
+  runnable->func (runnable);
+  dispatch_leave (self, band, pushed);
+  return TRUE;
 }
 
 static gboolean

@@ -136,6 +136,106 @@ test_many_awaits_in_a_loop (void)
   g_assert_cmpint (g_value_get_int64 (gcoro_future_peek_value (GCORO_FUTURE (task))), ==, (gint64) size);
 }
 
+/* --- resuming in the completion's own dispatch ------------------------------------ */
+
+/* A GIO-style operation that completes on a thread of GLib's pool: GTask
+ * calls back from a source of the caller's thread-default context. */
+static void
+nothing_in_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+pool_op_async (GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_run_in_thread (task, nothing_in_thread);
+}
+
+#define N_POOL_OPS 50
+
+typedef struct
+{
+  GMainContext    *context;
+  GCoroContextVar *var;
+  guint            wrong_context;
+  guint            wrong_var;
+} PoolOps;
+
+static void
+pool_ops (GCoroTask *task,
+          gpointer   user_data)
+{
+  PoolOps *ops = user_data;
+  g_autoptr(GCoroToken) token = gcoro_context_var_set_pointer (ops->var, ops, NULL);
+
+  for (guint i = 0; i < N_POOL_OPS; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GAsyncResult) res = NULL;
+
+      res = GCORO_AWAIT_ASYNC (&error, pool_op_async, gcoro_get_cancellable ());
+      g_assert_no_error (error);
+      g_assert_true (g_task_propagate_boolean (G_TASK (res), &error));
+      /* Resumed with the task's own context and variables, wherever the
+       * completion was dispatched from. */
+      if (g_main_context_get_thread_default () != ops->context &&
+          !(ops->context == g_main_context_default () && g_main_context_get_thread_default () == NULL))
+        ops->wrong_context++;
+      if (gcoro_context_var_get_pointer (ops->var) != ops)
+        ops->wrong_var++;
+    }
+}
+
+/* The task resumes from the dispatch that delivers the completion, not
+ * at the scheduler's next one: one iteration of the loop per operation,
+ * as for a plain callback chain (it took two). */
+static void
+run_pool_ops (GMainContext *context)
+{
+  GCoroSpawnOptions opts = { .context = context };
+  PoolOps ops = { context, gcoro_context_var_new ("pool-ops"), 0, 0 };
+  g_autoptr(GCoroTask) task = gcoro_spawn_full (&opts, pool_ops, &ops, NULL);
+  guint iterations = 0;
+
+  while (!gcoro_future_is_done (GCORO_FUTURE (task)))
+    {
+      g_main_context_iteration (context, TRUE);
+      iterations++;
+    }
+  g_assert_true (gcoro_future_get_value (GCORO_FUTURE (task), NULL, NULL));
+  g_assert_cmpuint (ops.wrong_context, ==, 0);
+  g_assert_cmpuint (ops.wrong_var, ==, 0);
+  /* One to start, one per operation; a few spare for spurious wake-ups. */
+  g_test_message ("%u iterations for %u operations", iterations, N_POOL_OPS);
+  g_assert_cmpuint (iterations, >=, N_POOL_OPS);
+  g_assert_cmpuint (iterations, <=, N_POOL_OPS + N_POOL_OPS / 4);
+  g_object_unref (ops.var);
+}
+
+static void
+test_resume_in_completion_dispatch (void)
+{
+  run_pool_ops (g_main_context_default ());
+}
+
+/* The same on a context that is not the thread-default one while the
+ * loop iterates it: the task still runs with its own as thread-default. */
+static void
+test_resume_in_completion_dispatch_other_context (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+
+  run_pool_ops (context);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -146,6 +246,9 @@ main (int   argc,
   g_test_add_func ("/gcoro/async/load-missing-file", test_load_missing_file);
   g_test_add_func ("/gcoro/async/resolve-host-name", test_resolve_host_name);
   g_test_add_func ("/gcoro/async/many-awaits-in-a-loop", test_many_awaits_in_a_loop);
+  g_test_add_func ("/gcoro/async/resume-in-completion-dispatch", test_resume_in_completion_dispatch);
+  g_test_add_func ("/gcoro/async/resume-in-completion-dispatch-other-context",
+                   test_resume_in_completion_dispatch_other_context);
 
   return g_test_run ();
 }
