@@ -5,11 +5,19 @@
  */
 
 /* Any GIO `_async` call becomes one line of straight-line code: the
- * callback resolves a promise with the GAsyncResult, the task awaits the
- * promise, and the result goes to the matching `_finish`. Cancellation of
- * the task wakes it at once (the await fails with G_IO_ERROR_CANCELLED)
- * and, through the task's GCancellable passed to the call, stops the
- * operation; its late callback then resolves a promise nobody waits on. */
+ * callback hands the GAsyncResult to the task, which waits for it and
+ * gives it to the matching `_finish`. Cancellation of the task wakes it at
+ * once (the await fails with G_IO_ERROR_CANCELLED) and, through the
+ * task's GCancellable passed to the call, stops the operation; its late
+ * callback then only frees the call record.
+ *
+ * NOTES: GCORO_AWAIT_ASYNC() uses a plain call record of the task (see
+ * _gcoro_task_call_begin()), not a GCoroPromise: a GObject born and
+ * finalized per call cost about 1,500 instructions, a quarter of what
+ * awaiting a thread-pool GIO call added to the plain callback chain
+ * (bench/bench-floor.c). The explicit form (gcoro_promise_async_ready_callback()
+ * with gcoro_await_async_result()) keeps the promise, which others may
+ * await too. */
 
 #include "gcoro-config.h"
 
@@ -54,20 +62,16 @@ gcoro_await_async_result (GCoroPromise  *promise,
 /**
  * _gcoro_async_begin: (skip)
  *
- * First step of GCORO_AWAIT_ASYNC(): arms a promise in the current task.
+ * First step of GCORO_AWAIT_ASYNC(): arms a call record in the current
+ * task.
  */
 void
 _gcoro_async_begin (void)
 {
   GCoroTask *task = _gcoro_task_require_current ("GCORO_AWAIT_ASYNC", "the operation's callback form");
-  GCoroPromise **slot;
 
-  if (task == NULL)
-    return;
-
-  slot = _gcoro_task_async_slot (task);
-  g_clear_object (slot);
-  *slot = gcoro_promise_new ();
+  if (task != NULL)
+    _gcoro_task_call_begin (task);
 }
 
 /**
@@ -75,24 +79,41 @@ _gcoro_async_begin (void)
  *
  * Second step of GCORO_AWAIT_ASYNC(): the callback's user data.
  *
- * Returns: a new reference to the armed promise
+ * Returns: the armed call record, for _gcoro_async_ready()
  */
 gpointer
 _gcoro_async_handle (void)
 {
   GCoroTask *task = _gcoro_task_current ();
 
-  if (task == NULL || *_gcoro_task_async_slot (task) == NULL)
-    return NULL;
+  return task != NULL ? _gcoro_task_call_peek (task) : NULL;
+}
 
-  return g_object_ref (*_gcoro_task_async_slot (task));
+/**
+ * _gcoro_async_ready: (skip)
+ * @source_object: (nullable): the source object of the operation
+ * @result: the result of the operation
+ * @user_data: the call record from _gcoro_async_handle()
+ *
+ * The callback of GCORO_AWAIT_ASYNC(): the task resumes in this dispatch
+ * when it is one of the task's context on its thread (see
+ * gcoro_promise_async_ready_callback()), else at its scheduler's next.
+ */
+void
+_gcoro_async_ready (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_return_if_fail (user_data != NULL);
+
+  _gcoro_task_call_complete (user_data, result);
 }
 
 /**
  * _gcoro_async_end: (skip)
  * @error: return location for a #GError
  *
- * Last step of GCORO_AWAIT_ASYNC(): awaits the armed promise.
+ * Last step of GCORO_AWAIT_ASYNC(): waits for the operation's callback.
  *
  * Returns: (transfer full) (nullable): the #GAsyncResult
  */
@@ -100,15 +121,13 @@ GAsyncResult *
 _gcoro_async_end (GError **error)
 {
   GCoroTask *task = _gcoro_task_current ();
-  g_autoptr(GCoroPromise) promise = NULL;
 
-  if (task == NULL || *_gcoro_task_async_slot (task) == NULL)
+  if (task == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                            "GCORO_AWAIT_ASYNC() can only be used in a fiber task");
       return NULL;
     }
 
-  promise = g_steal_pointer (_gcoro_task_async_slot (task));
-  return gcoro_await_async_result (promise, error);
+  return _gcoro_task_call_end (task, error);
 }

@@ -40,7 +40,7 @@ GAsyncResult *gcoro_await_async_result (GCoroPromise  *promise,
  */
 #define GCORO_AWAIT_ASYNC(error, func, ...)                                   \
   (_gcoro_async_begin (),                                                     \
-   func (__VA_ARGS__, gcoro_promise_async_ready_callback, _gcoro_async_handle ()), \
+   func (__VA_ARGS__, _gcoro_async_ready, _gcoro_async_handle ()),            \
    _gcoro_async_end (error))
 
 /* The steps of GCORO_AWAIT_ASYNC(); the comma operator orders them. */
@@ -50,5 +50,9 @@ GCORO_AVAILABLE_IN_ALL
 gpointer      _gcoro_async_handle (void);
 GCORO_AVAILABLE_IN_ALL
 GAsyncResult *_gcoro_async_end    (GError **error);
+GCORO_AVAILABLE_IN_ALL
+void          _gcoro_async_ready  (GObject      *source_object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
 
 G_END_DECLS

@@ -142,6 +142,11 @@ gcoro_await_value (GCoroFuture  *future,
   return gcoro_future_get_value (future, value, error);
 }
 
+static gboolean value_as (GCoroFuture  *future,
+                          GType         type,
+                          GValue       *out,
+                          GError      **error);
+
 /* Awaits and converts the value to @type (transformations such as int to
  * int64 are allowed). */
 static gboolean
@@ -151,14 +156,23 @@ await_as (GCoroFuture  *future,
           const char   *func,
           GError      **error)
 {
-  const GValue *value;
-
   if (!wait_settled (future, -1, func, error))
     return FALSE;
   if (!gcoro_future_get_value (future, NULL, error))
     return FALSE;
 
-  value = gcoro_future_peek_value (future);
+  return value_as (future, type, out, error);
+}
+
+/* Converts the value of @future (resolved) to @type. */
+static gboolean
+value_as (GCoroFuture  *future,
+          GType         type,
+          GValue       *out,
+          GError      **error)
+{
+  const GValue *value = gcoro_future_peek_value (future);
+
   g_value_init (out, type);
   if (value == NULL || !g_value_type_transformable (G_VALUE_TYPE (value), type) ||
       !g_value_transform (value, out))
@@ -294,12 +308,21 @@ gpointer
 gcoro_await_object (GCoroFuture  *future,
                     GError      **error)
 {
+  const GValue *value;
   GValue v = G_VALUE_INIT;
   gpointer ret;
 
   g_return_val_if_fail (GCORO_IS_FUTURE (future), NULL);
 
-  if (!await_as (future, G_TYPE_OBJECT, &v, G_STRFUNC, error))
+  if (!wait_settled (future, -1, G_STRFUNC, error) ||
+      !gcoro_future_get_value (future, NULL, error))
+    return NULL;
+  /* The common case (every GIO await): an object value is handed over as
+   * it is, without the GValue transformation machinery. */
+  value = gcoro_future_peek_value (future);
+  if (value != NULL && G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)) == G_TYPE_OBJECT)
+    return g_value_dup_object (value);
+  if (!value_as (future, G_TYPE_OBJECT, &v, error))
     return NULL;
   ret = g_value_dup_object (&v);
   g_value_unset (&v);

@@ -59,6 +59,10 @@ gboolean _gcoro_future_settle_in_dispatch (GCoroFuture      *self,
                                            GValue           *value,
                                            GError           *error);
 
+/* gcoro_future_get_state() without the type check, for the library's hot
+ * paths (any thread). */
+GCoroFutureState _gcoro_future_peek_state (GCoroFuture *self);
+
 /* Whether anyone awaited @self or read its outcome (a waiter was
  * delivered, gcoro_future_get_value(), gcoro_future_peek_error()). */
 gboolean _gcoro_future_was_retrieved  (GCoroFuture *self);

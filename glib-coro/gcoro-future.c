@@ -110,7 +110,9 @@ gcoro_future_finalize (GObject *object)
   /* Whoever waits holds a reference, so nobody can be listed here. */
   g_assert (priv->head == NULL);
 
-  if (G_IS_VALUE (&priv->value))
+  /* Internal values are zeroed or initialised: no G_IS_VALUE() type
+   * look-up on the way out. */
+  if (G_VALUE_TYPE (&priv->value) != G_TYPE_INVALID)
     g_value_unset (&priv->value);
   g_clear_error (&priv->error);
   g_mutex_clear (&priv->lock);
@@ -221,13 +223,13 @@ settle (GCoroFuture      *self,
   if (priv->state != GCORO_FUTURE_PENDING)
     {
       g_mutex_unlock (&priv->lock);
-      if (value != NULL && G_IS_VALUE (value))
+      if (value != NULL && G_VALUE_TYPE (value) != G_TYPE_INVALID)
         g_value_unset (value);
       g_clear_error (&error);
       return FALSE;
     }
 
-  if (value != NULL && G_IS_VALUE (value))
+  if (value != NULL && G_VALUE_TYPE (value) != G_TYPE_INVALID)
     {
       /* Steal: a GValue is plain memory plus the data it owns. */
       priv->value = *value;
@@ -276,6 +278,14 @@ _gcoro_future_settle_in_dispatch (GCoroFuture      *self,
                                   GError           *error)
 {
   return settle (self, state, value, error, TRUE);
+}
+
+GCoroFutureState
+_gcoro_future_peek_state (GCoroFuture *self)
+{
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
+
+  return (GCoroFutureState) g_atomic_int_get ((int *) &priv->state);
 }
 
 gboolean

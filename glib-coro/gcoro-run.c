@@ -113,10 +113,14 @@ gcoro_run_until_complete (GCoroFuture  *future,
         wake.waiter.scheduler = scheduler;
         wake.waiter.band = _gcoro_scheduler_get_main_band (scheduler);
         wake.waiter.func = wake_delivered;
-        if (!_gcoro_future_add_waiter (future, &wake.waiter))
+        /* A task of this thread's scheduler settles inside an iteration
+         * of the context we iterate: nothing needs to wake it, and a
+         * waiter would cost an iteration more to be delivered. */
+        if ((GCORO_IS_TASK (future) && _gcoro_scheduler_is_owner_thread (scheduler)) ||
+            !_gcoro_future_add_waiter (future, &wake.waiter))
           wake.delivered = TRUE;
 
-        while (!gcoro_future_is_done (future))
+        while (_gcoro_future_peek_state (future) == GCORO_FUTURE_PENDING)
           g_main_context_iteration (context, TRUE);
 
         /* The waiter lives on this stack: unlink it, or let its delivery

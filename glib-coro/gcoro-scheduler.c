@@ -181,6 +181,18 @@ static GCORO_TLS GMainContext   *cached_context;
 static GCORO_TLS GCoroScheduler *cached_scheduler;
 static GCORO_TLS int             cached_generation;
 
+/* g_thread_self() is a pthread_getspecific() call; the owner checks of the
+ * hot paths read this thread's GThread from initial-exec TLS instead. */
+static GCORO_TLS GThread *this_thread;
+
+static inline GThread *
+current_thread (void)
+{
+  if (G_UNLIKELY (this_thread == NULL))
+    this_thread = g_thread_self ();
+  return this_thread;
+}
+
 static void
 gcoro_scheduler_finalize (GObject *object)
 {
@@ -459,7 +471,7 @@ _gcoro_scheduler_post (GCoroScheduler *self,
                        GCoroBand      *band,
                        GCoroRunnable  *runnable)
 {
-  if (G_LIKELY (self->owner == g_thread_self ()))
+  if (G_LIKELY (self->owner == current_thread ()))
     {
       _gcoro_band_push (band, runnable);
       return;
@@ -773,7 +785,7 @@ run_band (GCoroScheduler *self,
 {
   gboolean pushed;
 
-  if (G_UNLIKELY (self->owner != g_thread_self ()))
+  if (G_UNLIKELY (self->owner != current_thread ()))
     {
       g_critical ("The glib-coro scheduler of context %p was created on another thread "
                   "than the one dispatching it; get the scheduler of a context "
@@ -809,7 +821,7 @@ _gcoro_scheduler_run_in_dispatch (GCoroScheduler *self,
   /* Not from inside one of our own dispatches (a task, or a nested loop
    * in one), not ahead of anything already waiting for its turn, not
    * while the frame budget has us stand aside. */
-  if (self->owner != g_thread_self () || self->dispatch_depth > 0 || self->main == NULL ||
+  if (self->owner != current_thread () || self->dispatch_depth > 0 || self->main == NULL ||
       band->head != NULL || g_atomic_int_get (&self->inbox_pending) ||
       (band->budgeted && self->aside_since != 0))
     return FALSE;
@@ -1017,7 +1029,7 @@ scheduler_new (GMainContext *context)
   GCoroScheduler *self = g_object_new (GCORO_TYPE_SCHEDULER, NULL);
 
   self->context = context;
-  self->owner = g_thread_self ();
+  self->owner = current_thread ();
   self->backend = _gcoro_backend_lock ();
   /* The main band holds the only initial reference; the context holds
    * the main band. */
@@ -1106,13 +1118,13 @@ gcoro_scheduler_get_default (void)
 gboolean
 _gcoro_scheduler_is_owner_thread (GCoroScheduler *self)
 {
-  return self->owner == g_thread_self ();
+  return self->owner == current_thread ();
 }
 
 gboolean
 _gcoro_scheduler_is_dispatching (GCoroScheduler *self)
 {
-  return self->dispatch_depth > 0 && self->owner == g_thread_self ();
+  return self->dispatch_depth > 0 && self->owner == current_thread ();
 }
 
 gboolean

@@ -92,7 +92,20 @@ void            _gcoro_task_wait_uncancellable (GCoroTask   *task,
 void            _gcoro_task_scope_cancel   (GCoroTask   *task);
 void            _gcoro_task_scope_uncancel (GCoroTask   *task);
 
-/* The promise of a GCORO_AWAIT_ASYNC() in progress. */
-GCoroPromise  **_gcoro_task_async_slot       (GCoroTask   *task);
+/* GCORO_AWAIT_ASYNC(): a GIO operation's completion awaited without a
+ * future. _begin arms a call record in the running @task (the callback's
+ * user data, _peek), _complete is the operation's callback (any thread;
+ * on the task's own, inside the completion's dispatch when the scheduler
+ * allows, see _gcoro_scheduler_run_in_dispatch()), _end suspends until
+ * it ran and hands the GAsyncResult over, or fails with the task's
+ * cancellation (a late completion then only frees the record). */
+typedef struct _GCoroTaskCall GCoroTaskCall;
+
+void            _gcoro_task_call_begin       (GCoroTask     *task);
+GCoroTaskCall  *_gcoro_task_call_peek        (GCoroTask     *task);
+GAsyncResult   *_gcoro_task_call_end         (GCoroTask     *task,
+                                              GError       **error);
+void            _gcoro_task_call_complete    (GCoroTaskCall *call,
+                                              GAsyncResult  *result);
 
 G_END_DECLS

@@ -132,7 +132,7 @@ struct _GCoroTask
 
   GCoroTimer       timer;
   TaskWaiter       waiter;
-  GCoroPromise    *async_promise;
+  GCoroTaskCall   *async_call;    /* armed by GCORO_AWAIT_ASYNC(), until its end */
 
   const char      *await_what;    /* static string, for dump */
   gpointer         await_target;
@@ -218,7 +218,7 @@ gcoro_task_finalize (GObject *object)
   /* As asyncio's "Task exception was never retrieved": a failure nobody
    * looked at is not lost silently (detached tasks said so already). */
   if (!self->detached &&
-      gcoro_future_get_state (GCORO_FUTURE (self)) == GCORO_FUTURE_REJECTED &&
+      _gcoro_future_peek_state (GCORO_FUTURE (self)) == GCORO_FUTURE_REJECTED &&
       !_gcoro_future_was_retrieved (GCORO_FUTURE (self)))
     g_warning ("Task '%s' failed and its error was never retrieved: %s", self->name,
                gcoro_future_peek_error (GCORO_FUTURE (self))->message);
@@ -235,12 +235,11 @@ gcoro_task_finalize (GObject *object)
     g_object_weak_unref (self->owner, owner_disposed, self);
   if (self->notify != NULL)
     g_clear_pointer (&self->user_data, self->notify);
-  if (G_IS_VALUE (&self->result))
+  if (G_VALUE_TYPE (&self->result) != G_TYPE_INVALID)
     g_value_unset (&self->result);
   g_clear_error (&self->error);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->shield_cancellable);
-  g_clear_object (&self->async_promise);
   g_clear_object (&self->awaiting);
   _gcoro_context_cell_clear (&self->cell);
   if (self->name != self->auto_name)
@@ -494,10 +493,138 @@ _gcoro_task_peek_scheduler (GCoroTask *task)
   return task->scheduler;
 }
 
-GCoroPromise **
-_gcoro_task_async_slot (GCoroTask *task)
+/* --- GIO calls (GCORO_AWAIT_ASYNC) ------------------------------------------ */
+
+/* Lives from _begin until both the completion was delivered on the task's
+ * thread and the task is done with it (took the result, or gave up when
+ * cancelled). Its flags are touched on the task's thread only. */
+struct _GCoroTaskCall
 {
-  return &task->async_promise;
+  GCoroRunnable  runnable;    /* the delivery, on the task's thread */
+  GCoroTask     *task;        /* a reference */
+  GAsyncResult  *result;      /* written by _complete before the delivery */
+  guint          wait_id;     /* the task's wait it wakes, while waiting */
+  guint          delivered : 1;
+  guint          waiting   : 1;
+  guint          abandoned : 1;
+};
+
+static void
+task_call_free (GCoroTaskCall *call)
+{
+  g_clear_object (&call->result);
+  g_object_unref (call->task);
+  g_free (call);
+}
+
+/* The task gave up on @call: freed now, or by its late delivery. */
+static void
+task_call_abandon (GCoroTaskCall *call)
+{
+  if (call->delivered)
+    task_call_free (call);
+  else
+    call->abandoned = TRUE;
+}
+
+/* On the task's thread: from the completion's dispatch, or from a
+ * dispatch of the scheduler when posted. */
+static void
+task_call_deliver (GCoroRunnable *runnable)
+{
+  GCoroTaskCall *call = (GCoroTaskCall *) runnable;
+  GCoroTask *task = call->task;
+
+  call->delivered = TRUE;
+  if (call->abandoned)
+    {
+      task_call_free (call);
+      return;
+    }
+  if (call->waiting && call->wait_id == task->wait_id &&
+      task->state == TASK_SUSPENDED && !task->queued)
+    {
+      task->wake = GCORO_WAKE_FUTURE;
+      task_continue (task);
+    }
+}
+
+void
+_gcoro_task_call_begin (GCoroTask *task)
+{
+  GCoroTaskCall *call = g_new0 (GCoroTaskCall, 1);
+
+  /* An earlier call whose end never came (not through the macro). */
+  if (task->async_call != NULL)
+    task_call_abandon (g_steal_pointer (&task->async_call));
+
+  call->task = g_object_ref (task);
+  call->runnable.func = task_call_deliver;
+  task->async_call = call;
+}
+
+GCoroTaskCall *
+_gcoro_task_call_peek (GCoroTask *task)
+{
+  return task->async_call;
+}
+
+void
+_gcoro_task_call_complete (GCoroTaskCall *call,
+                           GAsyncResult  *result)
+{
+  GCoroTask *task = call->task;
+
+  call->result = result != NULL ? g_object_ref (result) : NULL;
+
+  /* Called back from inside the call that started it: _end finds it done. */
+  if (task == current_task)
+    {
+      call->delivered = TRUE;
+      return;
+    }
+  /* The task resumes as part of this dispatch when the scheduler allows
+   * it; otherwise at its next dispatch (or on its own thread). */
+  if (!_gcoro_scheduler_run_in_dispatch (task->scheduler, task->band, &call->runnable))
+    _gcoro_scheduler_post (task->scheduler, task->band, &call->runnable);
+}
+
+GAsyncResult *
+_gcoro_task_call_end (GCoroTask  *task,
+                      GError    **error)
+{
+  GCoroTaskCall *call = g_steal_pointer (&task->async_call);
+  GAsyncResult *result;
+
+  g_assert (task == current_task);
+
+  if (call == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "GCORO_AWAIT_ASYNC() can only be used in a fiber task");
+      return NULL;
+    }
+
+  /* Cancellation is level-triggered, as for every await: checked before
+   * and after each suspension, whatever arrived meanwhile. */
+  while (TRUE)
+    {
+      if (!_gcoro_task_check_cancelled (task, error))
+        {
+          task_call_abandon (call);
+          return NULL;
+        }
+      if (call->delivered)
+        break;
+      call->waiting = TRUE;
+      call->wait_id = task->wait_id;
+      _gcoro_task_suspend (task, "GIO operation", call);
+      call->waiting = FALSE;
+    }
+
+  result = g_steal_pointer (&call->result);
+  task_call_free (call);
+  return result;
 }
 
 static void
