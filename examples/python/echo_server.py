@@ -70,14 +70,16 @@ async def connected(reader, writer):
             else:
                 writer.write(line)
                 await writer.drain()
-        writer.close()
-        await writer.wait_closed()
     except TimeoutError:
         print(f'{peer}: silent for {IDLE_TIMEOUT} s')
-        writer.close()
     except OSError as error:                # a reset, a broken pipe
         print(f'{peer}: {error.strerror or error}')
-        writer.close()
+    finally:
+        writer.close()                      # also when cancelled at shutdown
+    try:
+        await writer.wait_closed()
+    except OSError:
+        pass                                # reset meanwhile: closed all the same
 
 
 async def stop_in_order(server):
