@@ -169,30 +169,6 @@ task_cancelled_now (GCoroTask *self)
   return (self->cancel_requested || self->scope_cancels > 0) && self->shields == 0;
 }
 
-static gboolean
-debug_from_env (void)
-{
-  const char *domains = g_getenv ("G_MESSAGES_DEBUG");
-
-  return domains != NULL &&
-         (strcmp (domains, "all") == 0 || strstr (domains, G_LOG_DOMAIN) != NULL);
-}
-
-gboolean
-_gcoro_debug_enabled (void)
-{
-  static gsize once;
-  static gboolean enabled;
-
-  if (g_once_init_enter (&once))
-    {
-      enabled = debug_from_env ();
-      g_once_init_leave (&once, 1);
-    }
-
-  return enabled || g_log_get_debug_enabled ();
-}
-
 static void
 gcoro_task_real_cancel (GCoroFuture *future)
 {
