@@ -587,7 +587,8 @@ gcoro_loop_bridge_watch_fd (GCoroLoopBridge  *self,
   w = g_new0 (FdWatch, 1);
   w->bridge = self;
   w->condition = condition;
-  if (!_gcoro_io_watch_init_level (&w->io, self->scheduler, fd, condition, fd_watch_ready))
+  if (!_gcoro_io_watch_init_level (&w->io, _gcoro_scheduler_get_poller (self->scheduler),
+                                   fd, condition, fd_watch_ready))
     {
       int errsv = errno;
 

@@ -7,6 +7,7 @@
 
 #include "gcoro-scheduler.h"
 #include "gcoro-task.h"
+#include "gcoro-io-watch-private.h"
 
 G_BEGIN_DECLS
 
@@ -88,6 +89,11 @@ void            _gcoro_task_describe                    (GCoroTask      *task,
  * its thread keeps no scheduler source attached. */
 void            _gcoro_scheduler_cancel_all             (GCoroScheduler *self);
 void            _gcoro_scheduler_destroy                (GCoroScheduler *self);
+
+/* The poller of @self's sockets source, made on first use (owner thread);
+ * NULL once its context is gone. Register sockets on it with
+ * _gcoro_io_watch_init() (gcoro-io-watch-private.h). */
+GCoroIOPoller  *_gcoro_scheduler_get_poller             (GCoroScheduler *self);
 
 /* TRUE while the calling thread is inside one of @self's dispatches. */
 gboolean        _gcoro_scheduler_is_dispatching         (GCoroScheduler *self);

@@ -963,7 +963,7 @@ _gcoro_scheduler_get_poller (GCoroScheduler *self)
       g_source_set_priority (self->io_source, g_source_get_priority ((GSource *) self->main));
       g_source_set_can_recurse (self->io_source, TRUE);
       g_source_attach (self->io_source, self->context);
-      self->poller = _gcoro_io_poller_new (self->backend, self->io_source);
+      self->poller = _gcoro_io_poller_new (self->backend, self->io_source, G_OBJECT (self));
     }
   return self->poller;
 }
