@@ -515,9 +515,9 @@ gcoro_loop_bridge_wake_at (GCoroLoopBridge *self,
 
   if (!check_owner (self, G_STRFUNC) || self->closed || self->in_func)
     return;
-  if (self->timer.heap_index != 0)
+  if (_gcoro_timer_is_armed (&self->timer))
     {
-      if (self->timer.deadline <= deadline)
+      if (_gcoro_timer_get_deadline (&self->timer) <= deadline)
         return;
       _gcoro_scheduler_remove_timer (self->scheduler, &self->timer);
     }

@@ -1583,7 +1583,7 @@ listener_ready (GCoroIOWatch *watch,
 {
   Listener *listener = (Listener *) watch;
 
-  if (listener->backoff.heap_index != 0)
+  if (_gcoro_timer_is_armed (&listener->backoff))
     return 0;   /* pausing: the timer resumes */
   if (!accept_all (listener))
     return 0;
