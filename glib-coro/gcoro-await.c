@@ -1,16 +1,18 @@
-/* gcoro-await.c: suspending the current fiber task until a future settles
+/* gcoro-await.c: waiting until a future settles
  *
  * Copyright 2026 The glib-coro authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* These are the C-only suspension points (hence `(skip)`): they switch the
- * calling fiber away and let the scheduler run other tasks until the
- * future settles. Language bindings and GIO-style code use
- * gcoro_future_wait_async() instead. */
+/* Most of these are the C-only suspension points (hence `(skip)`): they
+ * switch the calling fiber away and let the scheduler run other tasks
+ * until the future settles. Language bindings and GIO-style code use their
+ * twin gcoro_future_wait_async(), at the end of this file: the same wait,
+ * built on the `_async` helper (gcoro-async-result-private.h). */
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-await.h"
 #include "gcoro-error.h"
 #include "gcoro-future-private.h"
@@ -343,4 +345,102 @@ gcoro_await_pointer (GCoroFuture  *future,
     }
 
   return _gcoro_value_get_pointer (value);
+}
+
+/* --- awaiting any awaitable ------------------------------------------------------ */
+
+/**
+ * gcoro_await_awaitable: (skip)
+ * @awaitable: (type GCoroAwaitable): a #GCoroAwaitable: a future, a task,
+ *   an event, a #GCoroCancellableAwaitable, an object of your own
+ * @value: (out caller-allocates) (optional): an unset #GValue for the
+ *   value of the awaited future (see gcoro_future_get_value())
+ * @error: return location for a #GError
+ *
+ * Suspends the calling fiber task until @awaitable is ready, like
+ * gcoro_await_value() on gcoro_awaitable_get_future(). A cancellation
+ * point; only callable from a fiber task.
+ *
+ * Returns: %TRUE if the future of @awaitable resolved
+ */
+gboolean
+gcoro_await_awaitable (gpointer   awaitable,
+                       GValue    *value,
+                       GError   **error)
+{
+  g_autoptr(GCoroFuture) future = NULL;
+
+  g_return_val_if_fail (GCORO_IS_AWAITABLE (awaitable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  future = gcoro_awaitable_get_future (awaitable);
+  if (future == NULL)
+    {
+      if (value != NULL)
+        g_value_init (value, G_TYPE_OBJECT);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "%s %p gave nothing to wait for",
+                   G_OBJECT_TYPE_NAME (awaitable), awaitable);
+      return FALSE;
+    }
+
+  return gcoro_await_value (future, value, error);
+}
+
+/* --- waiting from callbacks (GIO style, used by bindings) ------------------ */
+
+/* Declared with the future's methods (gcoro-future.h); here because they
+ * are built on the `_async` helper, which sits above tasks. */
+
+/**
+ * gcoro_future_wait_async:
+ * @self: a #GCoroFuture
+ * @cancellable: (nullable): cancels the wait (not @self)
+ * @callback: (scope async) (nullable): called once @self settles
+ * @user_data: data for @callback
+ *
+ * Waits for @self to settle without suspending anything: @callback runs on
+ * the thread-default #GMainContext of the caller. This is how GIO-style C
+ * code and language bindings wait; fiber tasks use gcoro_await().
+ *
+ * Cancelling @cancellable ends the wait with %G_IO_ERROR_CANCELLED and
+ * leaves @self alone; use gcoro_future_cancel() to cancel @self itself.
+ */
+void
+gcoro_future_wait_async (GCoroFuture         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_FUTURE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _gcoro_async_result_wait (_gcoro_async_result_new (self, cancellable, callback, user_data,
+                                                     gcoro_future_wait_async),
+                            g_object_ref (self), _gcoro_async_leave, NULL, NULL);
+}
+
+/**
+ * gcoro_future_wait_finish:
+ * @self: a #GCoroFuture
+ * @result: the #GAsyncResult given to the callback
+ * @value: (out caller-allocates) (optional): where to copy the value
+ * @error: return location for a #GError
+ *
+ * Finishes gcoro_future_wait_async(): the outcome of @self, as
+ * gcoro_future_get_value() reads it, or %G_IO_ERROR_CANCELLED if the wait
+ * itself was cancelled.
+ *
+ * Returns: %TRUE if @self resolved
+ */
+gboolean
+gcoro_future_wait_finish (GCoroFuture   *self,
+                          GAsyncResult  *result,
+                          GValue        *value,
+                          GError       **error)
+{
+  g_return_val_if_fail (GCORO_IS_FUTURE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _gcoro_async_finish (result, self, gcoro_future_wait_async, value, error);
 }

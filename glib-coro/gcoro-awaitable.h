@@ -40,9 +40,5 @@ struct _GCoroAwaitableInterface
 
 GCORO_AVAILABLE_IN_ALL
 GCoroFuture *gcoro_awaitable_get_future (GCoroAwaitable  *self);
-GCORO_AVAILABLE_IN_ALL
-gboolean     gcoro_await_awaitable      (gpointer         awaitable,
-                                         GValue          *value,
-                                         GError         **error);
 
 G_END_DECLS

@@ -57,7 +57,6 @@
 
 #include "gcoro-config.h"
 
-#include "gcoro-async-result-private.h"
 #include "gcoro-error.h"
 #include "gcoro-future-private.h"
 #include "gcoro-scheduler-private.h"
@@ -91,6 +90,37 @@ static void
 gcoro_future_awaitable_init (GCoroAwaitableInterface *iface)
 {
   iface->get_future = gcoro_future_get_future;
+}
+
+/**
+ * gcoro_awaitable_get_future:
+ * @self: a #GCoroAwaitable
+ *
+ * Gets the future that settles when waiting for @self is over: what a
+ * task actually waits on when it awaits @self.
+ *
+ * Returns: (transfer full): the future
+ */
+GCoroFuture *
+gcoro_awaitable_get_future (GCoroAwaitable *self)
+{
+  GCoroAwaitableInterface *iface;
+  GCoroFuture *future;
+
+  g_return_val_if_fail (GCORO_IS_AWAITABLE (self), NULL);
+
+  iface = GCORO_AWAITABLE_GET_IFACE (self);
+  g_return_val_if_fail (iface->get_future != NULL, NULL);
+
+  future = iface->get_future (self);
+  if (!GCORO_IS_FUTURE (future))
+    {
+      g_critical ("%s: the get_future() of %s returned %p, not a GCoroFuture",
+                  G_STRFUNC, G_OBJECT_TYPE_NAME (self), future);
+      return NULL;
+    }
+
+  return future;
 }
 
 static void
@@ -414,6 +444,68 @@ gcoro_future_peek_value (GCoroFuture *self)
   return &priv->value;
 }
 
+/* --- values that own a C pointer --------------------------------------------- */
+
+typedef struct
+{
+  gpointer       pointer;
+  GDestroyNotify destroy;
+} OwnedPointer;
+
+static OwnedPointer *
+owned_pointer_copy (OwnedPointer *p)
+{
+  /* The boxed value is shared, never duplicated: the pointer has one owner. */
+  return g_atomic_rc_box_acquire (p);
+}
+
+static void
+owned_pointer_clear (gpointer data)
+{
+  OwnedPointer *p = data;
+
+  if (p->destroy != NULL && p->pointer != NULL)
+    p->destroy (p->pointer);
+}
+
+static void
+owned_pointer_free (OwnedPointer *p)
+{
+  g_atomic_rc_box_release_full (p, owned_pointer_clear);
+}
+
+typedef OwnedPointer GCoroOwnedPointer;
+
+G_DEFINE_BOXED_TYPE (GCoroOwnedPointer, _gcoro_owned_pointer, owned_pointer_copy, owned_pointer_free)
+
+/* The raw pointer inside a value made by gcoro_promise_resolve_pointer()
+ * or gcoro_task_return_pointer(); plain G_TYPE_POINTER values too. */
+gpointer
+_gcoro_value_get_pointer (const GValue *value)
+{
+  if (G_VALUE_HOLDS (value, _gcoro_owned_pointer_get_type ()))
+    {
+      OwnedPointer *p = g_value_get_boxed (value);
+      return p ? p->pointer : NULL;
+    }
+  if (G_VALUE_HOLDS_POINTER (value))
+    return g_value_get_pointer (value);
+  return NULL;
+}
+
+void
+_gcoro_value_take_pointer (GValue         *value,
+                           gpointer        pointer,
+                           GDestroyNotify  destroy)
+{
+  OwnedPointer *p = g_atomic_rc_box_new0 (OwnedPointer);
+
+  p->pointer = pointer;
+  p->destroy = destroy;
+  g_value_init (value, _gcoro_owned_pointer_get_type ());
+  g_value_take_boxed (value, p);
+}
+
 /**
  * gcoro_future_peek_pointer: (skip)
  * @self: a #GCoroFuture
@@ -478,59 +570,4 @@ gcoro_future_cancel (GCoroFuture *self)
     return;
 
   GCORO_FUTURE_GET_CLASS (self)->cancel (self);
-}
-
-/* --- waiting from callbacks (GIO style, used by bindings) ------------------ */
-
-/**
- * gcoro_future_wait_async:
- * @self: a #GCoroFuture
- * @cancellable: (nullable): cancels the wait (not @self)
- * @callback: (scope async) (nullable): called once @self settles
- * @user_data: data for @callback
- *
- * Waits for @self to settle without suspending anything: @callback runs on
- * the thread-default #GMainContext of the caller. This is how GIO-style C
- * code and language bindings wait; fiber tasks use gcoro_await().
- *
- * Cancelling @cancellable ends the wait with %G_IO_ERROR_CANCELLED and
- * leaves @self alone; use gcoro_future_cancel() to cancel @self itself.
- */
-void
-gcoro_future_wait_async (GCoroFuture         *self,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  g_return_if_fail (GCORO_IS_FUTURE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  _gcoro_async_result_wait (_gcoro_async_result_new (self, cancellable, callback, user_data,
-                                                     gcoro_future_wait_async),
-                            g_object_ref (self), _gcoro_async_leave, NULL, NULL);
-}
-
-/**
- * gcoro_future_wait_finish:
- * @self: a #GCoroFuture
- * @result: the #GAsyncResult given to the callback
- * @value: (out caller-allocates) (optional): where to copy the value
- * @error: return location for a #GError
- *
- * Finishes gcoro_future_wait_async(): the outcome of @self, as
- * gcoro_future_get_value() reads it, or %G_IO_ERROR_CANCELLED if the wait
- * itself was cancelled.
- *
- * Returns: %TRUE if @self resolved
- */
-gboolean
-gcoro_future_wait_finish (GCoroFuture   *self,
-                          GAsyncResult  *result,
-                          GValue        *value,
-                          GError       **error)
-{
-  g_return_val_if_fail (GCORO_IS_FUTURE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return _gcoro_async_finish (result, self, gcoro_future_wait_async, value, error);
 }

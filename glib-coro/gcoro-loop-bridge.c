@@ -515,9 +515,9 @@ gcoro_loop_bridge_wake_at (GCoroLoopBridge *self,
 
   if (!check_owner (self, G_STRFUNC) || self->closed || self->in_func)
     return;
-  if (self->timer.heap_index != 0)
+  if (_gcoro_timer_is_armed (&self->timer))
     {
-      if (self->timer.deadline <= deadline)
+      if (_gcoro_timer_get_deadline (&self->timer) <= deadline)
         return;
       _gcoro_scheduler_remove_timer (self->scheduler, &self->timer);
     }
@@ -587,7 +587,8 @@ gcoro_loop_bridge_watch_fd (GCoroLoopBridge  *self,
   w = g_new0 (FdWatch, 1);
   w->bridge = self;
   w->condition = condition;
-  if (!_gcoro_io_watch_init_level (&w->io, self->scheduler, fd, condition, fd_watch_ready))
+  if (!_gcoro_io_watch_init_level (&w->io, _gcoro_scheduler_get_poller (self->scheduler),
+                                   fd, condition, fd_watch_ready))
     {
       int errsv = errno;
 

@@ -188,66 +188,6 @@ gcoro_promise_resolve_object (GCoroPromise *self,
   RESOLVE_WITH (object ? G_OBJECT_TYPE (object) : G_TYPE_OBJECT, g_value_set_object, object);
 }
 
-typedef struct
-{
-  gpointer       pointer;
-  GDestroyNotify destroy;
-} OwnedPointer;
-
-static OwnedPointer *
-owned_pointer_copy (OwnedPointer *p)
-{
-  /* The boxed value is shared, never duplicated: the pointer has one owner. */
-  return g_atomic_rc_box_acquire (p);
-}
-
-static void
-owned_pointer_clear (gpointer data)
-{
-  OwnedPointer *p = data;
-
-  if (p->destroy != NULL && p->pointer != NULL)
-    p->destroy (p->pointer);
-}
-
-static void
-owned_pointer_free (OwnedPointer *p)
-{
-  g_atomic_rc_box_release_full (p, owned_pointer_clear);
-}
-
-typedef OwnedPointer GCoroOwnedPointer;
-
-G_DEFINE_BOXED_TYPE (GCoroOwnedPointer, _gcoro_owned_pointer, owned_pointer_copy, owned_pointer_free)
-
-/* The raw pointer inside a value made by gcoro_promise_resolve_pointer()
- * or gcoro_task_return_pointer(); plain G_TYPE_POINTER values too. */
-gpointer
-_gcoro_value_get_pointer (const GValue *value)
-{
-  if (G_VALUE_HOLDS (value, _gcoro_owned_pointer_get_type ()))
-    {
-      OwnedPointer *p = g_value_get_boxed (value);
-      return p ? p->pointer : NULL;
-    }
-  if (G_VALUE_HOLDS_POINTER (value))
-    return g_value_get_pointer (value);
-  return NULL;
-}
-
-void
-_gcoro_value_take_pointer (GValue         *value,
-                           gpointer        pointer,
-                           GDestroyNotify  destroy)
-{
-  OwnedPointer *p = g_atomic_rc_box_new0 (OwnedPointer);
-
-  p->pointer = pointer;
-  p->destroy = destroy;
-  g_value_init (value, _gcoro_owned_pointer_get_type ());
-  g_value_take_boxed (value, p);
-}
-
 /**
  * gcoro_promise_resolve_pointer: (skip)
  * @self: a #GCoroPromise

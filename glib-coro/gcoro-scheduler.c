@@ -138,8 +138,8 @@ struct _GCoroScheduler
   guint           heap_size;
   guint64         timer_seq;
 
-  GCoroTaskLink  *tasks;       /* live tasks, each holding a ref */
-  guint           n_tasks;
+  GCoroLive      *live;        /* live work (tasks): see GCoroLive */
+  guint           n_live;
 
   guint           max_batch;
   int             dispatch_depth;
@@ -187,7 +187,7 @@ gcoro_scheduler_finalize (GObject *object)
   GCoroScheduler *self = GCORO_SCHEDULER (object);
 
   g_assert (self->main == NULL);
-  g_assert (self->tasks == NULL);
+  g_assert (self->live == NULL);
 
   g_clear_pointer (&self->bands, g_ptr_array_unref);
   g_clear_pointer (&self->poller, _gcoro_io_poller_free);
@@ -915,7 +915,7 @@ scheduler_die (GCoroScheduler *self)
   g_mutex_unlock (&schedulers_lock);
 
   GCORO_DEBUG ("scheduler of context %p ends with its context (%u live tasks)",
-           self->context, self->n_tasks);
+           self->context, self->n_live);
 
   self->main = NULL;
   self->idle = NULL;
@@ -939,13 +939,14 @@ scheduler_die (GCoroScheduler *self)
     }
   g_ptr_array_set_size (self->bands, 0);
 
-  /* Tasks that can no longer run: drop the references that kept them
+  /* Tasks that can no longer run: their owners drop what kept them
    * alive. They end (without unwinding) when their last user lets go. */
-  while (self->tasks != NULL)
+  while (self->live != NULL)
     {
-      GCoroTaskLink *link = self->tasks;
+      GCoroLive *live = self->live;
 
-      _gcoro_scheduler_unlink_task (self, link);
+      _gcoro_scheduler_remove_live (self, live);
+      live->funcs->orphan (live);
     }
 
   self->context = NULL;
@@ -963,7 +964,7 @@ _gcoro_scheduler_get_poller (GCoroScheduler *self)
       g_source_set_priority (self->io_source, g_source_get_priority ((GSource *) self->main));
       g_source_set_can_recurse (self->io_source, TRUE);
       g_source_attach (self->io_source, self->context);
-      self->poller = _gcoro_io_poller_new (self->backend, self->io_source);
+      self->poller = _gcoro_io_poller_new (self->backend, self->io_source, G_OBJECT (self));
     }
   return self->poller;
 }
@@ -1119,48 +1120,35 @@ _gcoro_scheduler_get_idle_band (GCoroScheduler *self)
 }
 
 void
-_gcoro_scheduler_link_task (GCoroScheduler *self,
-                            GCoroTaskLink  *link)
+_gcoro_scheduler_add_live (GCoroScheduler *self,
+                           GCoroLive      *live)
 {
-  g_object_ref (link->task);
-  link->prev = NULL;
-  link->next = self->tasks;
-  if (self->tasks != NULL)
-    self->tasks->prev = link;
-  self->tasks = link;
-  self->n_tasks++;
+  live->prev = NULL;
+  live->next = self->live;
+  if (self->live != NULL)
+    self->live->prev = live;
+  self->live = live;
+  self->n_live++;
 }
 
 void
-_gcoro_scheduler_unlink_task (GCoroScheduler *self,
-                              GCoroTaskLink  *link)
+_gcoro_scheduler_remove_live (GCoroScheduler *self,
+                              GCoroLive      *live)
 {
-  if (link->prev != NULL)
-    link->prev->next = link->next;
+  if (live->prev != NULL)
+    live->prev->next = live->next;
   else
-    self->tasks = link->next;
-  if (link->next != NULL)
-    link->next->prev = link->prev;
-  link->prev = link->next = NULL;
-  self->n_tasks--;
-
-  g_object_unref (link->task);
+    self->live = live->next;
+  if (live->next != NULL)
+    live->next->prev = live->prev;
+  live->prev = live->next = NULL;
+  self->n_live--;
 }
 
-void
-_gcoro_scheduler_cancel_all (GCoroScheduler *self)
+GCoroLive *
+_gcoro_scheduler_peek_live (GCoroScheduler *self)
 {
-  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
-
-  g_assert (_gcoro_scheduler_is_owner_thread (self));
-
-  /* Cancelling runs GCancellable handlers, which may spawn or end tasks:
-   * take the list first. */
-  for (GCoroTaskLink *link = self->tasks; link != NULL; link = link->next)
-    if (!gcoro_task_is_cancelled (link->task))
-      g_ptr_array_add (tasks, g_object_ref (link->task));
-  for (guint i = 0; i < tasks->len; i++)
-    gcoro_task_cancel (g_ptr_array_index (tasks, i));
+  return self->live;
 }
 
 void
@@ -1371,7 +1359,7 @@ gcoro_scheduler_get_n_tasks (GCoroScheduler *self)
 {
   g_return_val_if_fail (GCORO_IS_SCHEDULER (self), 0);
 
-  return self->n_tasks;
+  return self->n_live;
 }
 
 /**
@@ -1393,12 +1381,12 @@ gcoro_scheduler_dump (GCoroScheduler *self)
   out = g_string_new (NULL);
   g_string_append_printf (out, "GCoroScheduler %p (context %p): %u live task%s, %u timer%s\n",
                           self, self->context,
-                          self->n_tasks, self->n_tasks == 1 ? "" : "s",
+                          self->n_live, self->n_live == 1 ? "" : "s",
                           self->heap_len, self->heap_len == 1 ? "" : "s");
-  for (GCoroTaskLink *link = self->tasks; link != NULL; link = link->next)
+  for (GCoroLive *live = self->live; live != NULL; live = live->next)
     {
       g_string_append (out, "  ");
-      _gcoro_task_describe (link->task, out);
+      live->funcs->describe (live, out);
       g_string_append_c (out, '\n');
     }
 

@@ -1459,7 +1459,8 @@ greet (GCoroStreamServer *self,
   g->link.data = g->stage_link.data = g;
   g_queue_push_tail_link (&self->greetings, &g->link);
 
-  if (!_gcoro_io_watch_init (&g->watch, self->scheduler, fd, greeting_readable))
+  if (!_gcoro_io_watch_init (&g->watch, _gcoro_scheduler_get_poller (self->scheduler), fd,
+                             greeting_readable))
     {
       /* This backend takes no such descriptor: handshake at once. */
       g->next = GREETING_START;
@@ -1582,7 +1583,7 @@ listener_ready (GCoroIOWatch *watch,
 {
   Listener *listener = (Listener *) watch;
 
-  if (listener->backoff.heap_index != 0)
+  if (_gcoro_timer_is_armed (&listener->backoff))
     return 0;   /* pausing: the timer resumes */
   if (!accept_all (listener))
     return 0;
@@ -1608,7 +1609,8 @@ listener_watch (Listener *listener)
     return;
   listener->backoff.func = backoff_ended;
   if (scheduler == NULL ||
-      !_gcoro_io_watch_init (&listener->watch, scheduler, g_socket_get_fd (listener->socket),
+      !_gcoro_io_watch_init (&listener->watch, _gcoro_scheduler_get_poller (scheduler),
+                             g_socket_get_fd (listener->socket),
                              listener_ready))
     {
       g_critical ("GCoroStreamServer: cannot watch a listening socket on this context");

@@ -581,7 +581,8 @@ ensure_watch (GCoroStream *self)
     return FALSE;
 
   scheduler = _gcoro_scheduler_get_for_thread_default ();
-  if (scheduler == NULL || !_gcoro_io_watch_init (&self->watch, scheduler, self->fd, stream_io_ready))
+  if (scheduler == NULL || !_gcoro_io_watch_init (&self->watch, _gcoro_scheduler_get_poller (scheduler),
+                                                     self->fd, stream_io_ready))
     {
       self->fd = -1;   /* this backend takes no such descriptor: poll the streams */
       return FALSE;
@@ -616,7 +617,7 @@ wait_ready (GCoroStream   *self,
     }
   if (!_gcoro_task_check_cancelled (task, error))
     return FALSE;
-  if (G_UNLIKELY (_gcoro_task_peek_scheduler (task) != self->watch.scheduler))
+  if (G_UNLIKELY (_gcoro_task_peek_scheduler (task) != self->watch.owner))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "%s(): this stream belongs to the scheduler of another main context", func);

@@ -121,7 +121,8 @@ struct _GCoroTask
   gsize            stack_size;
   GCancellable    *cancellable;   /* lazily created */
   GObject         *owner;         /* weak */
-  GCoroTaskLink    link;
+  GCoroLive        live;          /* on the scheduler's list from spawn to
+                                   * reap, holding a reference on the task */
 
   GCoroContextCell  cell;         /* the task's context (a copy of its spawner's) */
   GCoroContextCell *cellp;        /* current while the task runs: its own cell,
@@ -161,36 +162,31 @@ static guint64 task_counter;
 
 static void task_cancel_on_owner_thread (GCoroTask *self);
 
+/* The task layer's side of the scheduler's live list (GCoroLive). */
+#define TASK_OF_LIVE(l) ((GCoroTask *) G_STRUCT_MEMBER_P ((l), -G_STRUCT_OFFSET (GCoroTask, live)))
+
+static void task_describe (GCoroLive *live,
+                           GString   *out);
+
+/* The scheduler ended with its context: the task will never run again;
+ * it ends, without unwinding, when its last user lets go. */
+static void
+task_orphan (GCoroLive *live)
+{
+  g_object_unref (TASK_OF_LIVE (live));
+}
+
+static const GCoroLiveFuncs task_live_funcs = {
+  task_describe,
+  task_orphan,
+};
+
 /* Whether the task's awaits fail now: cancelled (for good or by an expired
  * timeout scope) and not inside a shielded scope. */
 static inline gboolean
 task_cancelled_now (GCoroTask *self)
 {
   return (self->cancel_requested || self->scope_cancels > 0) && self->shields == 0;
-}
-
-static gboolean
-debug_from_env (void)
-{
-  const char *domains = g_getenv ("G_MESSAGES_DEBUG");
-
-  return domains != NULL &&
-         (strcmp (domains, "all") == 0 || strstr (domains, G_LOG_DOMAIN) != NULL);
-}
-
-gboolean
-_gcoro_debug_enabled (void)
-{
-  static gsize once;
-  static gboolean enabled;
-
-  if (g_once_init_enter (&once))
-    {
-      enabled = debug_from_env ();
-      g_once_init_leave (&once, 1);
-    }
-
-  return enabled || g_log_get_debug_enabled ();
 }
 
 static void
@@ -315,8 +311,9 @@ task_reap (GCoroTask *self)
     g_clear_pointer (&self->user_data, self->notify);
   _gcoro_context_cell_clear (&self->cell);
 
-  /* Drops the scheduler's reference: may finalize self. */
-  _gcoro_scheduler_unlink_task (self->scheduler, &self->link);
+  /* Drops the live reference: may finalize self. */
+  _gcoro_scheduler_remove_live (self->scheduler, &self->live);
+  g_object_unref (self);
 }
 
 G_NORETURN static void
@@ -818,7 +815,7 @@ task_spawn (const GCoroSpawnOptions *options,
   self->notify = notify;
   self->stack_size = options->stack_size;
   self->runnable.func = task_run;
-  self->link.task = self;
+  self->live.funcs = &task_live_funcs;
   _gcoro_context_cell_init_copy (&self->cell, NULL);
   self->cellp = &self->cell;
 
@@ -837,7 +834,10 @@ task_spawn (const GCoroSpawnOptions *options,
       g_object_weak_ref (self->owner, owner_disposed, self);
     }
 
-  _gcoro_scheduler_link_task (scheduler, &self->link);
+  /* Live until reaped: a running task never vanishes under its own
+   * feet, dropping every other reference does not stop it. */
+  _gcoro_scheduler_add_live (scheduler, &self->live);
+  g_object_ref (self);
   task_queue (self, self->band);
 
   GCORO_DEBUG ("task '%s' spawned on scheduler %p", self->name, scheduler);
@@ -1179,6 +1179,29 @@ gcoro_task_cancel (GCoroTask *self)
   }
 }
 
+void
+_gcoro_task_cancel_all (GCoroScheduler *scheduler)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert (_gcoro_scheduler_is_owner_thread (scheduler));
+
+  /* Cancelling runs GCancellable handlers, which may spawn or end tasks:
+   * take the list first. */
+  for (GCoroLive *live = _gcoro_scheduler_peek_live (scheduler); live != NULL; live = live->next)
+    {
+      GCoroTask *task;
+
+      if (live->funcs != &task_live_funcs)
+        continue;
+      task = TASK_OF_LIVE (live);
+      if (!gcoro_task_is_cancelled (task))
+        g_ptr_array_add (tasks, g_object_ref (task));
+    }
+  for (guint i = 0; i < tasks->len; i++)
+    gcoro_task_cancel (g_ptr_array_index (tasks, i));
+}
+
 /* --- results ----------------------------------------------------------------- */
 
 static gboolean
@@ -1387,11 +1410,12 @@ gcoro_task_return_new_error (GCoroTask  *self,
 
 /* --- debugging --------------------------------------------------------------- */
 
-void
-_gcoro_task_describe (GCoroTask *task,
-                      GString   *out)
+static void
+task_describe (GCoroLive *live,
+               GString   *out)
 {
   static const char *states[] = { "not started", "running", "suspended", "finished" };
+  GCoroTask *task = TASK_OF_LIVE (live);
 
   g_string_append_printf (out, "task '%s' (%p): %s", task->name, task,
                           task->queued ? "ready" : states[task->state]);
@@ -1401,10 +1425,10 @@ _gcoro_task_describe (GCoroTask *task,
   if (task->state != TASK_SUSPENDED || task->await_what == NULL)
     return;
 
-  if (task->timer.heap_index != 0)
+  if (_gcoro_timer_is_armed (&task->timer))
     g_string_append_printf (out, ", in %s (deadline in %" G_GINT64_FORMAT " ms)",
                             task->await_what,
-                            (task->timer.deadline - g_get_monotonic_time ()) / 1000);
+                            (_gcoro_timer_get_deadline (&task->timer) - g_get_monotonic_time ()) / 1000);
   else
     g_string_append_printf (out, ", in %s", task->await_what);
 

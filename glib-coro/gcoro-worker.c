@@ -107,6 +107,7 @@
 #include "gcoro-future-private.h"
 #include "gcoro-promise.h"
 #include "gcoro-scheduler-private.h"
+#include "gcoro-task-private.h"
 #include "gcoro-worker.h"
 
 typedef enum
@@ -244,7 +245,7 @@ worker_wind_down (WorkerCore     *core,
       gboolean busy;
 
       /* Again every turn: tasks may spawn tasks while they unwind. */
-      _gcoro_scheduler_cancel_all (scheduler);
+      _gcoro_task_cancel_all (scheduler);
 
       g_mutex_lock (&core->lock);
       busy = worker_is_busy (core, scheduler);
