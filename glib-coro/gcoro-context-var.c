@@ -617,7 +617,7 @@ gcoro_context_var_set_string (GCoroContextVar *self,
  * @self: a [class@GCoro.ContextVar]
  * @value: the value
  *
- * Sets a %G_TYPE_INT64 value.
+ * Sets a `G_TYPE_INT64` value.
  *
  * Returns: (transfer full): a token for [method@GCoro.ContextVar.reset]
  */

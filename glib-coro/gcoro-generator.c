@@ -583,7 +583,7 @@ gcoro_generator_yield (GCoroGenerator  *self,
  * @pointer: (nullable): the item, which stays the body's
  * @error: return location for a [struct@GLib.Error]
  *
- * Like [method@GCoro.Generator.yield] with a %G_TYPE_POINTER item: the fastest
+ * Like [method@GCoro.Generator.yield] with a `G_TYPE_POINTER` item: the fastest
  * way through a C pipeline, read with [method@GCoro.Generator.next_pointer].
  *
  * In C, calls compile to an inline fast path (a macro of the same name),
@@ -610,7 +610,7 @@ gboolean
  * @value: the item
  * @error: return location for a [struct@GLib.Error]
  *
- * Like [method@GCoro.Generator.yield] with a %G_TYPE_INT64 item.
+ * Like [method@GCoro.Generator.yield] with a `G_TYPE_INT64` item.
  *
  * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when closed
  */
@@ -636,7 +636,7 @@ gboolean
  * @value: (nullable): the item (the consumer gets a copy)
  * @error: return location for a [struct@GLib.Error]
  *
- * Like [method@GCoro.Generator.yield] with a %G_TYPE_STRING item.
+ * Like [method@GCoro.Generator.yield] with a `G_TYPE_STRING` item.
  *
  * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when closed
  */

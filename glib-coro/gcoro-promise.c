@@ -111,7 +111,7 @@ gcoro_promise_resolve (GCoroPromise *self,
  * @self: a [class@GCoro.Promise]
  * @value: the value
  *
- * Resolves @self with a %G_TYPE_BOOLEAN value.
+ * Resolves @self with a `G_TYPE_BOOLEAN` value.
  *
  * Returns: %TRUE if this call settled @self
  */
@@ -127,7 +127,7 @@ gcoro_promise_resolve_boolean (GCoroPromise *self,
  * @self: a [class@GCoro.Promise]
  * @value: the value
  *
- * Resolves @self with a %G_TYPE_INT64 value.
+ * Resolves @self with a `G_TYPE_INT64` value.
  *
  * Returns: %TRUE if this call settled @self
  */
@@ -143,7 +143,7 @@ gcoro_promise_resolve_int64 (GCoroPromise *self,
  * @self: a [class@GCoro.Promise]
  * @value: the value
  *
- * Resolves @self with a %G_TYPE_DOUBLE value.
+ * Resolves @self with a `G_TYPE_DOUBLE` value.
  *
  * Returns: %TRUE if this call settled @self
  */
@@ -159,7 +159,7 @@ gcoro_promise_resolve_double (GCoroPromise *self,
  * @self: a [class@GCoro.Promise]
  * @value: (nullable): the string (copied)
  *
- * Resolves @self with a %G_TYPE_STRING value.
+ * Resolves @self with a `G_TYPE_STRING` value.
  *
  * Returns: %TRUE if this call settled @self
  */

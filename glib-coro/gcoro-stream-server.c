@@ -38,7 +38,7 @@
  *   from `GCoro.spawn()`, a GJS generator task).
  * - The peer's address is in a context variable,
  *   [func@GCoro.StreamServer.get_peer_var], for the handler and everything it
- *   spawns (the seed text's second topic).
+ *   spawns, as Python's contextvars would carry it.
  * - A handler that fails is logged with its peer; the server goes on.
  * - With [method@GCoro.StreamServer.set_tls_certificate] it serves TLS: the
  *   handshake comes first and the handler reads and writes plain text.

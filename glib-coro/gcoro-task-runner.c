@@ -9,7 +9,7 @@
  *
  * Runs a mixed list of work: coroutine functions, tasks (or any future)
  * that already exist, and plain functions, then gathers every outcome in
- * the order the items were added. It is the seed text's `TaskRunner`, an
+ * the order the items were added. It suits an
  * API that cannot know how its callers will use it:
  *
  * |[<!-- language="C" -->

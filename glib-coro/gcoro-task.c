@@ -1238,7 +1238,7 @@ gcoro_task_return_value (GCoroTask    *self,
  * @self: a [class@GCoro.Task]
  * @value: the result
  *
- * Sets a %G_TYPE_BOOLEAN result.
+ * Sets a `G_TYPE_BOOLEAN` result.
  */
 void
 gcoro_task_return_boolean (GCoroTask *self,
@@ -1252,7 +1252,7 @@ gcoro_task_return_boolean (GCoroTask *self,
  * @self: a [class@GCoro.Task]
  * @value: the result
  *
- * Sets a %G_TYPE_INT64 result.
+ * Sets a `G_TYPE_INT64` result.
  */
 void
 gcoro_task_return_int64 (GCoroTask *self,
@@ -1266,7 +1266,7 @@ gcoro_task_return_int64 (GCoroTask *self,
  * @self: a [class@GCoro.Task]
  * @value: the result
  *
- * Sets a %G_TYPE_DOUBLE result.
+ * Sets a `G_TYPE_DOUBLE` result.
  */
 void
 gcoro_task_return_double (GCoroTask *self,
@@ -1280,7 +1280,7 @@ gcoro_task_return_double (GCoroTask *self,
  * @self: a [class@GCoro.Task]
  * @value: (nullable): the result (copied)
  *
- * Sets a %G_TYPE_STRING result.
+ * Sets a `G_TYPE_STRING` result.
  */
 void
 gcoro_task_return_string (GCoroTask  *self,
