@@ -32,6 +32,8 @@ backend_nick (GCoroBackend b)
  * gcoro_backend_is_supported:
  * @backend: a [enum@GCoro.Backend]
  *
+ * Tells whether a socket backend works here.
+ *
  * Returns: whether @backend can be used on this system ([GCORO_BACKEND_GLIB][enum@GCoro.Backend]
  *   always can; [GCORO_BACKEND_EPOLL][enum@GCoro.Backend] on Linux)
  */
@@ -125,6 +127,8 @@ gcoro_set_backend (GCoroBackend   backend,
 
 /**
  * gcoro_get_backend:
+ *
+ * Gets the socket backend of the process.
  *
  * Returns: the backend schedulers use (or will use): the one set with
  *   [func@GCoro.set_backend], else the one `GCORO_BACKEND` names, else

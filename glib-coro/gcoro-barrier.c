@@ -86,6 +86,8 @@ gcoro_barrier_new (guint parties)
  * gcoro_barrier_get_parties:
  * @self: a [class@GCoro.Barrier]
  *
+ * Gets how many tasks complete a round of @self.
+ *
  * Returns: the number of tasks per round
  */
 guint
@@ -100,6 +102,8 @@ gcoro_barrier_get_parties (GCoroBarrier *self)
  * gcoro_barrier_get_n_waiting:
  * @self: a [class@GCoro.Barrier]
  *
+ * Gets how many tasks wait for the current round to complete.
+ *
  * Returns: the number of tasks waiting in the current round
  */
 guint
@@ -113,6 +117,8 @@ gcoro_barrier_get_n_waiting (GCoroBarrier *self)
 /**
  * gcoro_barrier_is_broken:
  * @self: a [class@GCoro.Barrier]
+ *
+ * Tells whether @self was aborted.
  *
  * Returns: %TRUE once [method@GCoro.Barrier.abort] was called
  */

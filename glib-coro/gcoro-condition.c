@@ -92,6 +92,8 @@ gcoro_condition_new (GCoroLock *lock)
  * gcoro_condition_get_lock:
  * @self: a [class@GCoro.Condition]
  *
+ * Gets the lock that waiting on @self releases and takes again.
+ *
  * Returns: (transfer none): the lock of @self
  */
 GCoroLock *

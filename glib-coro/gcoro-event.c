@@ -108,6 +108,8 @@ gcoro_event_new (void)
  * gcoro_event_is_set:
  * @self: a [class@GCoro.Event]
  *
+ * Tells whether @self is set.
+ *
  * Returns: %TRUE if @self is set
  */
 gboolean

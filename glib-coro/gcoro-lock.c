@@ -85,6 +85,8 @@ gcoro_lock_new (void)
  * gcoro_lock_is_locked:
  * @self: a [class@GCoro.Lock]
  *
+ * Tells whether a task holds @self.
+ *
  * Returns: %TRUE if some task holds @self
  */
 gboolean

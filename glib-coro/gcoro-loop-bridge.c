@@ -457,6 +457,8 @@ gcoro_loop_bridge_new (GMainContext        *context,
  * gcoro_loop_bridge_get_context:
  * @self: a [class@GCoro.LoopBridge]
  *
+ * Gets the context @self bridges.
+ *
  * Returns: (transfer none): the [struct@GLib.MainContext] @self runs on
  */
 GMainContext *

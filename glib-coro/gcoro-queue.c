@@ -115,6 +115,8 @@ gcoro_queue_new (guint max_size)
  * gcoro_queue_get_length:
  * @self: a [class@GCoro.Queue]
  *
+ * Gets how many items wait in @self.
+ *
  * Returns: the number of items waiting in @self
  */
 guint
@@ -129,6 +131,8 @@ gcoro_queue_get_length (GCoroQueue *self)
  * gcoro_queue_get_max_size:
  * @self: a [class@GCoro.Queue]
  *
+ * Gets the bound of @self.
+ *
  * Returns: the bound given at creation (0: none)
  */
 guint
@@ -142,6 +146,8 @@ gcoro_queue_get_max_size (GCoroQueue *self)
 /**
  * gcoro_queue_is_closed:
  * @self: a [class@GCoro.Queue]
+ *
+ * Tells whether @self was closed.
  *
  * Returns: %TRUE once [method@GCoro.Queue.close] was called
  */

@@ -99,6 +99,8 @@ gcoro_semaphore_new_bounded (guint value)
  * gcoro_semaphore_get_value:
  * @self: a [class@GCoro.Semaphore]
  *
+ * Gets how many permits of @self are free.
+ *
  * Returns: the number of free permits
  */
 guint

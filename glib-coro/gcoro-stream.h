@@ -40,6 +40,13 @@ typedef enum
   GCORO_STREAM_ERROR_INCOMPLETE_READ,
 } GCoroStreamError;
 
+/**
+ * gcoro_stream_error_quark:
+ *
+ * Gets the quark of the stream error domain, [error@GCoro.StreamError].
+ *
+ * Returns: the domain of the errors of [class@GCoro.Stream]
+ */
 GCORO_AVAILABLE_IN_ALL
 GQuark gcoro_stream_error_quark (void);
 

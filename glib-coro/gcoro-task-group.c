@@ -232,6 +232,8 @@ gcoro_task_group_spawn (GCoroTaskGroup          *self,
  * gcoro_task_group_get_n_pending:
  * @self: a [class@GCoro.TaskGroup]
  *
+ * Gets how many members of @self have not ended yet.
+ *
  * Returns: the number of members that have not ended
  */
 guint
@@ -245,6 +247,8 @@ gcoro_task_group_get_n_pending (GCoroTaskGroup *self)
 /**
  * gcoro_task_group_is_closed:
  * @self: a [class@GCoro.TaskGroup]
+ *
+ * Tells whether @self takes no more members.
  *
  * Returns: %TRUE once a wait for @self has returned
  */

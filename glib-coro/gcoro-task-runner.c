@@ -265,6 +265,8 @@ gcoro_task_runner_add_callback (GCoroTaskRunner     *self,
  * gcoro_task_runner_get_n_items:
  * @self: a [class@GCoro.TaskRunner]
  *
+ * Gets how many items were added to @self.
+ *
  * Returns: the number of items added
  */
 guint

@@ -76,6 +76,8 @@ gcoro_timeout_scope_enter (guint timeout_msec)
  * gcoro_timeout_scope_has_expired:
  * @scope: an open scope
  *
+ * Tells whether the deadline of @scope has passed.
+ *
  * Returns: %TRUE once the deadline of @scope has passed
  */
 gboolean
