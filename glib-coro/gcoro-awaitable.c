@@ -10,12 +10,12 @@
  * An object that tasks can wait for.
  *
  * Futures are the one currency every waiting mechanism of glib-coro
- * understands; #GCoroAwaitable is how other objects take part: an
+ * understands; [iface@GCoro.Awaitable] is how other objects take part: an
  * implementation says which future settles when the wait is over
- * (#GCoroAwaitableInterface.get_future). #GCoroFuture (hence #GCoroTask and
- * #GCoroPromise) implements it by returning itself, #GCoroEvent by a future
- * that resolves once the event is set, #GCoroCancellableAwaitable by one
- * that resolves when a #GCancellable is cancelled, and your own types can
+ * ([vfunc@GCoro.Awaitable.get_future]). [class@GCoro.Future] (hence [class@GCoro.Task] and
+ * [class@GCoro.Promise]) implements it by returning itself, [class@GCoro.Event] by a future
+ * that resolves once the event is set, [class@GCoro.CancellableAwaitable] by one
+ * that resolves when a [class@Gio.Cancellable] is cancelled, and your own types can
  * too:
  *
  * |[<!-- language="C" -->
@@ -42,9 +42,9 @@
  * gcoro_await_awaitable (door, NULL, &error);
  * ]|
  *
- * Fiber tasks wait with gcoro_await_awaitable(); the Python override makes
+ * Fiber tasks wait with [func@GCoro.await_awaitable]; the Python override makes
  * every awaitable work with `await`, the GJS module makes it a thenable,
- * and a stepped task's step returns gcoro_awaitable_get_future().
+ * and a stepped task's step returns [method@GCoro.Awaitable.get_future].
  *
  * A loop of your own (see `examples/mini-loop.c`) can define its own
  * awaitables, which tell it what to poll for, and still implement this

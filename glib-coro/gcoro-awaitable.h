@@ -29,7 +29,7 @@ G_DECLARE_INTERFACE (GCoroAwaitable, gcoro_awaitable, GCORO, AWAITABLE, GObject)
  *   (transfer full). It may return the same future every time or arm a
  *   new one; it is called on the thread of the task that awaits.
  *
- * The interface of #GCoroAwaitable.
+ * The interface of [iface@GCoro.Awaitable].
  */
 struct _GCoroAwaitableInterface
 {

@@ -10,11 +10,11 @@
  * A value that will be there later.
  *
  * A future starts pending and settles exactly once: resolved with a value
- * (a #GValue, possibly empty), rejected with a #GError, or cancelled. Every
+ * (a [struct@GObject.Value], possibly empty), rejected with a [struct@GLib.Error], or cancelled. Every
  * waiting mechanism of glib-coro waits on futures: a fiber task suspends on
- * one with gcoro_await(), GIO-style code and language bindings use
- * gcoro_future_wait_async(), and plain code can drive one to completion with
- * gcoro_run_until_complete().
+ * one with [func@GCoro.await], GIO-style code and language bindings use
+ * [method@GCoro.Future.wait_async], and plain code can drive one to completion with
+ * [func@GCoro.run_until_complete].
  *
  * |[<!-- language="C" -->
  * static void
@@ -30,9 +30,9 @@
  * }
  * ]|
  *
- * #GCoroPromise is the future you settle by hand (from any thread);
- * #GCoroTask is the future a coroutine settles when its body returns.
- * Every future is a #GCoroAwaitable (it is its own wait).
+ * [class@GCoro.Promise] is the future you settle by hand (from any thread);
+ * [class@GCoro.Task] is the future a coroutine settles when its body returns.
+ * Every future is a [iface@GCoro.Awaitable] (it is its own wait).
  *
  * Completion is always deferred: whoever waits is told from its scheduler's
  * next dispatch, never from inside the call that settled the future. So
@@ -40,7 +40,7 @@
  * runs someone else's code in the middle of yours.
  *
  * Threading: a future may be settled and inspected from any thread. Waiters
- * are told on the thread (and #GMainContext) they started waiting from.
+ * are told on the thread (and [struct@GLib.MainContext]) they started waiting from.
  */
 
 /* NOTES:
@@ -94,7 +94,7 @@ gcoro_future_awaitable_init (GCoroAwaitableInterface *iface)
 
 /**
  * gcoro_awaitable_get_future:
- * @self: a #GCoroAwaitable
+ * @self: a [iface@GCoro.Awaitable]
  *
  * Gets the future that settles when waiting for @self is over: what a
  * task actually waits on when it awaits @self.
@@ -320,7 +320,7 @@ _gcoro_future_settle_like (GCoroFuture *self,
 
 /**
  * gcoro_future_get_state:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Gets where @self is in its life. Any thread.
  *
@@ -339,7 +339,7 @@ gcoro_future_get_state (GCoroFuture *self)
 
 /**
  * gcoro_future_is_done:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Checks whether @self has settled (resolved, rejected or cancelled).
  *
@@ -353,15 +353,15 @@ gcoro_future_is_done (GCoroFuture *self)
 
 /**
  * gcoro_future_get_value:
- * @self: a #GCoroFuture
- * @value: (out caller-allocates) (optional): an unset #GValue that receives
+ * @self: a [class@GCoro.Future]
+ * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] that receives
  *   a copy of the value; when @self resolved without a value, or did not
- *   resolve, it holds a %NULL #GObject instead (None or null in bindings).
+ *   resolve, it holds a %NULL [class@GObject.Object] instead (None or null in bindings).
  *   Unset it when done
  * @error: return location for the error of a rejected or cancelled future
  *
  * Reads the outcome of a settled future. Reading a pending future fails
- * with %G_IO_ERROR_PENDING.
+ * with [G_IO_ERROR_PENDING][error@Gio.IOErrorEnum].
  *
  * Returns: %TRUE if @self resolved, %FALSE with @error set otherwise
  */
@@ -420,7 +420,7 @@ gcoro_future_get_value (GCoroFuture  *self,
 
 /**
  * gcoro_future_peek_value:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Gets the value of a resolved future without copying it. The value lives
  * as long as @self.
@@ -508,11 +508,11 @@ _gcoro_value_take_pointer (GValue         *value,
 
 /**
  * gcoro_future_peek_pointer: (skip)
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
- * Gets the C pointer a future resolved with (gcoro_promise_resolve_pointer(),
- * gcoro_task_return_pointer(), gcoro_run_in_thread()) without waiting: the
- * plain-code counterpart of gcoro_await_pointer(). The pointer belongs to
+ * Gets the C pointer a future resolved with ([method@GCoro.Promise.resolve_pointer],
+ * [method@GCoro.Task.return_pointer], [func@GCoro.run_in_thread]) without waiting: the
+ * plain-code counterpart of [func@GCoro.await_pointer]. The pointer belongs to
  * @self.
  *
  * Returns: (nullable) (transfer none): the pointer, or %NULL if @self did
@@ -528,7 +528,7 @@ gcoro_future_peek_pointer (GCoroFuture *self)
 
 /**
  * gcoro_future_peek_error:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Gets the error of a rejected or cancelled future without copying it.
  *
@@ -554,11 +554,11 @@ gcoro_future_peek_error (GCoroFuture *self)
 
 /**
  * gcoro_future_cancel:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Requests cancellation. A pending promise settles as
- * %GCORO_FUTURE_CANCELLED at once; a task is asked to stop, and its current
- * await fails with %G_IO_ERROR_CANCELLED (see gcoro_task_cancel()).
+ * [GCORO_FUTURE_CANCELLED][enum@GCoro.FutureState] at once; a task is asked to stop, and its current
+ * await fails with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] (see [method@GCoro.Task.cancel]).
  * Cancelling a settled future does nothing.
  */
 void
