@@ -28,14 +28,14 @@
 
 /**
  * gcoro_await_async_result: (skip)
- * @promise: a #GCoroPromise given (with a reference) as the user data of
- *   gcoro_promise_async_ready_callback()
- * @error: return location for a #GError
+ * @promise: a [class@GCoro.Promise] given (with a reference) as the user data of
+ *   [func@GCoro.Promise.async_ready_callback]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Suspends the calling fiber task until the GIO operation whose callback
- * is gcoro_promise_async_ready_callback() completes.
+ * is [func@GCoro.Promise.async_ready_callback] completes.
  *
- * Returns: (transfer full) (nullable): the #GAsyncResult for the
+ * Returns: (transfer full) (nullable): the [iface@Gio.AsyncResult] for the
  *   operation's `_finish` function, or %NULL with @error set when the task
  *   was cancelled first
  */
@@ -62,7 +62,7 @@ gcoro_await_async_result (GCoroPromise  *promise,
 /**
  * _gcoro_async_begin: (skip)
  *
- * First step of GCORO_AWAIT_ASYNC(): arms a call record in the current
+ * First step of [func@GCoro.AWAIT_ASYNC]: arms a call record in the current
  * task.
  */
 void
@@ -77,7 +77,7 @@ _gcoro_async_begin (void)
 /**
  * _gcoro_async_handle: (skip)
  *
- * Second step of GCORO_AWAIT_ASYNC(): the callback's user data.
+ * Second step of [func@GCoro.AWAIT_ASYNC]: the callback's user data.
  *
  * Returns: the armed call record, for _gcoro_async_ready()
  */
@@ -95,9 +95,9 @@ _gcoro_async_handle (void)
  * @result: the result of the operation
  * @user_data: the call record from _gcoro_async_handle()
  *
- * The callback of GCORO_AWAIT_ASYNC(): the task resumes in this dispatch
+ * The callback of [func@GCoro.AWAIT_ASYNC]: the task resumes in this dispatch
  * when it is one of the task's context on its thread (see
- * gcoro_promise_async_ready_callback()), else at its scheduler's next.
+ * [func@GCoro.Promise.async_ready_callback]), else at its scheduler's next.
  */
 void
 _gcoro_async_ready (GObject      *source_object,
@@ -111,11 +111,11 @@ _gcoro_async_ready (GObject      *source_object,
 
 /**
  * _gcoro_async_end: (skip)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Last step of GCORO_AWAIT_ASYNC(): waits for the operation's callback.
+ * Last step of [func@GCoro.AWAIT_ASYNC]: waits for the operation's callback.
  *
- * Returns: (transfer full) (nullable): the #GAsyncResult
+ * Returns: (transfer full) (nullable): the [iface@Gio.AsyncResult]
  */
 GAsyncResult *
 _gcoro_async_end (GError **error)
