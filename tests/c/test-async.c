@@ -181,7 +181,17 @@ pool_ops (GCoroTask *task,
       g_autoptr(GError) error = NULL;
       g_autoptr(GAsyncResult) res = NULL;
 
-      res = GCORO_AWAIT_ASYNC (&error, pool_op_async, gcoro_get_cancellable ());
+      /* The macro, and the explicit form through a promise. */
+      if (i % 2 == 0)
+        res = GCORO_AWAIT_ASYNC (&error, pool_op_async, gcoro_get_cancellable ());
+      else
+        {
+          g_autoptr(GCoroPromise) p = gcoro_promise_new ();
+
+          pool_op_async (gcoro_get_cancellable (), gcoro_promise_async_ready_callback,
+                         g_object_ref (p));
+          res = gcoro_await_async_result (p, &error);
+        }
       g_assert_no_error (error);
       g_assert_true (g_task_propagate_boolean (G_TASK (res), &error));
       /* Resumed with the task's own context and variables, wherever the
