@@ -19,11 +19,19 @@
 static GCORO_TLS GCoroContextCell *current_cell;
 static guint64 last_cell_id;
 
+/* The GPrivate frees the cell at thread exit; the TLS copy of the pointer
+ * spares spawns outside tasks a pthread_getspecific() call. */
+static GCORO_TLS GCoroContextCell *thread_cell_cached;
+
 static void
 thread_cell_free (gpointer data)
 {
   GCoroContextCell *cell = data;
 
+  /* Runs on the exiting thread: a later destructor asking for the cell
+   * gets a new one, as from the GPrivate, not this freed one. */
+  if (thread_cell_cached == cell)
+    thread_cell_cached = NULL;
   _gcoro_context_cell_clear (cell);
   g_free (cell);
 }
@@ -33,13 +41,18 @@ static GPrivate thread_cell = G_PRIVATE_INIT (thread_cell_free);
 static GCoroContextCell *
 get_thread_cell (void)
 {
-  GCoroContextCell *cell = g_private_get (&thread_cell);
+  GCoroContextCell *cell = thread_cell_cached;
 
-  if (G_UNLIKELY (cell == NULL))
+  if (G_LIKELY (cell != NULL))
+    return cell;
+
+  cell = g_private_get (&thread_cell);
+  if (cell == NULL)
     {
       cell = g_new0 (GCoroContextCell, 1);
       g_private_set (&thread_cell, cell);
     }
+  thread_cell_cached = cell;
 
   return cell;
 }

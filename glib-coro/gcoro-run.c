@@ -86,11 +86,11 @@ gcoro_run_until_complete (GCoroFuture  *future,
       return FALSE;
     }
 
-  scheduler = GCORO_IS_TASK (future) ? gcoro_task_get_scheduler (GCORO_TASK (future))
+  scheduler = GCORO_IS_TASK (future) ? _gcoro_task_peek_scheduler (GCORO_TASK (future))
                                      : gcoro_scheduler_get_default ();
   context = gcoro_scheduler_get_context (scheduler);
 
-  if (!gcoro_future_is_done (future))
+  if (_gcoro_future_peek_state (future) == GCORO_FUTURE_PENDING)
     {
       if (_gcoro_scheduler_is_dispatching (scheduler))
         {
