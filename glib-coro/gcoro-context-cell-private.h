@@ -16,6 +16,7 @@
 #include <gio/gio.h>
 
 #include "gcoro-hamt-private.h"
+#include "gcoro-tls-private.h"
 
 G_BEGIN_DECLS
 
@@ -31,9 +32,20 @@ struct _GCoroContextCell
 /* The calling thread's current cell (never NULL). */
 GCoroContextCell *_gcoro_context_cell_get_current  (void);
 
+/* The current cell, NULL for the thread's own default cell. Not static:
+ * swapped inline on every task switch. */
+extern GCORO_TLS GCoroContextCell *_gcoro_context_cell_tls_current;
+
 /* Makes @cell current (NULL: the thread's own default cell) and returns
  * the previous one, for restoring. */
-GCoroContextCell *_gcoro_context_cell_swap_current (GCoroContextCell *cell);
+static inline GCoroContextCell *
+_gcoro_context_cell_swap_current (GCoroContextCell *cell)
+{
+  GCoroContextCell *prev = _gcoro_context_cell_tls_current;
+
+  _gcoro_context_cell_tls_current = cell;
+  return prev;
+}
 
 /* @cell starts as a copy of @from (NULL: of the current cell). */
 void              _gcoro_context_cell_init_copy    (GCoroContextCell *cell,

@@ -16,7 +16,8 @@
 #include "gcoro-tls-private.h"
 #include "gcoro-context-cell-private.h"
 
-static GCORO_TLS GCoroContextCell *current_cell;
+GCORO_TLS GCoroContextCell *_gcoro_context_cell_tls_current;
+#define current_cell _gcoro_context_cell_tls_current
 static guint64 last_cell_id;
 
 /* The GPrivate frees the cell at thread exit; the TLS copy of the pointer
@@ -64,15 +65,6 @@ _gcoro_context_cell_get_current (void)
     return current_cell;
 
   return get_thread_cell ();
-}
-
-GCoroContextCell *
-_gcoro_context_cell_swap_current (GCoroContextCell *cell)
-{
-  GCoroContextCell *prev = current_cell;
-
-  current_cell = cell;
-  return prev;
 }
 
 void

@@ -55,10 +55,14 @@ GCoroWake       _gcoro_task_suspend          (GCoroTask   *task,
 void            _gcoro_task_wake             (GCoroTask   *task,
                                               GCoroWake    reason);
 
-/* Queues the running @task on @band (NULL: its own band; the idle band for
- * idle yields), to resume there once it has suspended. */
-void            _gcoro_task_enqueue_on       (GCoroTask   *task,
-                                              GCoroBand   *band);
+/* Yields the running @task: queues it on @band (NULL: its own band) and
+ * suspends it until it runs again; fails with G_IO_ERROR_CANCELLED when
+ * it is cancelled, before or after. One call per yield (the hot path of
+ * gcoro_yield()). */
+gboolean        _gcoro_task_yield            (GCoroTask   *task,
+                                              GCoroBand   *band,
+                                              const char  *what,
+                                              GError     **error);
 
 GCoroScheduler *_gcoro_task_peek_scheduler   (GCoroTask   *task);
 

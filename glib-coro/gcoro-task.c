@@ -340,7 +340,7 @@ task_resume (GCoroTask *self)
   self->state = TASK_RUNNING;
   current_task = self;
   prev_cell = _gcoro_context_cell_swap_current (self->cellp);
-  gcoro_fiber_switch (self->caller, self->fiber);
+  gcoro_fiber_switch_inline (self->caller, self->fiber);
   self->cellp = _gcoro_context_cell_swap_current (prev_cell);
   current_task = prev;
 
@@ -427,10 +427,10 @@ _gcoro_task_check_cancelled (GCoroTask  *task,
   return FALSE;
 }
 
-GCoroWake
-_gcoro_task_suspend (GCoroTask  *task,
-                     const char *what,
-                     gpointer    target)
+static inline GCoroWake
+task_suspend (GCoroTask  *task,
+              const char *what,
+              gpointer    target)
 {
   g_assert (task == current_task);
 
@@ -439,7 +439,7 @@ _gcoro_task_suspend (GCoroTask  *task,
   task->await_what = what;
   task->await_target = target;
 
-  gcoro_fiber_switch (task->fiber, task->caller);
+  gcoro_fiber_switch_inline (task->fiber, task->caller);
 
   /* Resumed: anything armed for the previous wait is now stale. */
   task->wait_id++;
@@ -447,6 +447,31 @@ _gcoro_task_suspend (GCoroTask  *task,
   task->await_target = NULL;
 
   return (GCoroWake) task->wake;
+}
+
+GCoroWake
+_gcoro_task_suspend (GCoroTask  *task,
+                     const char *what,
+                     gpointer    target)
+{
+  return task_suspend (task, what, target);
+}
+
+gboolean
+_gcoro_task_yield (GCoroTask   *task,
+                   GCoroBand   *band,
+                   const char  *what,
+                   GError     **error)
+{
+  g_assert (task == current_task);
+
+  if (G_UNLIKELY (task_cancelled_now (task)))
+    return _gcoro_task_check_cancelled (task, error);
+
+  task_queue (task, band != NULL ? band : task->band);
+  task_suspend (task, what, NULL);
+
+  return G_LIKELY (!task_cancelled_now (task)) || _gcoro_task_check_cancelled (task, error);
 }
 
 void
@@ -458,13 +483,6 @@ _gcoro_task_wake (GCoroTask *task,
 
   task->wake = reason;
   task_queue (task, task->band);
-}
-
-void
-_gcoro_task_enqueue_on (GCoroTask *task,
-                        GCoroBand *band)
-{
-  task_queue (task, band != NULL ? band : task->band);
 }
 
 GCoroFiber *

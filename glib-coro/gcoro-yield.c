@@ -26,21 +26,6 @@
 #include "gcoro-scheduler-private.h"
 #include "gcoro-task-private.h"
 
-static gboolean
-yield_on (GCoroBand   *band,
-          GCoroTask   *task,
-          const char  *what,
-          GError     **error)
-{
-  if (!_gcoro_task_check_cancelled (task, error))
-    return FALSE;
-
-  _gcoro_task_enqueue_on (task, band);
-  _gcoro_task_suspend (task, what, NULL);
-
-  return _gcoro_task_check_cancelled (task, error);
-}
-
 /**
  * gcoro_yield: (skip)
  * @error: return location for a [struct@GLib.Error]
@@ -63,7 +48,7 @@ gcoro_yield (GError **error)
   if (task == NULL)
     return FALSE;
 
-  return yield_on (NULL, task, "yield", error);
+  return _gcoro_task_yield (task, NULL, "yield", error);
 }
 
 /**
@@ -85,8 +70,8 @@ gcoro_idle_yield (GError **error)
   if (task == NULL)
     return FALSE;
 
-  return yield_on (_gcoro_scheduler_get_idle_band (_gcoro_task_peek_scheduler (task)),
-                   task, "idle-yield", error);
+  return _gcoro_task_yield (task, _gcoro_scheduler_get_idle_band (_gcoro_task_peek_scheduler (task)),
+                            "idle-yield", error);
 }
 
 /* --- binding twins ------------------------------------------------------------ */
