@@ -25,12 +25,10 @@ wait_settled (GCoroFuture  *future,
   GCoroTask *task = _gcoro_task_require_current (func, "gcoro_future_wait_async()");
   GCoroWake wake;
 
+  /* Outside a task or awaiting itself: programmer errors, said by the
+   * critical alone (no GError). */
   if (task == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "%s() can only be called from a fiber task", func);
-      return FALSE;
-    }
+    return FALSE;
   if (!_gcoro_task_check_cancelled (task, error))
     return FALSE;
   if (gcoro_future_is_done (future))
@@ -39,8 +37,6 @@ wait_settled (GCoroFuture  *future,
     {
       g_critical ("%s(): task '%s' awaits itself and would never wake up",
                   func, gcoro_task_get_name (task));
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_RECURSE,
-                   "Task '%s' cannot await itself", gcoro_task_get_name (task));
       return FALSE;
     }
 

@@ -18,9 +18,13 @@ G_BEGIN_DECLS
 /**
  * GCORO_ERROR:
  *
- * The error domain of failures specific to glib-coro. I/O failures,
- * cancellation (%G_IO_ERROR_CANCELLED) and timeouts (%G_IO_ERROR_TIMED_OUT)
- * use %G_IO_ERROR instead.
+ * The error domain of states specific to glib-coro: a closed queue,
+ * worker or loop bridge, a used or foreign token, a broken barrier, an
+ * exhausted generator. I/O failures from the system, cancellation
+ * (%G_IO_ERROR_CANCELLED), timeouts (%G_IO_ERROR_TIMED_OUT) and busy or
+ * re-entrant calls use %G_IO_ERROR instead; programmer errors are criticals,
+ * not errors. The rule and the list of which function sets what are in
+ * the "Errors" section of the overview.
  */
 #define GCORO_ERROR (gcoro_error_quark ())
 
@@ -36,8 +40,11 @@ G_BEGIN_DECLS
  *   `ValueError`).
  * @GCORO_ERROR_CONTEXT_ENTERED: gcoro_context_run() on a context that is
  *   already entered (here or on another thread).
- * @GCORO_ERROR_CLOSED: the object was closed: a #GCoroQueue after
- *   gcoro_queue_close() (once drained), a #GCoroTaskGroup after it ended.
+ * @GCORO_ERROR_CLOSED: the object was closed: a [class@GCoro.Queue] after
+ *   [method@GCoro.Queue.close] (once drained), a [class@GCoro.Worker] that
+ *   is stopping or stopped, a [class@GCoro.LoopBridge] after
+ *   [method@GCoro.LoopBridge.close]. (I/O on a closed GIO stream keeps
+ *   GIO's own %G_IO_ERROR_CLOSED.)
  * @GCORO_ERROR_BROKEN: a #GCoroBarrier was aborted while tasks waited at
  *   it (Python's `BrokenBarrierError`).
  * @GCORO_ERROR_DESTROYED: the primitive a task waited on was finalized.

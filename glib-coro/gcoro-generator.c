@@ -878,7 +878,11 @@ check_runnable (GCoroGenerator  *self,
   if (self->state == GEN_RUNNING)
     {
       if (self->fiber != NULL && gcoro_fiber_get_current () == self->fiber)
-        g_critical ("%s(): generator '%s' asks itself for its next item", func, self->name);
+        {
+          /* A programmer error: the critical alone says it. */
+          g_critical ("%s(): generator '%s' asks itself for its next item", func, self->name);
+          return FALSE;
+        }
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    "Generator '%s' is already running (another consumer is waiting for "
                    "its next item)", self->name);

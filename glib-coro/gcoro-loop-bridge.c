@@ -95,6 +95,7 @@
 #include <errno.h>
 
 #include "gcoro-context-private.h"
+#include "gcoro-error.h"
 #include "gcoro-future-private.h"
 #include "gcoro-io-watch-private.h"
 #include "gcoro-loop-bridge.h"
@@ -559,7 +560,7 @@ gcoro_loop_bridge_watch_fd (GCoroLoopBridge  *self,
     return set_errno_error (error, EBADF, fd);
   if (self->closed)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The loop bridge is closed");
+      g_set_error (error, GCORO_ERROR, GCORO_ERROR_CLOSED, "The loop bridge is closed");
       return FALSE;
     }
 

@@ -56,7 +56,7 @@
  *
  * Stopping is graceful and by cancellation: gcoro_worker_stop() (or
  * gcoro_worker_stop_async(), or dropping the last reference) refuses new
- * spawns (their futures reject with %G_IO_ERROR_CLOSED), cancels every
+ * spawns (their futures reject with %GCORO_ERROR_CLOSED), cancels every
  * task on the worker's scheduler (also tasks those tasks spawned), waits
  * until they have all ended, then ends the scheduler, and the thread
  * exits. A task that ignores its cancellation holds the stop up: the
@@ -104,6 +104,7 @@
 
 #include "gcoro-async-result-private.h"
 #include "gcoro-context-cell-private.h"
+#include "gcoro-error.h"
 #include "gcoro-future-private.h"
 #include "gcoro-promise.h"
 #include "gcoro-scheduler-private.h"
@@ -464,7 +465,7 @@ job_request_run (GCoroRunnable *runnable)
                               ? g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                              "Cancelled before it started on worker '%s'",
                                              core->name)
-                              : g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                              : g_error_new (GCORO_ERROR, GCORO_ERROR_CLOSED,
                                              "Worker '%s' is stopping", core->name));
       g_object_unref (job);
       return;
@@ -534,7 +535,7 @@ worker_submit (GCoroWorker    *self,
     {
       job_drop_data (job);
       _gcoro_future_settle (GCORO_FUTURE (job), GCORO_FUTURE_REJECTED, NULL,
-                            g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                            g_error_new (GCORO_ERROR, GCORO_ERROR_CLOSED,
                                          "Worker '%s' has been stopped", core->name));
     }
 
@@ -560,7 +561,7 @@ worker_submit (GCoroWorker    *self,
  *
  * Cancelling the future cancels the task (wherever it has got to); the
  * future still settles only once the task has ended. When the worker is
- * stopping or stopped, the future rejects with %G_IO_ERROR_CLOSED and the
+ * stopping or stopped, the future rejects with %GCORO_ERROR_CLOSED and the
  * body never runs.
  *
  * Returns: (transfer full): the future of the task
@@ -947,7 +948,7 @@ gcoro_worker_is_worker_thread (GCoroWorker *self)
  * @self: a #GCoroWorker
  *
  * Asks the worker to stop, without waiting: from now on spawns are
- * refused (their futures reject with %G_IO_ERROR_CLOSED), the tasks on
+ * refused (their futures reject with %GCORO_ERROR_CLOSED), the tasks on
  * the worker are cancelled, and once they have all ended the thread
  * exits. Any thread, including the worker's own (a task may stop its
  * worker). Wait for the end with gcoro_worker_join() or
