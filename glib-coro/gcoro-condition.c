@@ -56,10 +56,49 @@ gcoro_condition_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_condition_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_LOCK,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gcoro_condition_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GCoroCondition *self = GCORO_CONDITION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCK:
+      g_value_set_object (value, self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_condition_class_init (GCoroConditionClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gcoro_condition_finalize;
+  G_OBJECT_CLASS (klass)->get_property = gcoro_condition_get_property;
+
+  /**
+   * GCoroCondition:lock: (getter get_lock)
+   *
+   * The [class@GCoro.Lock] a waiter holds, as given to
+   * [ctor@GCoro.Condition.new].
+   */
+  properties[PROP_LOCK] =
+    g_param_spec_object ("lock", NULL, NULL, GCORO_TYPE_LOCK,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 }
 
 static void

@@ -184,6 +184,14 @@ static GType generator_type;
 
 static gboolean generator_close (GCoroGenerator *self, GError **error);
 
+enum {
+  PROP_0,
+  PROP_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /* --- life cycle ------------------------------------------------------------- */
 
 static void
@@ -254,6 +262,42 @@ gcoro_generator_finalize (GObject *object)
 }
 
 static void
+gcoro_generator_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GCoroGenerator *self = GCORO_GENERATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gcoro_generator_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  GCoroGenerator *self = GCORO_GENERATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      gcoro_generator_set_name (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 gcoro_generator_class_init (GCoroGeneratorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -261,6 +305,21 @@ gcoro_generator_class_init (GCoroGeneratorClass *klass)
   generator_type = G_TYPE_FROM_CLASS (klass);
   object_class->dispose = gcoro_generator_dispose;
   object_class->finalize = gcoro_generator_finalize;
+  object_class->get_property = gcoro_generator_get_property;
+  object_class->set_property = gcoro_generator_set_property;
+
+  /**
+   * GCoroGenerator:name: (getter get_name) (setter set_name)
+   *
+   * The generator's name ("generator-N" unless set): it names the body's
+   * fiber in stack overflow reports and the generator in error messages.
+   * It can be changed until the first item is asked for.
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -363,8 +422,11 @@ gcoro_generator_set_name (GCoroGenerator *self,
   g_return_if_fail (name != NULL);
   g_return_if_fail (self->fiber == NULL);
 
+  if (g_strcmp0 (self->name, name) == 0)
+    return;
   g_free (self->name);
   self->name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
 /**

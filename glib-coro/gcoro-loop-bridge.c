@@ -388,12 +388,51 @@ gcoro_loop_bridge_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_loop_bridge_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gcoro_loop_bridge_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  GCoroLoopBridge *self = GCORO_LOOP_BRIDGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_boxed (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_loop_bridge_class_init (GCoroLoopBridgeClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = gcoro_loop_bridge_finalize;
+  G_OBJECT_CLASS (klass)->get_property = gcoro_loop_bridge_get_property;
+
+  /**
+   * GCoroLoopBridge:context: (getter get_context)
+   *
+   * The #GMainContext whose scheduler the bridge runs on, as given to
+   * [ctor@GCoro.LoopBridge.new].
+   */
+  properties[PROP_CONTEXT] =
+    g_param_spec_boxed ("context", NULL, NULL, G_TYPE_MAIN_CONTEXT,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 }
 
 static void

@@ -150,7 +150,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (GCoroWorker, gcoro_worker, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
                                                       gcoro_worker_initable_init))
 
-enum { PROP_0, PROP_NAME, N_PROPS };
+enum { PROP_0, PROP_NAME, PROP_CONTEXT, PROP_SCHEDULER, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 /* --- the core ---------------------------------------------------------------- */
@@ -777,6 +777,12 @@ gcoro_worker_get_property (GObject    *object,
     case PROP_NAME:
       g_value_set_string (value, self->name);
       break;
+    case PROP_CONTEXT:
+      g_value_set_boxed (value, gcoro_worker_get_context (self));
+      break;
+    case PROP_SCHEDULER:
+      g_value_set_object (value, gcoro_worker_get_scheduler (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -813,7 +819,7 @@ gcoro_worker_class_init (GCoroWorkerClass *klass)
   object_class->set_property = gcoro_worker_set_property;
 
   /**
-   * GCoroWorker:name:
+   * GCoroWorker:name: (getter get_name)
    *
    * The name of the worker, which is also its thread's name (as far as
    * the system keeps it: Linux keeps 15 bytes).
@@ -822,6 +828,26 @@ gcoro_worker_class_init (GCoroWorkerClass *klass)
     g_param_spec_string ("name", NULL, NULL,
                          "gcoro-worker",
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroWorker:context: (getter get_context)
+   *
+   * The #GMainContext of the worker's thread, made when the worker is
+   * created ([ctor@GCoro.Worker.new]).
+   */
+  properties[PROP_CONTEXT] =
+    g_param_spec_boxed ("context", NULL, NULL, G_TYPE_MAIN_CONTEXT,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroWorker:scheduler: (getter get_scheduler)
+   *
+   * The [class@GCoro.Scheduler] of the worker's context. Like every
+   * scheduler it belongs to its thread: use it from the worker's tasks.
+   */
+  properties[PROP_SCHEDULER] =
+    g_param_spec_object ("scheduler", NULL, NULL, GCORO_TYPE_SCHEDULER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
