@@ -578,9 +578,13 @@ gcoro_loop_bridge_wake_at (GCoroLoopBridge *self,
  * error is reported as every condition watched. Stop watching @fd before
  * it is closed. Owner thread.
  *
- * Returns: %TRUE on success; %FALSE with @error in the %G_FILE_ERROR
- *   domain (the errno of the refusal) if the socket backend refuses @fd
- *   (the epoll backend refuses regular files)
+ * Errors: %GCORO_ERROR_CLOSED once @self is closed
+ * ([method@GCoro.LoopBridge.close]); a descriptor the socket backend
+ * refuses (the epoll backend refuses regular files) in GLib's
+ * errno-shaped %G_FILE_ERROR domain, which the Python event loop turns
+ * back into the `OSError` asyncio expects.
+ *
+ * Returns: %TRUE on success; %FALSE with @error set
  */
 gboolean
 gcoro_loop_bridge_watch_fd (GCoroLoopBridge  *self,
