@@ -122,6 +122,8 @@ gcoro_await_timeout (GCoroFuture  *future,
  *
  * Like gcoro_await(), and copies the value.
  *
+ * Errors: those of gcoro_await().
+ *
  * Returns: %TRUE if @future resolved
  */
 gboolean
@@ -205,6 +207,9 @@ gcoro_await_boolean (GCoroFuture  *future,
  *
  * Like gcoro_await(), returning the value as a 64-bit integer.
  *
+ * Errors: those of gcoro_await(); %GCORO_ERROR_NO_VALUE when the value is not
+ * of that type.
+ *
  * Returns: the value, or 0 with @error set
  */
 gint64
@@ -230,6 +235,9 @@ gcoro_await_int64 (GCoroFuture  *future,
  * @error: return location for a #GError
  *
  * Like gcoro_await(), returning the value as a double.
+ *
+ * Errors: those of gcoro_await(); %GCORO_ERROR_NO_VALUE when the value is not
+ * of that type.
  *
  * Returns: the value, or 0.0 with @error set
  */
@@ -257,6 +265,9 @@ gcoro_await_double (GCoroFuture  *future,
  *
  * Like gcoro_await(), returning a copy of the string value.
  *
+ * Errors: those of gcoro_await(); %GCORO_ERROR_NO_VALUE when the value is not
+ * of that type.
+ *
  * Returns: (transfer full) (nullable): the string, or %NULL with @error set
  */
 char *
@@ -282,6 +293,9 @@ gcoro_await_string (GCoroFuture  *future,
  * @error: return location for a #GError
  *
  * Like gcoro_await(), returning the object value.
+ *
+ * Errors: those of gcoro_await(); %GCORO_ERROR_NO_VALUE when the value is not
+ * of that type.
  *
  * Returns: (transfer full) (nullable) (type GObject): a reference to the
  *   object, or %NULL with @error set
@@ -311,6 +325,9 @@ gcoro_await_object (GCoroFuture  *future,
  *
  * Like gcoro_await(), returning the C pointer value. The pointer still
  * belongs to @future: keep a reference to @future while you use it.
+ *
+ * Errors: those of gcoro_await(); %GCORO_ERROR_NO_VALUE when @future has no
+ * pointer value.
  *
  * Returns: (transfer none) (nullable): the pointer, or %NULL with @error set
  */

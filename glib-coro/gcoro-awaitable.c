@@ -107,6 +107,8 @@ gcoro_awaitable_get_future (GCoroAwaitable *self)
  * gcoro_await_value() on gcoro_awaitable_get_future(). A cancellation
  * point; only callable from a fiber task.
  *
+ * Errors: those of gcoro_await_value().
+ *
  * Returns: %TRUE if the future of @awaitable resolved
  */
 gboolean

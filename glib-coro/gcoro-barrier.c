@@ -291,6 +291,8 @@ gcoro_barrier_wait_async (GCoroBarrier        *self,
  *
  * Finishes gcoro_barrier_wait_async().
  *
+ * Errors: those of gcoro_barrier_wait().
+ *
  * Returns: the arrival index, or -1 with @error set
  */
 int

@@ -169,6 +169,9 @@ check_lock_held (GCoroCondition *self,
  * takes the lock again before returning (also when cancelled). The caller
  * must hold the lock. Binding twin: gcoro_condition_wait_async().
  *
+ * Errors: %G_IO_ERROR_CANCELLED when the calling task is cancelled;
+ * %GCORO_ERROR_DESTROYED when @self is finalized meanwhile.
+ *
  * Returns: %TRUE if notified, %FALSE if the task was cancelled
  */
 gboolean
@@ -289,6 +292,9 @@ gcoro_condition_wait_async (GCoroCondition      *self,
  *
  * Finishes gcoro_condition_wait_async(). The caller holds the lock again
  * either way.
+ *
+ * Errors: those of gcoro_condition_wait(), and %G_IO_ERROR_FAILED when the
+ * lock was not held (after a critical).
  *
  * Returns: %TRUE if notified
  */

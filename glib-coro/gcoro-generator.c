@@ -1318,6 +1318,9 @@ gcoro_generator_next_async (GCoroGenerator      *self,
  * Finishes gcoro_generator_next_async(), with the conventions of
  * gcoro_generator_next().
  *
+ * Errors: those of gcoro_generator_next(), and %G_IO_ERROR_CANCELLED when the
+ * wait was cancelled.
+ *
  * Returns: %TRUE with the item; %FALSE without an error when exhausted;
  *   %FALSE with @error when the body failed or the wait was cancelled
  */

@@ -133,6 +133,9 @@ undo_grant (gpointer   primitive,
  * A cancellation point: a task cancelled while waiting does not get the
  * lock. Binding twin: gcoro_lock_acquire_async().
  *
+ * Errors: %G_IO_ERROR_CANCELLED when the calling task is cancelled;
+ * %GCORO_ERROR_DESTROYED when @self is finalized meanwhile.
+ *
  * Returns: %TRUE if the caller now holds @self
  */
 gboolean
@@ -198,6 +201,8 @@ gcoro_lock_acquire_async (GCoroLock           *self,
  * @error: return location for a #GError
  *
  * Finishes gcoro_lock_acquire_async().
+ *
+ * Errors: those of gcoro_lock_acquire().
  *
  * Returns: %TRUE if the caller now holds @self
  */

@@ -576,6 +576,8 @@ gcoro_queue_put_async (GCoroQueue          *self,
  *
  * Finishes gcoro_queue_put_async().
  *
+ * Errors: those of gcoro_queue_put().
+ *
  * Returns: %TRUE if the item was put
  */
 gboolean
@@ -631,6 +633,8 @@ gcoro_queue_get_async (GCoroQueue          *self,
  * @error: return location for a #GError
  *
  * Finishes gcoro_queue_get_async().
+ *
+ * Errors: those of gcoro_queue_get().
  *
  * Returns: %TRUE if an item was taken
  */

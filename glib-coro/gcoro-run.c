@@ -142,6 +142,9 @@ gcoro_run_until_complete (GCoroFuture  *future,
  * Spawns @func as a fiber task on the thread-default context and runs the
  * context until it ends: the `asyncio.run(main())` of C programs.
  *
+ * Errors: the task's own error; %G_IO_ERROR_FAILED when it cannot be spawned;
+ * those of gcoro_run_until_complete().
+ *
  * Returns: %TRUE if the task resolved
  */
 gboolean

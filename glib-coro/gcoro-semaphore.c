@@ -144,6 +144,9 @@ undo_grant (gpointer   primitive,
  * Takes a permit, suspending the calling fiber task until one is free. A
  * cancellation point. Binding twin: gcoro_semaphore_acquire_async().
  *
+ * Errors: %G_IO_ERROR_CANCELLED when the calling task is cancelled;
+ * %GCORO_ERROR_DESTROYED when @self is finalized meanwhile.
+ *
  * Returns: %TRUE if a permit was taken
  */
 gboolean
@@ -192,6 +195,8 @@ gcoro_semaphore_acquire_async (GCoroSemaphore      *self,
  * @error: return location for a #GError
  *
  * Finishes gcoro_semaphore_acquire_async().
+ *
+ * Errors: those of gcoro_semaphore_acquire().
  *
  * Returns: %TRUE if a permit was taken
  */

@@ -330,6 +330,10 @@ finish (GCoroTaskGroup  *self,
  * is cancelled and still waited for. Binding twin:
  * gcoro_task_group_wait_async().
  *
+ * Errors: the error of the one member that failed; %GCORO_ERROR_FAILED
+ * listing them when several failed; %G_IO_ERROR_CANCELLED when the wait was
+ * cancelled.
+ *
  * Returns: %TRUE if no member failed and the wait was not cancelled
  */
 gboolean
@@ -442,6 +446,8 @@ gcoro_task_group_wait_async (GCoroTaskGroup      *self,
  * @error: return location for a #GError
  *
  * Finishes gcoro_task_group_wait_async().
+ *
+ * Errors: those of gcoro_task_group_wait().
  *
  * Returns: %TRUE if no member failed and the wait was not cancelled
  */

@@ -468,6 +468,9 @@ gcoro_task_runner_run_async (GCoroTaskRunner     *self,
  *
  * Finishes gcoro_task_runner_run_async().
  *
+ * Errors: the first error of the items, in the order added;
+ * %G_IO_ERROR_CANCELLED when the run was cancelled.
+ *
  * Returns: %TRUE if every item resolved
  */
 gboolean
@@ -491,6 +494,9 @@ gcoro_task_runner_run_finish (GCoroTaskRunner  *self,
  * that need the caller's context to progress (a task spawned there before)
  * would wait forever: use gcoro_task_runner_run_until_complete() for those.
  *
+ * Errors: the first error of the items, in the order added;
+ * %G_IO_ERROR_CANCELLED when @cancellable was cancelled.
+ *
  * Returns: %TRUE if every item resolved
  */
 gboolean
@@ -511,6 +517,8 @@ gcoro_task_runner_run_sync (GCoroTaskRunner  *self,
  *
  * Runs every item and iterates the thread-default context until all have
  * settled (see gcoro_run_until_complete() for where this may be called).
+ *
+ * Errors: the first error of the items, in the order added.
  *
  * Returns: %TRUE if every item resolved
  */

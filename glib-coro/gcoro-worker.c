@@ -868,6 +868,9 @@ gcoro_worker_init (GCoroWorker *self)
  * context there) and that context's scheduler, and returns once the
  * scheduler exists, ready for spawns.
  *
+ * Errors: GLib's %G_THREAD_ERROR_AGAIN when the system cannot create the
+ * thread.
+ *
  * Returns: (transfer full): the running worker, or %NULL with @error set
  *   when the thread could not be created
  */
