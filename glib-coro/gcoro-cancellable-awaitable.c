@@ -7,7 +7,7 @@
 /**
  * GCoroCancellableAwaitable:
  *
- * A #GCoroAwaitable that is ready once a #GCancellable is cancelled: a task
+ * A [iface@GCoro.Awaitable] that is ready once a [class@Gio.Cancellable] is cancelled: a task
  * can wait for "someone pressed Stop" like for any future.
  *
  * |[<!-- language="C" -->
@@ -122,7 +122,7 @@ gcoro_cancellable_awaitable_class_init (GCoroCancellableAwaitableClass *klass)
   /**
    * GCoroCancellableAwaitable:cancellable: (getter get_cancellable)
    *
-   * The #GCancellable whose cancellation this awaitable reports, as given
+   * The [class@Gio.Cancellable] whose cancellation this awaitable reports, as given
    * to [ctor@GCoro.CancellableAwaitable.new].
    */
   properties[PROP_CANCELLABLE] =
@@ -139,11 +139,11 @@ gcoro_cancellable_awaitable_init (GCoroCancellableAwaitable *self)
 
 /**
  * gcoro_cancellable_awaitable_new:
- * @cancellable: the #GCancellable to wait for
+ * @cancellable: the [class@Gio.Cancellable] to wait for
  *
  * Creates an awaitable that is ready once @cancellable is cancelled.
  *
- * Returns: (transfer full): a new #GCoroCancellableAwaitable
+ * Returns: (transfer full): a new [class@GCoro.CancellableAwaitable]
  */
 GCoroCancellableAwaitable *
 gcoro_cancellable_awaitable_new (GCancellable *cancellable)
@@ -160,7 +160,7 @@ gcoro_cancellable_awaitable_new (GCancellable *cancellable)
 
 /**
  * gcoro_cancellable_awaitable_get_cancellable:
- * @self: a #GCoroCancellableAwaitable
+ * @self: a [class@GCoro.CancellableAwaitable]
  *
  * Gets the cancellable @self waits for.
  *

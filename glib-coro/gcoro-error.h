@@ -21,8 +21,8 @@ G_BEGIN_DECLS
  * The error domain of states specific to glib-coro: a closed queue,
  * worker or loop bridge, a used or foreign token, a broken barrier, an
  * exhausted generator. I/O failures from the system, cancellation
- * (%G_IO_ERROR_CANCELLED), timeouts (%G_IO_ERROR_TIMED_OUT) and busy or
- * re-entrant calls use %G_IO_ERROR instead; programmer errors are criticals,
+ * ([G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]), timeouts ([G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum]) and busy or
+ * re-entrant calls use [error@Gio.IOErrorEnum] instead; programmer errors are criticals,
  * not errors. The rule and the list of which function sets what are in
  * the "Errors" section of the overview.
  */
@@ -35,28 +35,28 @@ G_BEGIN_DECLS
  *   resolved without a value (or with one of another type) read as a typed
  *   value, or a context variable with no value and no default (Python's
  *   `LookupError`).
- * @GCORO_ERROR_INVALID_TOKEN: a #GCoroToken was used with another variable,
+ * @GCORO_ERROR_INVALID_TOKEN: a [struct@GCoro.Token] was used with another variable,
  *   or in another context than the one it was made in (Python's
  *   `ValueError`).
- * @GCORO_ERROR_CONTEXT_ENTERED: gcoro_context_run() on a context that is
+ * @GCORO_ERROR_CONTEXT_ENTERED: [method@GCoro.Context.run] on a context that is
  *   already entered (here or on another thread).
  * @GCORO_ERROR_CLOSED: the object was closed: a [class@GCoro.Queue] after
  *   [method@GCoro.Queue.close] (once drained), a [class@GCoro.Worker] that
  *   is stopping or stopped, a [class@GCoro.LoopBridge] after
  *   [method@GCoro.LoopBridge.close]. (I/O on a closed GIO stream keeps
- *   GIO's own %G_IO_ERROR_CLOSED.)
- * @GCORO_ERROR_BROKEN: a #GCoroBarrier was aborted while tasks waited at
+ *   GIO's own [G_IO_ERROR_CLOSED][error@Gio.IOErrorEnum].)
+ * @GCORO_ERROR_BROKEN: a [class@GCoro.Barrier] was aborted while tasks waited at
  *   it (Python's `BrokenBarrierError`).
  * @GCORO_ERROR_DESTROYED: the primitive a task waited on was finalized.
- * @GCORO_ERROR_TOO_LATE: gcoro_set_backend() was asked to switch backends
+ * @GCORO_ERROR_TOO_LATE: [func@GCoro.set_backend] was asked to switch backends
  *   after a scheduler had started on the other one.
- * @GCORO_ERROR_EXHAUSTED: a #GCoroGenerator has no more items: how the
- *   future of gcoro_generator_next_future() says so (Python's
+ * @GCORO_ERROR_EXHAUSTED: a [class@GCoro.Generator] has no more items: how the
+ *   future of [method@GCoro.Generator.next_future] says so (Python's
  *   `StopAsyncIteration`).
- * @GCORO_ERROR_TOKEN_USED: a #GCoroToken was used a second time (Python's
+ * @GCORO_ERROR_TOKEN_USED: a [struct@GCoro.Token] was used a second time (Python's
  *   `RuntimeError`).
  *
- * Error codes of the %GCORO_ERROR domain.
+ * Error codes of the [error@GCoro.Error] domain.
  */
 typedef enum
 {

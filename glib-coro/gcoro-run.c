@@ -47,23 +47,23 @@ wake_delivered (GCoroWaiter *waiter,
 
 /**
  * gcoro_run_until_complete:
- * @future: a #GCoroFuture
+ * @future: a [class@GCoro.Future]
  * @error: return location for the future's error
  *
- * Iterates a #GMainContext until @future settles, then reads its outcome
- * like gcoro_future_get_value(). The context is the task's own for a
- * #GCoroTask, the thread-default one otherwise. If nothing will ever
+ * Iterates a [struct@GLib.MainContext] until @future settles, then reads its outcome
+ * like [method@GCoro.Future.get_value]. The context is the task's own for a
+ * [class@GCoro.Task], the thread-default one otherwise. If nothing will ever
  * settle @future, this never returns.
  *
  * Calling it inside a fiber task is a programming error (a critical, and
  * %FALSE without an error): await there. Calling it from another source's callback while a
- * #GMainLoop runs the same context iterates the context recursively; the
+ * [struct@GLib.MainLoop] runs the same context iterates the context recursively; the
  * caller's own source does not run again until it returns.
  *
- * Errors: the future's own error; %G_IO_ERROR_CANCELLED if it was
- * cancelled; %G_IO_ERROR_WOULD_RECURSE when called from a callback of the
+ * Errors: the future's own error; [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] if it was
+ * cancelled; [G_IO_ERROR_WOULD_RECURSE][error@Gio.IOErrorEnum] when called from a callback of the
  * context's scheduler (where the tasks it waits for could not run);
- * %G_IO_ERROR_BUSY when another thread is running the context.
+ * [G_IO_ERROR_BUSY][error@Gio.IOErrorEnum] when another thread is running the context.
  *
  * Returns: %TRUE if @future resolved
  */
@@ -136,14 +136,14 @@ gcoro_run_until_complete (GCoroFuture  *future,
  * gcoro_run: (skip)
  * @func: the body of the main task
  * @user_data: data for @func
- * @value: (out caller-allocates) (optional): an unset #GValue for the result
- * @error: return location for a #GError
+ * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] for the result
+ * @error: return location for a [struct@GLib.Error]
  *
  * Spawns @func as a fiber task on the thread-default context and runs the
  * context until it ends: the `asyncio.run(main())` of C programs.
  *
- * Errors: the task's own error; %G_IO_ERROR_FAILED when it cannot be spawned;
- * those of gcoro_run_until_complete().
+ * Errors: the task's own error; [G_IO_ERROR_FAILED][error@Gio.IOErrorEnum] when it cannot be spawned;
+ * those of [func@GCoro.run_until_complete].
  *
  * Returns: %TRUE if the task resolved
  */
