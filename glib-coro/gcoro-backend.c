@@ -4,10 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * NOTES
- * The choice is read by the scheduler (layer 2) when it creates its poller,
- * so it lives below the scheduler although DESIGN.md describes backends as
- * layer 8: this file holds only the choice, the pollers are in
- * gcoro-io-watch.c. Once the first scheduler took the choice it is locked,
+ * The choice is read by the scheduler when it creates its poller, so it
+ * lives in the readiness layer, below the scheduler, although the design
+ * lists the loop backends near the top (docs/internals.md says why): this
+ * file holds only the choice, the pollers are in gcoro-io-watch.c. Once the first scheduler took the choice it is locked,
  * like uvloop.install() after the loop exists.
  */
 
