@@ -1944,8 +1944,7 @@ gcoro_stream_server_serve_forever (GCoroStreamServer  *self,
     {
       g_critical ("%s() suspends the calling fiber task: call it from a task, or use "
                   "gcoro_stream_server_serve_forever_async()", G_STRFUNC);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s() was called outside a task", G_STRFUNC);
-      return FALSE;
+      return FALSE;   /* a programmer error: the critical alone says it */
     }
 
   gcoro_stream_server_start (self);
