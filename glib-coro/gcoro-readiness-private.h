@@ -51,8 +51,9 @@ struct _GCoroReadiness
 {
   GCoroIOWatch        watch;
   GCoroReadinessFunc  func;
-  GCoroPromise       *waits[2];    /* readable, writable: pending while waited for */
+  GCoroPromise       *waits[2];    /* readable, writable: pending while waited for (borrowed) */
   GSource            *sources[2];  /* a pollable stream's wait, with its promise */
+  GCoroPromise       *fiber_waits[2];   /* reused by _gcoro_readiness_await() */
 };
 
 void         _gcoro_readiness_init          (GCoroReadiness     *self,
@@ -84,8 +85,8 @@ void         _gcoro_readiness_clear         (GCoroReadiness     *self);
 /* A wait for @condition (G_IO_IN or G_IO_OUT, nothing else pending in
  * that direction): on the registered socket when @source is NULL, else
  * on @source (a pollable stream's source, taken). Returns the wait's
- * future (transfer full), pending; call _gcoro_readiness_end_wait() once
- * done with it. */
+ * future (transfer full), pending: hand it to the _async helper, or await
+ * it; call _gcoro_readiness_end_wait() before letting it go. */
 GCoroFuture *_gcoro_readiness_wait          (GCoroReadiness     *self,
                                              GIOCondition        condition,
                                              GSource            *source);
@@ -104,7 +105,8 @@ void         _gcoro_readiness_fail          (GCoroReadiness     *self,
 
 /* The fiber flavour: suspends the calling fiber task until the wait
  * resolves (TRUE), or it failed or the task was cancelled (FALSE, @error
- * set). */
+ * set). Its future never leaves the call, so each direction reuses one
+ * for the life of @self: a wait allocates nothing. */
 gboolean     _gcoro_readiness_await         (GCoroReadiness     *self,
                                              GIOCondition        condition,
                                              GSource            *source,

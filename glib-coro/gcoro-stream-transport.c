@@ -149,7 +149,7 @@ idle_wait_begins (GCoroStreamTransport *self,
   self->read_wait_since = g_get_monotonic_time ();
   if (self->idle_scheduler != NULL)
     return;   /* armed: it moves itself when it fires */
-  self->idle_scheduler = g_object_ref (gcoro_task_get_scheduler (task));
+  self->idle_scheduler = g_object_ref (_gcoro_task_peek_scheduler (task));
   self->idle_timer.func = idle_timer_fired;
   _gcoro_scheduler_add_timer (self->idle_scheduler, &self->idle_timer,
                               self->read_wait_since + (gint64) self->idle_msec * 1000);
@@ -242,7 +242,7 @@ wait_ready_on (GCoroStreamTransport  *self,
       return FALSE;
     }
   if (G_UNLIKELY (registered &&
-                  gcoro_task_get_scheduler (task) != _gcoro_readiness_peek_scheduler (&self->readiness)))
+                  _gcoro_task_peek_scheduler (task) != _gcoro_readiness_peek_scheduler (&self->readiness)))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "%s(): this stream belongs to the scheduler of another main context", func);
