@@ -26,6 +26,7 @@
 
 #include "gcoro-future.h"
 #include "gcoro-scheduler-private.h"
+#include "gcoro-task.h"
 
 G_BEGIN_DECLS
 

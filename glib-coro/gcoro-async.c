@@ -20,14 +20,14 @@
 
 /**
  * gcoro_await_async_result: (skip)
- * @promise: a #GCoroPromise given (with a reference) as the user data of
- *   gcoro_promise_async_ready_callback()
- * @error: return location for a #GError
+ * @promise: a [class@GCoro.Promise] given (with a reference) as the user data of
+ *   [func@GCoro.Promise.async_ready_callback]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Suspends the calling fiber task until the GIO operation whose callback
- * is gcoro_promise_async_ready_callback() completes.
+ * is [func@GCoro.Promise.async_ready_callback] completes.
  *
- * Returns: (transfer full) (nullable): the #GAsyncResult for the
+ * Returns: (transfer full) (nullable): the [iface@Gio.AsyncResult] for the
  *   operation's `_finish` function, or %NULL with @error set when the task
  *   was cancelled first
  */
@@ -54,7 +54,7 @@ gcoro_await_async_result (GCoroPromise  *promise,
 /**
  * _gcoro_async_begin: (skip)
  *
- * First step of GCORO_AWAIT_ASYNC(): arms a promise in the current task.
+ * First step of [func@GCoro.AWAIT_ASYNC]: arms a promise in the current task.
  */
 void
 _gcoro_async_begin (void)
@@ -73,7 +73,7 @@ _gcoro_async_begin (void)
 /**
  * _gcoro_async_handle: (skip)
  *
- * Second step of GCORO_AWAIT_ASYNC(): the callback's user data.
+ * Second step of [func@GCoro.AWAIT_ASYNC]: the callback's user data.
  *
  * Returns: a new reference to the armed promise
  */
@@ -90,11 +90,11 @@ _gcoro_async_handle (void)
 
 /**
  * _gcoro_async_end: (skip)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Last step of GCORO_AWAIT_ASYNC(): awaits the armed promise.
+ * Last step of [func@GCoro.AWAIT_ASYNC]: awaits the armed promise.
  *
- * Returns: (transfer full) (nullable): the #GAsyncResult
+ * Returns: (transfer full) (nullable): the [iface@Gio.AsyncResult]
  */
 GAsyncResult *
 _gcoro_async_end (GError **error)

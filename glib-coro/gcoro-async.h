@@ -21,14 +21,14 @@ GAsyncResult *gcoro_await_async_result (GCoroPromise  *promise,
  * GCORO_AWAIT_ASYNC:
  * @error: a `GError **` for cancellation of the wait
  * @func: a GIO `_async` function
- * @...: the arguments of @func up to (and including) its #GCancellable,
+ * @...: the arguments of @func up to (and including) its [class@Gio.Cancellable],
  *   without the callback and user data
  *
  * Starts @func and suspends the current fiber task until its callback
- * fires; evaluates to the #GAsyncResult (transfer full) to give to the
+ * fires; evaluates to the [iface@Gio.AsyncResult] (transfer full) to give to the
  * matching `_finish` function, or %NULL with @error set when the task was
  * cancelled while waiting (the operation itself is cancelled through its
- * #GCancellable, which should be gcoro_get_cancellable()).
+ * [class@Gio.Cancellable], which should be [func@GCoro.get_cancellable]).
  *
  * |[<!-- language="C" -->
  * g_autoptr(GAsyncResult) res =

@@ -1,16 +1,18 @@
-/* gcoro-await.c: suspending the current fiber task until a future settles
+/* gcoro-await.c: waiting until a future settles
  *
  * Copyright 2026 The glib-coro authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
-/* These are the C-only suspension points (hence `(skip)`): they switch the
- * calling fiber away and let the scheduler run other tasks until the
- * future settles. Language bindings and GIO-style code use
- * gcoro_future_wait_async() instead. */
+/* Most of these are the C-only suspension points (hence `(skip)`): they
+ * switch the calling fiber away and let the scheduler run other tasks
+ * until the future settles. Language bindings and GIO-style code use their
+ * twin gcoro_future_wait_async(), at the end of this file: the same wait,
+ * built on the `_async` helper (gcoro-async-result-private.h). */
 
 #include "gcoro-config.h"
 
+#include "gcoro-async-result-private.h"
 #include "gcoro-await.h"
 #include "gcoro-error.h"
 #include "gcoro-future-private.h"
@@ -61,17 +63,17 @@ wait_settled (GCoroFuture  *future,
 
 /**
  * gcoro_await: (skip)
- * @future: a #GCoroFuture
+ * @future: a [class@GCoro.Future]
  * @error: return location for the future's error, or the cancellation of
  *   the calling task
  *
  * Suspends the calling fiber task until @future settles; other tasks and
  * sources of the context run meanwhile. Returns at once if @future has
- * settled already. Fails with %G_IO_ERROR_CANCELLED when the calling task
+ * settled already. Fails with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the calling task
  * is cancelled (before or during the wait); @future itself is left alone.
  *
  * Only fiber tasks can suspend: outside one this is a programming error.
- * Use gcoro_future_wait_async() from callbacks and language bindings.
+ * Use [method@GCoro.Future.wait_async] from callbacks and language bindings.
  *
  * Returns: %TRUE if @future resolved
  */
@@ -90,12 +92,12 @@ gcoro_await (GCoroFuture  *future,
 
 /**
  * gcoro_await_timeout: (skip)
- * @future: a #GCoroFuture
+ * @future: a [class@GCoro.Future]
  * @timeout_msec: how long to wait, in milliseconds
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_await(), but gives up after @timeout_msec with
- * %G_IO_ERROR_TIMED_OUT. Giving up does not cancel @future: cancel it
+ * Like [func@GCoro.await], but gives up after @timeout_msec with
+ * [G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum]. Giving up does not cancel @future: cancel it
  * yourself if nobody else needs it.
  *
  * Returns: %TRUE if @future resolved in time
@@ -119,12 +121,12 @@ gcoro_await_timeout (GCoroFuture  *future,
 
 /**
  * gcoro_await_value: (skip)
- * @future: a #GCoroFuture
- * @value: (out caller-allocates) (optional): an unset #GValue to receive a
- *   copy of the value (see gcoro_future_get_value())
- * @error: return location for a #GError
+ * @future: a [class@GCoro.Future]
+ * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] to receive a
+ *   copy of the value (see [method@GCoro.Future.get_value])
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_await(), and copies the value.
+ * Like [func@GCoro.await], and copies the value.
  *
  * Returns: %TRUE if @future resolved
  */
@@ -177,11 +179,11 @@ await_as (GCoroFuture  *future,
 
 /**
  * gcoro_await_boolean: (skip)
- * @future: a #GCoroFuture resolving with a boolean
- * @error: return location for a #GError
+ * @future: a [class@GCoro.Future] resolving with a boolean
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_await(), returning the boolean value. A value of another type
- * is a %GCORO_ERROR_NO_VALUE error.
+ * Like [func@GCoro.await], returning the boolean value. A value of another type
+ * is a [GCORO_ERROR_NO_VALUE][error@GCoro.Error] error.
  *
  * Returns: the value, or %FALSE with @error set
  */
@@ -204,10 +206,10 @@ gcoro_await_boolean (GCoroFuture  *future,
 
 /**
  * gcoro_await_int64: (skip)
- * @future: a #GCoroFuture resolving with an integer
- * @error: return location for a #GError
+ * @future: a [class@GCoro.Future] resolving with an integer
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_await(), returning the value as a 64-bit integer.
+ * Like [func@GCoro.await], returning the value as a 64-bit integer.
  *
  * Returns: the value, or 0 with @error set
  */
@@ -230,10 +232,10 @@ gcoro_await_int64 (GCoroFuture  *future,
 
 /**
  * gcoro_await_double: (skip)
- * @future: a #GCoroFuture resolving with a number
- * @error: return location for a #GError
+ * @future: a [class@GCoro.Future] resolving with a number
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_await(), returning the value as a double.
+ * Like [func@GCoro.await], returning the value as a double.
  *
  * Returns: the value, or 0.0 with @error set
  */
@@ -256,10 +258,10 @@ gcoro_await_double (GCoroFuture  *future,
 
 /**
  * gcoro_await_string: (skip)
- * @future: a #GCoroFuture resolving with a string
- * @error: return location for a #GError
+ * @future: a [class@GCoro.Future] resolving with a string
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_await(), returning a copy of the string value.
+ * Like [func@GCoro.await], returning a copy of the string value.
  *
  * Returns: (transfer full) (nullable): the string, or %NULL with @error set
  */
@@ -282,10 +284,10 @@ gcoro_await_string (GCoroFuture  *future,
 
 /**
  * gcoro_await_object: (skip)
- * @future: a #GCoroFuture resolving with an object
- * @error: return location for a #GError
+ * @future: a [class@GCoro.Future] resolving with an object
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_await(), returning the object value.
+ * Like [func@GCoro.await], returning the object value.
  *
  * Returns: (transfer full) (nullable) (type GObject): a reference to the
  *   object, or %NULL with @error set
@@ -309,11 +311,11 @@ gcoro_await_object (GCoroFuture  *future,
 
 /**
  * gcoro_await_pointer: (skip)
- * @future: a #GCoroFuture resolved with gcoro_promise_resolve_pointer()
- *   or gcoro_task_return_pointer()
- * @error: return location for a #GError
+ * @future: a [class@GCoro.Future] resolved with [method@GCoro.Promise.resolve_pointer]
+ *   or [method@GCoro.Task.return_pointer]
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_await(), returning the C pointer value. The pointer still
+ * Like [func@GCoro.await], returning the C pointer value. The pointer still
  * belongs to @future: keep a reference to @future while you use it.
  *
  * Returns: (transfer none) (nullable): the pointer, or %NULL with @error set
@@ -343,4 +345,102 @@ gcoro_await_pointer (GCoroFuture  *future,
     }
 
   return _gcoro_value_get_pointer (value);
+}
+
+/* --- awaiting any awaitable ------------------------------------------------------ */
+
+/**
+ * gcoro_await_awaitable: (skip)
+ * @awaitable: (type GCoroAwaitable): a [iface@GCoro.Awaitable]: a future, a task,
+ *   an event, a [class@GCoro.CancellableAwaitable], an object of your own
+ * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] for the
+ *   value of the awaited future (see [method@GCoro.Future.get_value])
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Suspends the calling fiber task until @awaitable is ready, like
+ * [func@GCoro.await_value] on [method@GCoro.Awaitable.get_future]. A cancellation
+ * point; only callable from a fiber task.
+ *
+ * Returns: %TRUE if the future of @awaitable resolved
+ */
+gboolean
+gcoro_await_awaitable (gpointer   awaitable,
+                       GValue    *value,
+                       GError   **error)
+{
+  g_autoptr(GCoroFuture) future = NULL;
+
+  g_return_val_if_fail (GCORO_IS_AWAITABLE (awaitable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  future = gcoro_awaitable_get_future (awaitable);
+  if (future == NULL)
+    {
+      if (value != NULL)
+        g_value_init (value, G_TYPE_OBJECT);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "%s %p gave nothing to wait for",
+                   G_OBJECT_TYPE_NAME (awaitable), awaitable);
+      return FALSE;
+    }
+
+  return gcoro_await_value (future, value, error);
+}
+
+/* --- waiting from callbacks (GIO style, used by bindings) ------------------ */
+
+/* Declared with the future's methods (gcoro-future.h); here because they
+ * are built on the `_async` helper, which sits above tasks. */
+
+/**
+ * gcoro_future_wait_async:
+ * @self: a [class@GCoro.Future]
+ * @cancellable: (nullable): cancels the wait (not @self)
+ * @callback: (scope async) (nullable): called once @self settles
+ * @user_data: data for @callback
+ *
+ * Waits for @self to settle without suspending anything: @callback runs on
+ * the thread-default [struct@GLib.MainContext] of the caller. This is how GIO-style C
+ * code and language bindings wait; fiber tasks use [func@GCoro.await].
+ *
+ * Cancelling @cancellable ends the wait with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] and
+ * leaves @self alone; use [method@GCoro.Future.cancel] to cancel @self itself.
+ */
+void
+gcoro_future_wait_async (GCoroFuture         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (GCORO_IS_FUTURE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _gcoro_async_result_wait (_gcoro_async_result_new (self, cancellable, callback, user_data,
+                                                     gcoro_future_wait_async),
+                            g_object_ref (self), _gcoro_async_leave, NULL, NULL);
+}
+
+/**
+ * gcoro_future_wait_finish:
+ * @self: a [class@GCoro.Future]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @value: (out caller-allocates) (optional): where to copy the value
+ * @error: return location for a [struct@GLib.Error]
+ *
+ * Finishes [method@GCoro.Future.wait_async]: the outcome of @self, as
+ * [method@GCoro.Future.get_value] reads it, or [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] if the wait
+ * itself was cancelled.
+ *
+ * Returns: %TRUE if @self resolved
+ */
+gboolean
+gcoro_future_wait_finish (GCoroFuture   *self,
+                          GAsyncResult  *result,
+                          GValue        *value,
+                          GError       **error)
+{
+  g_return_val_if_fail (GCORO_IS_FUTURE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _gcoro_async_finish (result, self, gcoro_future_wait_async, value, error);
 }

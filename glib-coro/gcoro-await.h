@@ -42,5 +42,9 @@ gpointer  gcoro_await_object   (GCoroFuture  *future,
 GCORO_AVAILABLE_IN_ALL
 gpointer  gcoro_await_pointer  (GCoroFuture  *future,
                                 GError      **error);
+GCORO_AVAILABLE_IN_ALL
+gboolean  gcoro_await_awaitable (gpointer      awaitable,
+                                 GValue       *value,
+                                 GError      **error);
 
 G_END_DECLS

@@ -10,12 +10,12 @@
  * An object that tasks can wait for.
  *
  * Futures are the one currency every waiting mechanism of glib-coro
- * understands; #GCoroAwaitable is how other objects take part: an
+ * understands; [iface@GCoro.Awaitable] is how other objects take part: an
  * implementation says which future settles when the wait is over
- * (#GCoroAwaitableInterface.get_future). #GCoroFuture (hence #GCoroTask and
- * #GCoroPromise) implements it by returning itself, #GCoroEvent by a future
- * that resolves once the event is set, #GCoroCancellableAwaitable by one
- * that resolves when a #GCancellable is cancelled, and your own types can
+ * ([vfunc@GCoro.Awaitable.get_future]). [class@GCoro.Future] (hence [class@GCoro.Task] and
+ * [class@GCoro.Promise]) implements it by returning itself, [class@GCoro.Event] by a future
+ * that resolves once the event is set, [class@GCoro.CancellableAwaitable] by one
+ * that resolves when a [class@Gio.Cancellable] is cancelled, and your own types can
  * too:
  *
  * |[<!-- language="C" -->
@@ -42,9 +42,9 @@
  * gcoro_await_awaitable (door, NULL, &error);
  * ]|
  *
- * Fiber tasks wait with gcoro_await_awaitable(); the Python override makes
+ * Fiber tasks wait with [func@GCoro.await_awaitable]; the Python override makes
  * every awaitable work with `await`, the GJS module makes it a thenable,
- * and a stepped task's step returns gcoro_awaitable_get_future().
+ * and a stepped task's step returns [method@GCoro.Awaitable.get_future].
  *
  * A loop of your own (see `examples/mini-loop.c`) can define its own
  * awaitables, which tell it what to poll for, and still implement this
@@ -54,81 +54,15 @@
 #include "gcoro-config.h"
 
 #include "gcoro-awaitable.h"
-#include "gcoro-await.h"
-#include "gcoro-future.h"
+
+/* The interface only: futures implement it, so it sits below them. Its
+ * dispatcher gcoro_awaitable_get_future() checks that it got a future and
+ * lives with them in gcoro-future.c; gcoro_await_awaitable() suspends a
+ * task and lives with the other awaits in gcoro-await.c. */
 
 G_DEFINE_INTERFACE (GCoroAwaitable, gcoro_awaitable, G_TYPE_OBJECT)
 
 static void
 gcoro_awaitable_default_init (GCoroAwaitableInterface *iface)
 {
-}
-
-/**
- * gcoro_awaitable_get_future:
- * @self: a #GCoroAwaitable
- *
- * Gets the future that settles when waiting for @self is over: what a
- * task actually waits on when it awaits @self.
- *
- * Returns: (transfer full): the future
- */
-GCoroFuture *
-gcoro_awaitable_get_future (GCoroAwaitable *self)
-{
-  GCoroAwaitableInterface *iface;
-  GCoroFuture *future;
-
-  g_return_val_if_fail (GCORO_IS_AWAITABLE (self), NULL);
-
-  iface = GCORO_AWAITABLE_GET_IFACE (self);
-  g_return_val_if_fail (iface->get_future != NULL, NULL);
-
-  future = iface->get_future (self);
-  if (!GCORO_IS_FUTURE (future))
-    {
-      g_critical ("%s: the get_future() of %s returned %p, not a GCoroFuture",
-                  G_STRFUNC, G_OBJECT_TYPE_NAME (self), future);
-      return NULL;
-    }
-
-  return future;
-}
-
-/**
- * gcoro_await_awaitable: (skip)
- * @awaitable: (type GCoroAwaitable): a #GCoroAwaitable: a future, a task,
- *   an event, a #GCoroCancellableAwaitable, an object of your own
- * @value: (out caller-allocates) (optional): an unset #GValue for the
- *   value of the awaited future (see gcoro_future_get_value())
- * @error: return location for a #GError
- *
- * Suspends the calling fiber task until @awaitable is ready, like
- * gcoro_await_value() on gcoro_awaitable_get_future(). A cancellation
- * point; only callable from a fiber task.
- *
- * Returns: %TRUE if the future of @awaitable resolved
- */
-gboolean
-gcoro_await_awaitable (gpointer   awaitable,
-                       GValue    *value,
-                       GError   **error)
-{
-  g_autoptr(GCoroFuture) future = NULL;
-
-  g_return_val_if_fail (GCORO_IS_AWAITABLE (awaitable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  future = gcoro_awaitable_get_future (awaitable);
-  if (future == NULL)
-    {
-      if (value != NULL)
-        g_value_init (value, G_TYPE_OBJECT);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%s %p gave nothing to wait for",
-                   G_OBJECT_TYPE_NAME (awaitable), awaitable);
-      return FALSE;
-    }
-
-  return gcoro_await_value (future, value, error);
 }

@@ -29,7 +29,7 @@ G_DECLARE_INTERFACE (GCoroAwaitable, gcoro_awaitable, GCORO, AWAITABLE, GObject)
  *   (transfer full). It may return the same future every time or arm a
  *   new one; it is called on the thread of the task that awaits.
  *
- * The interface of #GCoroAwaitable.
+ * The interface of [iface@GCoro.Awaitable].
  */
 struct _GCoroAwaitableInterface
 {
@@ -40,9 +40,5 @@ struct _GCoroAwaitableInterface
 
 GCORO_AVAILABLE_IN_ALL
 GCoroFuture *gcoro_awaitable_get_future (GCoroAwaitable  *self);
-GCORO_AVAILABLE_IN_ALL
-gboolean     gcoro_await_awaitable      (gpointer         awaitable,
-                                         GValue          *value,
-                                         GError         **error);
 
 G_END_DECLS

@@ -4,10 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * NOTES
- * The choice is read by the scheduler (layer 2) when it creates its poller,
- * so it lives below the scheduler although DESIGN.md describes backends as
- * layer 8: this file holds only the choice, the pollers are in
- * gcoro-io-watch.c. Once the first scheduler took the choice it is locked,
+ * The choice is read by the scheduler when it creates its poller, so it
+ * lives in the readiness layer, below the scheduler, although the design
+ * lists the loop backends near the top (docs/internals.md says why): this
+ * file holds only the choice, the pollers are in gcoro-io-watch.c. Once the first scheduler took the choice it is locked,
  * like uvloop.install() after the loop exists.
  */
 
@@ -30,10 +30,12 @@ backend_nick (GCoroBackend b)
 
 /**
  * gcoro_backend_is_supported:
- * @backend: a #GCoroBackend
+ * @backend: a [enum@GCoro.Backend]
  *
- * Returns: whether @backend can be used on this system (%GCORO_BACKEND_GLIB
- *   always can; %GCORO_BACKEND_EPOLL on Linux)
+ * Tells whether a socket backend works here.
+ *
+ * Returns: whether @backend can be used on this system ([GCORO_BACKEND_GLIB][enum@GCoro.Backend]
+ *   always can; [GCORO_BACKEND_EPOLL][enum@GCoro.Backend] on Linux)
  */
 gboolean
 gcoro_backend_is_supported (GCoroBackend backend)
@@ -73,7 +75,7 @@ choose_from_environment (void)
 /**
  * gcoro_set_backend:
  * @backend: the backend every scheduler of the process will use
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Chooses how schedulers watch sockets for readiness, the way
  * `uvloop.install()` chooses asyncio's loop. Call it early in main(),
@@ -82,8 +84,8 @@ choose_from_environment (void)
  * (`glib` or `epoll`).
  *
  * Once a scheduler exists the choice is fixed: asking for another backend
- * then fails with %GCORO_ERROR_TOO_LATE (asking for the one in use
- * succeeds). An unsupported backend fails with %G_IO_ERROR_NOT_SUPPORTED.
+ * then fails with [GCORO_ERROR_TOO_LATE][error@GCoro.Error] (asking for the one in use
+ * succeeds). An unsupported backend fails with [G_IO_ERROR_NOT_SUPPORTED][error@Gio.IOErrorEnum].
  *
  * Returns: %TRUE if @backend is the process's backend, %FALSE with @error
  *   set otherwise
@@ -126,9 +128,11 @@ gcoro_set_backend (GCoroBackend   backend,
 /**
  * gcoro_get_backend:
  *
+ * Gets the socket backend of the process.
+ *
  * Returns: the backend schedulers use (or will use): the one set with
- *   gcoro_set_backend(), else the one `GCORO_BACKEND` names, else
- *   %GCORO_BACKEND_GLIB
+ *   [func@GCoro.set_backend], else the one `GCORO_BACKEND` names, else
+ *   [GCORO_BACKEND_GLIB][enum@GCoro.Backend]
  */
 GCoroBackend
 gcoro_get_backend (void)

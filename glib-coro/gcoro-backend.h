@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  *   Linux only.
  *
  * The socket readiness backends, the analogue of choosing asyncio's
- * default loop or uvloop. The #GMainContext stays in charge either way:
+ * default loop or uvloop. The [struct@GLib.MainContext] stays in charge either way:
  * GTK and every other GSource keep working.
  */
 typedef enum

@@ -13,8 +13,8 @@
  * wait returns the task's arrival index in its round (0 for the first).
  *
  * A task cancelled while waiting leaves the round (the others still wait
- * for a full party). gcoro_barrier_abort() breaks the barrier: waiting and
- * later waits fail with %GCORO_ERROR_BROKEN. Used from the thread of its
+ * for a full party). [method@GCoro.Barrier.abort] breaks the barrier: waiting and
+ * later waits fail with [GCORO_ERROR_BROKEN][error@GCoro.Error]. Used from the thread of its
  * scheduler.
  */
 
@@ -68,7 +68,7 @@ gcoro_barrier_init (GCoroBarrier *self)
  *
  * Creates a barrier.
  *
- * Returns: (transfer full): a new #GCoroBarrier
+ * Returns: (transfer full): a new [class@GCoro.Barrier]
  */
 GCoroBarrier *
 gcoro_barrier_new (guint parties)
@@ -84,7 +84,9 @@ gcoro_barrier_new (guint parties)
 
 /**
  * gcoro_barrier_get_parties:
- * @self: a #GCoroBarrier
+ * @self: a [class@GCoro.Barrier]
+ *
+ * Gets how many tasks complete a round of @self.
  *
  * Returns: the number of tasks per round
  */
@@ -98,7 +100,9 @@ gcoro_barrier_get_parties (GCoroBarrier *self)
 
 /**
  * gcoro_barrier_get_n_waiting:
- * @self: a #GCoroBarrier
+ * @self: a [class@GCoro.Barrier]
+ *
+ * Gets how many tasks wait for the current round to complete.
  *
  * Returns: the number of tasks waiting in the current round
  */
@@ -112,9 +116,11 @@ gcoro_barrier_get_n_waiting (GCoroBarrier *self)
 
 /**
  * gcoro_barrier_is_broken:
- * @self: a #GCoroBarrier
+ * @self: a [class@GCoro.Barrier]
  *
- * Returns: %TRUE once gcoro_barrier_abort() was called
+ * Tells whether @self was aborted.
+ *
+ * Returns: %TRUE once [method@GCoro.Barrier.abort] was called
  */
 gboolean
 gcoro_barrier_is_broken (GCoroBarrier *self)
@@ -180,12 +186,12 @@ leave (gpointer   primitive,
 
 /**
  * gcoro_barrier_wait: (skip)
- * @self: a #GCoroBarrier
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Barrier]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Suspends the calling fiber task until the round is complete. Fails with
- * %GCORO_ERROR_BROKEN on a broken barrier and %G_IO_ERROR_CANCELLED when
- * the task is cancelled first. Binding twin: gcoro_barrier_wait_async().
+ * [GCORO_ERROR_BROKEN][error@GCoro.Error] on a broken barrier and [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when
+ * the task is cancelled first. Binding twin: [method@GCoro.Barrier.wait_async].
  *
  * Returns: the arrival index (0 to parties - 1), or -1 with @error set
  */
@@ -215,8 +221,8 @@ gcoro_barrier_wait (GCoroBarrier  *self,
 
 /**
  * gcoro_barrier_wait_async:
- * @self: a #GCoroBarrier
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Barrier]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once the round is complete
  * @user_data: data for @callback
  *
@@ -246,11 +252,11 @@ gcoro_barrier_wait_async (GCoroBarrier        *self,
 
 /**
  * gcoro_barrier_wait_finish:
- * @self: a #GCoroBarrier
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Barrier]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_barrier_wait_async().
+ * Finishes [method@GCoro.Barrier.wait_async].
  *
  * Returns: the arrival index, or -1 with @error set
  */
@@ -270,9 +276,9 @@ gcoro_barrier_wait_finish (GCoroBarrier  *self,
 
 /**
  * gcoro_barrier_abort:
- * @self: a #GCoroBarrier
+ * @self: a [class@GCoro.Barrier]
  *
- * Breaks @self: every waiting task fails with %GCORO_ERROR_BROKEN, and so
+ * Breaks @self: every waiting task fails with [GCORO_ERROR_BROKEN][error@GCoro.Error], and so
  * does every later wait.
  */
 void

@@ -7,7 +7,7 @@
 /**
  * GCoroCancellableAwaitable:
  *
- * A #GCoroAwaitable that is ready once a #GCancellable is cancelled: a task
+ * A [iface@GCoro.Awaitable] that is ready once a [class@Gio.Cancellable] is cancelled: a task
  * can wait for "someone pressed Stop" like for any future.
  *
  * |[<!-- language="C" -->
@@ -100,11 +100,11 @@ gcoro_cancellable_awaitable_init (GCoroCancellableAwaitable *self)
 
 /**
  * gcoro_cancellable_awaitable_new:
- * @cancellable: the #GCancellable to wait for
+ * @cancellable: the [class@Gio.Cancellable] to wait for
  *
  * Creates an awaitable that is ready once @cancellable is cancelled.
  *
- * Returns: (transfer full): a new #GCoroCancellableAwaitable
+ * Returns: (transfer full): a new [class@GCoro.CancellableAwaitable]
  */
 GCoroCancellableAwaitable *
 gcoro_cancellable_awaitable_new (GCancellable *cancellable)
@@ -121,7 +121,7 @@ gcoro_cancellable_awaitable_new (GCancellable *cancellable)
 
 /**
  * gcoro_cancellable_awaitable_get_cancellable:
- * @self: a #GCoroCancellableAwaitable
+ * @self: a [class@GCoro.CancellableAwaitable]
  *
  * Gets the cancellable @self waits for.
  *

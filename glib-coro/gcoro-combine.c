@@ -315,8 +315,8 @@ check_futures (GCoroFuture **futures,
  * A future that resolves (without a value) once every future in @futures
  * resolved, like asyncio's `gather()`. By default it rejects with the
  * first error as soon as a future fails; with
- * %GCORO_ALL_RETURN_ERRORS it waits for all and never rejects, and with
- * %GCORO_ALL_CANCEL_ON_ERROR a failure cancels the futures still pending.
+ * [GCORO_ALL_RETURN_ERRORS][flags@GCoro.AllFlags] it waits for all and never rejects, and with
+ * [GCORO_ALL_CANCEL_ON_ERROR][flags@GCoro.AllFlags] a failure cancels the futures still pending.
  * The results are read from the futures themselves.
  *
  * Returns: (transfer full): the combined future
@@ -338,7 +338,7 @@ gcoro_all (GCoroFuture   **futures,
  * @cancel_losers: cancel the others once one resolved
  *
  * A future that resolves with the value of the first future to resolve,
- * like JavaScript's `Promise.any()`; it rejects (%GCORO_ERROR_FAILED,
+ * like JavaScript's `Promise.any()`; it rejects ([GCORO_ERROR_FAILED][error@GCoro.Error],
  * naming the last error) only if all of them fail.
  *
  * Returns: (transfer full): the combined future
@@ -394,12 +394,12 @@ gcoro_shield (GCoroFuture *future)
 
 /**
  * gcoro_future_with_timeout:
- * @future: a #GCoroFuture
+ * @future: a [class@GCoro.Future]
  * @timeout_msec: how long to wait for it, in milliseconds
  *
  * A future that settles like @future if it does so within @timeout_msec;
  * otherwise it cancels @future and, once @future has ended, rejects with
- * %G_IO_ERROR_TIMED_OUT (or resolves like @future, if it resolved all the
+ * [G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum] (or resolves like @future, if it resolved all the
  * same), as asyncio's `wait_for()` does: when the timeout is reported, the
  * work it bounded has stopped. The timer lives in the scheduler's heap.
  *

@@ -22,7 +22,7 @@ G_BEGIN_DECLS
  *   read each outcome from the futures themselves
  * @GCORO_ALL_CANCEL_ON_ERROR: when one future fails, cancel the others
  *
- * How gcoro_all() waits.
+ * How [func@GCoro.all] waits.
  */
 typedef enum /*< flags >*/
 {

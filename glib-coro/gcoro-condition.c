@@ -8,7 +8,7 @@
  * GCoroCondition:
  *
  * A condition variable for tasks, like asyncio's `Condition`: a task that
- * holds the condition's #GCoroLock waits for another task to change some
+ * holds the condition's [class@GCoro.Lock] waits for another task to change some
  * state and notify it.
  *
  * |[<!-- language="C" -->
@@ -20,7 +20,7 @@
  * ]|
  *
  * A wait always returns with the lock held again, even when the task was
- * cancelled while waiting (then it fails with %G_IO_ERROR_CANCELLED). A
+ * cancelled while waiting (then it fails with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]). A
  * notification that reaches a waiter that was cancelled at that moment is
  * passed on to the next waiter, so none is lost. Used from the thread of
  * its scheduler.
@@ -74,7 +74,7 @@ gcoro_condition_init (GCoroCondition *self)
  *
  * Creates a condition.
  *
- * Returns: (transfer full): a new #GCoroCondition
+ * Returns: (transfer full): a new [class@GCoro.Condition]
  */
 GCoroCondition *
 gcoro_condition_new (GCoroLock *lock)
@@ -90,7 +90,9 @@ gcoro_condition_new (GCoroLock *lock)
 
 /**
  * gcoro_condition_get_lock:
- * @self: a #GCoroCondition
+ * @self: a [class@GCoro.Condition]
+ *
+ * Gets the lock that waiting on @self releases and takes again.
  *
  * Returns: (transfer none): the lock of @self
  */
@@ -125,12 +127,12 @@ check_lock_held (GCoroCondition *self,
 
 /**
  * gcoro_condition_wait: (skip)
- * @self: a #GCoroCondition
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Condition]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Releases the lock, suspends the calling fiber task until notified, and
  * takes the lock again before returning (also when cancelled). The caller
- * must hold the lock. Binding twin: gcoro_condition_wait_async().
+ * must hold the lock. Binding twin: [method@GCoro.Condition.wait_async].
  *
  * Returns: %TRUE if notified, %FALSE if the task was cancelled
  */
@@ -205,8 +207,8 @@ cond_wait_cancel (GCoroAsyncResult *result,
 
 /**
  * gcoro_condition_wait_async:
- * @self: a #GCoroCondition
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Condition]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once notified and holding
  *   the lock again
  * @user_data: data for @callback
@@ -242,11 +244,11 @@ gcoro_condition_wait_async (GCoroCondition      *self,
 
 /**
  * gcoro_condition_wait_finish:
- * @self: a #GCoroCondition
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Condition]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_condition_wait_async(). The caller holds the lock again
+ * Finishes [method@GCoro.Condition.wait_async]. The caller holds the lock again
  * either way.
  *
  * Returns: %TRUE if notified
@@ -263,7 +265,7 @@ gcoro_condition_wait_finish (GCoroCondition  *self,
 
 /**
  * gcoro_condition_notify:
- * @self: a #GCoroCondition
+ * @self: a [class@GCoro.Condition]
  * @n: how many waiters to wake
  *
  * Wakes up to @n waiting tasks, first come first served. Each resumes once
@@ -287,7 +289,7 @@ gcoro_condition_notify (GCoroCondition *self,
 
 /**
  * gcoro_condition_notify_all:
- * @self: a #GCoroCondition
+ * @self: a [class@GCoro.Condition]
  *
  * Wakes every waiting task.
  */

@@ -35,12 +35,12 @@
  * }
  * ]|
  *
- * set() returns a #GCoroToken that reset() uses to restore the previous
+ * set() returns a [struct@GCoro.Token] that reset() uses to restore the previous
  * value (a token works once, for its own variable, in the context it was
  * made in). Outside any task, each thread has a context of its own; inside
- * gcoro_context_run() the given #GCoroContext is current.
+ * [method@GCoro.Context.run] the given [class@GCoro.Context] is current.
  *
- * Values are #GValues of any type. The context is a persistent map: copying
+ * Values are [struct@GObject.Value]s of any type. The context is a persistent map: copying
  * it (which every spawn does) costs one reference whatever its size, and a
  * set copies at most one path of the trie.
  */
@@ -159,12 +159,12 @@ gcoro_context_var_init (GCoroContextVar *self)
  * @name: the name of the variable, for debugging
  *
  * Creates a context variable without a default: reading it where it was
- * never set fails with %GCORO_ERROR_NO_VALUE. Like Python's, context
+ * never set fails with [GCORO_ERROR_NO_VALUE][error@GCoro.Error]. Like Python's, context
  * variables are meant to be created once (at start-up, or as class fields)
  * and kept: every context that holds a value of the variable holds a
  * reference to it.
  *
- * Returns: (transfer full): a new #GCoroContextVar
+ * Returns: (transfer full): a new [class@GCoro.ContextVar]
  */
 GCoroContextVar *
 gcoro_context_var_new (const char *name)
@@ -184,7 +184,7 @@ gcoro_context_var_new (const char *name)
  * rather than a nullable argument: GJS turns `null` into a value holding
  * null, which would make "no default" impossible to ask for.)
  *
- * Returns: (transfer full): a new #GCoroContextVar
+ * Returns: (transfer full): a new [class@GCoro.ContextVar]
  */
 GCoroContextVar *
 gcoro_context_var_new_with_default (const char   *name,
@@ -204,7 +204,7 @@ gcoro_context_var_new_with_default (const char   *name,
 
 /**
  * gcoro_context_var_get_name:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  *
  * Gets the name given at creation.
  *
@@ -237,7 +237,7 @@ value_set_or_empty (GValue       *out,
 
 /**
  * gcoro_context_var_get_default:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @value: (out caller-allocates) (optional): receives a copy of the default
  *   (a %NULL object when there is none)
  *
@@ -272,7 +272,7 @@ current_value (GCoroContextVar *self)
 
 /**
  * gcoro_context_var_peek:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  *
  * Gets the value of @self in the current context (or its default) without
  * copying it. The value stays valid until the current context changes the
@@ -297,13 +297,13 @@ gcoro_context_var_peek (GCoroContextVar *self)
 
 /**
  * gcoro_context_var_get:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @value: (out caller-allocates) (optional): receives a copy of the value
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Gets the value of @self in the current context: the running task's, the
- * one entered with gcoro_context_run(), or the calling thread's. Falls
- * back to the default; with neither, fails with %GCORO_ERROR_NO_VALUE
+ * one entered with [method@GCoro.Context.run], or the calling thread's. Falls
+ * back to the default; with neither, fails with [GCORO_ERROR_NO_VALUE][error@GCoro.Error]
  * (Python's `LookupError`).
  *
  * Returns: %TRUE if there was a value (or default)
@@ -333,7 +333,7 @@ gcoro_context_var_get (GCoroContextVar  *self,
 
 /**
  * gcoro_context_var_get_or:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @fallback: (nullable): what to return where @self has no value
  * @value: (out caller-allocates): receives a copy of the value
  *
@@ -380,13 +380,13 @@ set_taking (GCoroContextVar *self,
 
 /**
  * gcoro_context_var_set:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @value: the new value (copied)
  *
  * Sets @self in the current context. The running task and the tasks it
  * spawns from now on see the new value; its spawner and siblings do not.
  *
- * Returns: (transfer full): a token for gcoro_context_var_reset()
+ * Returns: (transfer full): a token for [method@GCoro.ContextVar.reset]
  */
 GCoroToken *
 gcoro_context_var_set (GCoroContextVar *self,
@@ -400,15 +400,15 @@ gcoro_context_var_set (GCoroContextVar *self,
 
 /**
  * gcoro_context_var_reset:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @token: the token a set() of @self returned in the current context
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Restores the value @self had before the set() that returned @token (or
  * no value, if it had none). A token works once, only for the variable
  * that made it and only in the context it was made in. A second use fails
- * with %GCORO_ERROR_TOKEN_USED, another variable's or context's token with
- * %GCORO_ERROR_INVALID_TOKEN; either changes nothing.
+ * with [GCORO_ERROR_TOKEN_USED][error@GCoro.Error], another variable's or context's token with
+ * [GCORO_ERROR_INVALID_TOKEN][error@GCoro.Error]; either changes nothing.
  *
  * Returns: %TRUE if the variable was reset
  */
@@ -458,9 +458,9 @@ gcoro_context_var_reset (GCoroContextVar  *self,
 
 /**
  * gcoro_context_var_get_pointer: (skip)
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  *
- * Gets a pointer value set with gcoro_context_var_set_pointer(). It stays
+ * Gets a pointer value set with [method@GCoro.ContextVar.set_pointer]. It stays
  * valid while the current context holds it.
  *
  * Returns: (nullable) (transfer none): the pointer, or %NULL
@@ -475,7 +475,7 @@ gcoro_context_var_get_pointer (GCoroContextVar *self)
 
 /**
  * gcoro_context_var_dup_object:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  *
  * Gets an object value.
  *
@@ -492,7 +492,7 @@ gcoro_context_var_dup_object (GCoroContextVar *self)
 
 /**
  * gcoro_context_var_dup_string:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  *
  * Gets a string value.
  *
@@ -509,7 +509,7 @@ gcoro_context_var_dup_string (GCoroContextVar *self)
 
 /**
  * gcoro_context_var_get_int64:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @fallback: returned when @self holds no integer
  *
  * Gets an integer value (of any integer type).
@@ -546,13 +546,13 @@ set_from_stack_value (GCoroContextVar *self,
 
 /**
  * gcoro_context_var_set_pointer: (skip)
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @pointer: (nullable): the value
  * @destroy: (nullable): frees @pointer once no context holds it
  *
  * Sets a C pointer value, owned by the contexts that hold it.
  *
- * Returns: (transfer full): a token for gcoro_context_var_reset()
+ * Returns: (transfer full): a token for [method@GCoro.ContextVar.reset]
  */
 GCoroToken *
 gcoro_context_var_set_pointer (GCoroContextVar *self,
@@ -569,12 +569,12 @@ gcoro_context_var_set_pointer (GCoroContextVar *self,
 
 /**
  * gcoro_context_var_set_object:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @object: (type GObject) (nullable): the value (a reference is taken)
  *
  * Sets an object value.
  *
- * Returns: (transfer full): a token for gcoro_context_var_reset()
+ * Returns: (transfer full): a token for [method@GCoro.ContextVar.reset]
  */
 GCoroToken *
 gcoro_context_var_set_object (GCoroContextVar *self,
@@ -592,12 +592,12 @@ gcoro_context_var_set_object (GCoroContextVar *self,
 
 /**
  * gcoro_context_var_set_string:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @value: (nullable): the value (copied)
  *
  * Sets a string value.
  *
- * Returns: (transfer full): a token for gcoro_context_var_reset()
+ * Returns: (transfer full): a token for [method@GCoro.ContextVar.reset]
  */
 GCoroToken *
 gcoro_context_var_set_string (GCoroContextVar *self,
@@ -614,12 +614,12 @@ gcoro_context_var_set_string (GCoroContextVar *self,
 
 /**
  * gcoro_context_var_set_int64:
- * @self: a #GCoroContextVar
+ * @self: a [class@GCoro.ContextVar]
  * @value: the value
  *
- * Sets a %G_TYPE_INT64 value.
+ * Sets a `G_TYPE_INT64` value.
  *
- * Returns: (transfer full): a token for gcoro_context_var_reset()
+ * Returns: (transfer full): a token for [method@GCoro.ContextVar.reset]
  */
 GCoroToken *
 gcoro_context_var_set_int64 (GCoroContextVar *self,
@@ -647,7 +647,7 @@ token_clear (gpointer data)
 
 /**
  * gcoro_token_ref:
- * @self: a #GCoroToken
+ * @self: a [struct@GCoro.Token]
  *
  * Takes a reference.
  *
@@ -663,7 +663,7 @@ gcoro_token_ref (GCoroToken *self)
 
 /**
  * gcoro_token_unref:
- * @self: (transfer full): a #GCoroToken
+ * @self: (transfer full): a [struct@GCoro.Token]
  *
  * Drops a reference.
  */
@@ -677,7 +677,7 @@ gcoro_token_unref (GCoroToken *self)
 
 /**
  * gcoro_token_get_var:
- * @self: a #GCoroToken
+ * @self: a [struct@GCoro.Token]
  *
  * Gets the variable whose set() made @self.
  *
@@ -693,7 +693,7 @@ gcoro_token_get_var (GCoroToken *self)
 
 /**
  * gcoro_token_get_old_value:
- * @self: a #GCoroToken
+ * @self: a [struct@GCoro.Token]
  * @value: (out caller-allocates) (optional): receives a copy of the value
  *   the variable had before (a %NULL object if it had none)
  *
@@ -713,7 +713,7 @@ gcoro_token_get_old_value (GCoroToken *self,
 
 /**
  * gcoro_token_is_used:
- * @self: a #GCoroToken
+ * @self: a [struct@GCoro.Token]
  *
  * Checks whether @self has been used by a reset().
  *

@@ -24,8 +24,8 @@ G_DECLARE_FINAL_TYPE (GCoroContextVar, gcoro_context_var, GCORO, CONTEXT_VAR, GO
 /**
  * GCoroToken:
  *
- * What gcoro_context_var_set() returns: the means to undo that set with
- * gcoro_context_var_reset(), once, in the same context. Like Python's
+ * What [method@GCoro.ContextVar.set] returns: the means to undo that set with
+ * [method@GCoro.ContextVar.reset], once, in the same context. Like Python's
  * `contextvars.Token`. A reference-counted boxed type (cheap: every set
  * makes one).
  */

@@ -10,12 +10,12 @@
  * A snapshot of context variables that code can run in, like Python's
  * `contextvars.Context`.
  *
- * gcoro_context_copy_current() takes the current context (a task's, or
- * the thread's) in O(1); gcoro_context_run() makes it current for the
- * duration of a call, so what the call sets stays in the #GCoroContext and
+ * [func@GCoro.Context.copy_current] takes the current context (a task's, or
+ * the thread's) in O(1); [method@GCoro.Context.run] makes it current for the
+ * duration of a call, so what the call sets stays in the [class@GCoro.Context] and
  * out of the caller's context. A context can be entered by one caller at a
  * time; entering it twice (recursively, or from two threads) fails with
- * %GCORO_ERROR_CONTEXT_ENTERED.
+ * [GCORO_ERROR_CONTEXT_ENTERED][error@GCoro.Error].
  *
  * This is how work handed to another thread keeps its caller's variables:
  *
@@ -25,7 +25,7 @@
  * gcoro_context_run (ctx, work, data, &error);
  * ]|
  *
- * A #GCoroContext is used from one thread at a time.
+ * A [class@GCoro.Context] is used from one thread at a time.
  */
 
 #include "gcoro-config.h"
@@ -75,7 +75,7 @@ gcoro_context_init (GCoroContext *self)
  *
  * Creates an empty context.
  *
- * Returns: (transfer full): a new #GCoroContext
+ * Returns: (transfer full): a new [class@GCoro.Context]
  */
 GCoroContext *
 gcoro_context_new (void)
@@ -87,9 +87,9 @@ gcoro_context_new (void)
  * gcoro_context_copy_current:
  *
  * Copies the current context: the running task's, the one entered with
- * gcoro_context_run(), or the calling thread's. O(1).
+ * [method@GCoro.Context.run], or the calling thread's. O(1).
  *
- * Returns: (transfer full): a new #GCoroContext
+ * Returns: (transfer full): a new [class@GCoro.Context]
  */
 GCoroContext *
 gcoro_context_copy_current (void)
@@ -102,11 +102,11 @@ gcoro_context_copy_current (void)
 
 /**
  * gcoro_context_copy:
- * @self: a #GCoroContext
+ * @self: a [class@GCoro.Context]
  *
  * Copies @self. O(1).
  *
- * Returns: (transfer full): a new #GCoroContext with the same values
+ * Returns: (transfer full): a new [class@GCoro.Context] with the same values
  */
 GCoroContext *
 gcoro_context_copy (GCoroContext *self)
@@ -122,14 +122,14 @@ gcoro_context_copy (GCoroContext *self)
 
 /**
  * gcoro_context_run:
- * @self: a #GCoroContext
+ * @self: a [class@GCoro.Context]
  * @func: (scope async): the function to run
  * @user_data: data for @func
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Calls @func with @self as the current context: the variables it reads
  * are @self's, and what it sets changes @self, not the caller's context.
- * Fails with %GCORO_ERROR_CONTEXT_ENTERED (without calling @func) when
+ * Fails with [GCORO_ERROR_CONTEXT_ENTERED][error@GCoro.Error] (without calling @func) when
  * @self is already entered.
  *
  * @func is annotated `(scope async)` although it is called before this
@@ -169,9 +169,9 @@ gcoro_context_run (GCoroContext      *self,
 
 /**
  * gcoro_context_is_entered:
- * @self: a #GCoroContext
+ * @self: a [class@GCoro.Context]
  *
- * Checks whether some caller is inside gcoro_context_run() of @self.
+ * Checks whether some caller is inside [method@GCoro.Context.run] of @self.
  *
  * Returns: %TRUE while @self is entered
  */
@@ -185,7 +185,7 @@ gcoro_context_is_entered (GCoroContext *self)
 
 /**
  * gcoro_context_get_length:
- * @self: a #GCoroContext
+ * @self: a [class@GCoro.Context]
  *
  * Counts the variables that have a value in @self.
  *
@@ -208,8 +208,8 @@ context_lookup (GCoroContext    *self,
 
 /**
  * gcoro_context_contains:
- * @self: a #GCoroContext
- * @var: a #GCoroContextVar
+ * @self: a [class@GCoro.Context]
+ * @var: a [class@GCoro.ContextVar]
  *
  * Checks whether @var has a value in @self (defaults do not count).
  *
@@ -227,8 +227,8 @@ gcoro_context_contains (GCoroContext    *self,
 
 /**
  * gcoro_context_lookup:
- * @self: a #GCoroContext
- * @var: a #GCoroContextVar
+ * @self: a [class@GCoro.Context]
+ * @var: a [class@GCoro.ContextVar]
  * @value: (out caller-allocates) (optional): receives a copy of the value
  *   (a %NULL object when @var is not set)
  *
@@ -271,7 +271,7 @@ collect_var (gconstpointer   key,
 
 /**
  * gcoro_context_list_vars:
- * @self: a #GCoroContext
+ * @self: a [class@GCoro.Context]
  *
  * Lists the variables that have a value in @self, in no particular order.
  *

@@ -20,7 +20,7 @@ G_DECLARE_FINAL_TYPE (GCoroContext, gcoro_context, GCORO, CONTEXT, GObject)
 
 /**
  * GCoroContextFunc:
- * @user_data: the data given to gcoro_context_run()
+ * @user_data: the data given to [method@GCoro.Context.run]
  *
  * A function run inside a context.
  */

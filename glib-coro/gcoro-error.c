@@ -7,4 +7,11 @@
 
 #include "gcoro-error.h"
 
+/**
+ * gcoro_error_quark:
+ *
+ * Gets the quark of glib-coro's error domain, [error@GCoro.Error].
+ *
+ * Returns: the domain of the errors of glib-coro's own states
+ */
 G_DEFINE_QUARK (gcoro-error-quark, gcoro_error)

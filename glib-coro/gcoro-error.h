@@ -19,8 +19,8 @@ G_BEGIN_DECLS
  * GCORO_ERROR:
  *
  * The error domain of failures specific to glib-coro. I/O failures,
- * cancellation (%G_IO_ERROR_CANCELLED) and timeouts (%G_IO_ERROR_TIMED_OUT)
- * use %G_IO_ERROR instead.
+ * cancellation ([G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]) and timeouts ([G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum])
+ * use [error@Gio.IOErrorEnum] instead.
  */
 #define GCORO_ERROR (gcoro_error_quark ())
 
@@ -31,25 +31,25 @@ G_BEGIN_DECLS
  *   resolved without a value (or with one of another type) read as a typed
  *   value, or a context variable with no value and no default (Python's
  *   `LookupError`).
- * @GCORO_ERROR_INVALID_TOKEN: a #GCoroToken was used with another variable,
+ * @GCORO_ERROR_INVALID_TOKEN: a [struct@GCoro.Token] was used with another variable,
  *   or in another context than the one it was made in (Python's
  *   `ValueError`).
- * @GCORO_ERROR_CONTEXT_ENTERED: gcoro_context_run() on a context that is
+ * @GCORO_ERROR_CONTEXT_ENTERED: [method@GCoro.Context.run] on a context that is
  *   already entered (here or on another thread).
- * @GCORO_ERROR_CLOSED: the object was closed: a #GCoroQueue after
- *   gcoro_queue_close() (once drained), a #GCoroTaskGroup after it ended.
- * @GCORO_ERROR_BROKEN: a #GCoroBarrier was aborted while tasks waited at
+ * @GCORO_ERROR_CLOSED: the object was closed: a [class@GCoro.Queue] after
+ *   [method@GCoro.Queue.close] (once drained), a [class@GCoro.TaskGroup] after it ended.
+ * @GCORO_ERROR_BROKEN: a [class@GCoro.Barrier] was aborted while tasks waited at
  *   it (Python's `BrokenBarrierError`).
  * @GCORO_ERROR_DESTROYED: the primitive a task waited on was finalized.
- * @GCORO_ERROR_TOO_LATE: gcoro_set_backend() was asked to switch backends
+ * @GCORO_ERROR_TOO_LATE: [func@GCoro.set_backend] was asked to switch backends
  *   after a scheduler had started on the other one.
- * @GCORO_ERROR_EXHAUSTED: a #GCoroGenerator has no more items: how the
- *   future of gcoro_generator_next_future() says so (Python's
+ * @GCORO_ERROR_EXHAUSTED: a [class@GCoro.Generator] has no more items: how the
+ *   future of [method@GCoro.Generator.next_future] says so (Python's
  *   `StopAsyncIteration`).
- * @GCORO_ERROR_TOKEN_USED: a #GCoroToken was used a second time (Python's
+ * @GCORO_ERROR_TOKEN_USED: a [struct@GCoro.Token] was used a second time (Python's
  *   `RuntimeError`).
  *
- * Error codes of the %GCORO_ERROR domain.
+ * Error codes of the [error@GCoro.Error] domain.
  */
 typedef enum
 {

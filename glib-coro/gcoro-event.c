@@ -7,14 +7,14 @@
 /**
  * GCoroEvent:
  *
- * A flag that tasks wait for, like asyncio's `Event`: gcoro_event_set()
+ * A flag that tasks wait for, like asyncio's `Event`: [method@GCoro.Event.set]
  * wakes every waiter (in the order they came) and lets later waits pass
- * at once until gcoro_event_clear().
+ * at once until [method@GCoro.Event.clear].
  *
  * Used from the thread of its scheduler.
  *
- * An event is a #GCoroAwaitable: its future resolves once it is set, so
- * gcoro_await_awaitable(), Python's `await event` and GJS's
+ * An event is a [iface@GCoro.Awaitable]: its future resolves once it is set, so
+ * [func@GCoro.await_awaitable], Python's `await event` and GJS's
  * `await event` wait for it too.
  */
 
@@ -96,7 +96,7 @@ gcoro_event_init (GCoroEvent *self)
  *
  * Creates an event that is not set.
  *
- * Returns: (transfer full): a new #GCoroEvent
+ * Returns: (transfer full): a new [class@GCoro.Event]
  */
 GCoroEvent *
 gcoro_event_new (void)
@@ -106,7 +106,9 @@ gcoro_event_new (void)
 
 /**
  * gcoro_event_is_set:
- * @self: a #GCoroEvent
+ * @self: a [class@GCoro.Event]
+ *
+ * Tells whether @self is set.
  *
  * Returns: %TRUE if @self is set
  */
@@ -120,7 +122,7 @@ gcoro_event_is_set (GCoroEvent *self)
 
 /**
  * gcoro_event_set:
- * @self: a #GCoroEvent
+ * @self: a [class@GCoro.Event]
  *
  * Sets @self and wakes every task waiting for it.
  */
@@ -143,9 +145,9 @@ gcoro_event_set (GCoroEvent *self)
 
 /**
  * gcoro_event_clear:
- * @self: a #GCoroEvent
+ * @self: a [class@GCoro.Event]
  *
- * Clears @self: waits block again until the next gcoro_event_set().
+ * Clears @self: waits block again until the next [method@GCoro.Event.set].
  */
 void
 gcoro_event_clear (GCoroEvent *self)
@@ -157,11 +159,11 @@ gcoro_event_clear (GCoroEvent *self)
 
 /**
  * gcoro_event_wait: (skip)
- * @self: a #GCoroEvent
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Event]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Suspends the calling fiber task until @self is set (returns at once if
- * it is). A cancellation point. Binding twin: gcoro_event_wait_async().
+ * it is). A cancellation point. Binding twin: [method@GCoro.Event.wait_async].
  *
  * Returns: %TRUE, or %FALSE if the task was cancelled
  */
@@ -182,8 +184,8 @@ gcoro_event_wait (GCoroEvent  *self,
 
 /**
  * gcoro_event_wait_async:
- * @self: a #GCoroEvent
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Event]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once @self is set
  * @user_data: data for @callback
  *
@@ -206,13 +208,13 @@ gcoro_event_wait_async (GCoroEvent          *self,
 
 /**
  * gcoro_event_wait_finish:
- * @self: a #GCoroEvent
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Event]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_event_wait_async().
+ * Finishes [method@GCoro.Event.wait_async].
  *
- * Returns: %TRUE, or %FALSE with %G_IO_ERROR_CANCELLED
+ * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]
  */
 gboolean
 gcoro_event_wait_finish (GCoroEvent    *self,

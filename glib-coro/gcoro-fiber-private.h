@@ -1,11 +1,11 @@
-/* gcoro-fiber-private.h: machine fibers (layer 1, private)
+/* gcoro-fiber-private.h: machine fibers (the fiber layer, private)
  *
  * Copyright 2026 The glib-coro authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A fiber is a body of code with its own stack that can be switched to and
  * from. This layer knows nothing of GLib's main loop, tasks or futures: the
- * scheduler (layer 2) decides when to switch.
+ * task layer decides when to switch (docs/internals.md has the layers).
  *
  * Threading: a fiber runs on one thread at a time; gcoro_fiber_switch() must
  * be called on the thread where @from is running. Freeing may happen on any

@@ -1,4 +1,4 @@
-/* gcoro-fiber.c: machine fibers (layer 1, private)
+/* gcoro-fiber.c: machine fibers (the fiber layer, private)
  *
  * Copyright 2026 The glib-coro authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

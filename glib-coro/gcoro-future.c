@@ -10,11 +10,11 @@
  * A value that will be there later.
  *
  * A future starts pending and settles exactly once: resolved with a value
- * (a #GValue, possibly empty), rejected with a #GError, or cancelled. Every
+ * (a [struct@GObject.Value], possibly empty), rejected with a [struct@GLib.Error], or cancelled. Every
  * waiting mechanism of glib-coro waits on futures: a fiber task suspends on
- * one with gcoro_await(), GIO-style code and language bindings use
- * gcoro_future_wait_async(), and plain code can drive one to completion with
- * gcoro_run_until_complete().
+ * one with [func@GCoro.await], GIO-style code and language bindings use
+ * [method@GCoro.Future.wait_async], and plain code can drive one to completion with
+ * [func@GCoro.run_until_complete].
  *
  * |[<!-- language="C" -->
  * static void
@@ -30,9 +30,9 @@
  * }
  * ]|
  *
- * #GCoroPromise is the future you settle by hand (from any thread);
- * #GCoroTask is the future a coroutine settles when its body returns.
- * Every future is a #GCoroAwaitable (it is its own wait).
+ * [class@GCoro.Promise] is the future you settle by hand (from any thread);
+ * [class@GCoro.Task] is the future a coroutine settles when its body returns.
+ * Every future is a [iface@GCoro.Awaitable] (it is its own wait).
  *
  * Completion is always deferred: whoever waits is told from its scheduler's
  * next dispatch, never from inside the call that settled the future. So
@@ -40,7 +40,7 @@
  * runs someone else's code in the middle of yours.
  *
  * Threading: a future may be settled and inspected from any thread. Waiters
- * are told on the thread (and #GMainContext) they started waiting from.
+ * are told on the thread (and [struct@GLib.MainContext]) they started waiting from.
  */
 
 /* NOTES:
@@ -57,7 +57,6 @@
 
 #include "gcoro-config.h"
 
-#include "gcoro-async-result-private.h"
 #include "gcoro-error.h"
 #include "gcoro-future-private.h"
 #include "gcoro-scheduler-private.h"
@@ -91,6 +90,37 @@ static void
 gcoro_future_awaitable_init (GCoroAwaitableInterface *iface)
 {
   iface->get_future = gcoro_future_get_future;
+}
+
+/**
+ * gcoro_awaitable_get_future:
+ * @self: a [iface@GCoro.Awaitable]
+ *
+ * Gets the future that settles when waiting for @self is over: what a
+ * task actually waits on when it awaits @self.
+ *
+ * Returns: (transfer full): the future
+ */
+GCoroFuture *
+gcoro_awaitable_get_future (GCoroAwaitable *self)
+{
+  GCoroAwaitableInterface *iface;
+  GCoroFuture *future;
+
+  g_return_val_if_fail (GCORO_IS_AWAITABLE (self), NULL);
+
+  iface = GCORO_AWAITABLE_GET_IFACE (self);
+  g_return_val_if_fail (iface->get_future != NULL, NULL);
+
+  future = iface->get_future (self);
+  if (!GCORO_IS_FUTURE (future))
+    {
+      g_critical ("%s: the get_future() of %s returned %p, not a GCoroFuture",
+                  G_STRFUNC, G_OBJECT_TYPE_NAME (self), future);
+      return NULL;
+    }
+
+  return future;
 }
 
 static void
@@ -305,7 +335,7 @@ _gcoro_future_settle_like (GCoroFuture *self,
 
 /**
  * gcoro_future_get_state:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Gets where @self is in its life. Any thread.
  *
@@ -324,7 +354,7 @@ gcoro_future_get_state (GCoroFuture *self)
 
 /**
  * gcoro_future_is_done:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Checks whether @self has settled (resolved, rejected or cancelled).
  *
@@ -338,15 +368,15 @@ gcoro_future_is_done (GCoroFuture *self)
 
 /**
  * gcoro_future_get_value:
- * @self: a #GCoroFuture
- * @value: (out caller-allocates) (optional): an unset #GValue that receives
+ * @self: a [class@GCoro.Future]
+ * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] that receives
  *   a copy of the value; when @self resolved without a value, or did not
- *   resolve, it holds a %NULL #GObject instead (None or null in bindings).
+ *   resolve, it holds a %NULL [class@GObject.Object] instead (None or null in bindings).
  *   Unset it when done
  * @error: return location for the error of a rejected or cancelled future
  *
  * Reads the outcome of a settled future. Reading a pending future fails
- * with %G_IO_ERROR_PENDING.
+ * with [G_IO_ERROR_PENDING][error@Gio.IOErrorEnum].
  *
  * Returns: %TRUE if @self resolved, %FALSE with @error set otherwise
  */
@@ -405,7 +435,7 @@ gcoro_future_get_value (GCoroFuture  *self,
 
 /**
  * gcoro_future_peek_value:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Gets the value of a resolved future without copying it. The value lives
  * as long as @self.
@@ -429,13 +459,75 @@ gcoro_future_peek_value (GCoroFuture *self)
   return &priv->value;
 }
 
+/* --- values that own a C pointer --------------------------------------------- */
+
+typedef struct
+{
+  gpointer       pointer;
+  GDestroyNotify destroy;
+} OwnedPointer;
+
+static OwnedPointer *
+owned_pointer_copy (OwnedPointer *p)
+{
+  /* The boxed value is shared, never duplicated: the pointer has one owner. */
+  return g_atomic_rc_box_acquire (p);
+}
+
+static void
+owned_pointer_clear (gpointer data)
+{
+  OwnedPointer *p = data;
+
+  if (p->destroy != NULL && p->pointer != NULL)
+    p->destroy (p->pointer);
+}
+
+static void
+owned_pointer_free (OwnedPointer *p)
+{
+  g_atomic_rc_box_release_full (p, owned_pointer_clear);
+}
+
+typedef OwnedPointer GCoroOwnedPointer;
+
+G_DEFINE_BOXED_TYPE (GCoroOwnedPointer, _gcoro_owned_pointer, owned_pointer_copy, owned_pointer_free)
+
+/* The raw pointer inside a value made by gcoro_promise_resolve_pointer()
+ * or gcoro_task_return_pointer(); plain G_TYPE_POINTER values too. */
+gpointer
+_gcoro_value_get_pointer (const GValue *value)
+{
+  if (G_VALUE_HOLDS (value, _gcoro_owned_pointer_get_type ()))
+    {
+      OwnedPointer *p = g_value_get_boxed (value);
+      return p ? p->pointer : NULL;
+    }
+  if (G_VALUE_HOLDS_POINTER (value))
+    return g_value_get_pointer (value);
+  return NULL;
+}
+
+void
+_gcoro_value_take_pointer (GValue         *value,
+                           gpointer        pointer,
+                           GDestroyNotify  destroy)
+{
+  OwnedPointer *p = g_atomic_rc_box_new0 (OwnedPointer);
+
+  p->pointer = pointer;
+  p->destroy = destroy;
+  g_value_init (value, _gcoro_owned_pointer_get_type ());
+  g_value_take_boxed (value, p);
+}
+
 /**
  * gcoro_future_peek_pointer: (skip)
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
- * Gets the C pointer a future resolved with (gcoro_promise_resolve_pointer(),
- * gcoro_task_return_pointer(), gcoro_run_in_thread()) without waiting: the
- * plain-code counterpart of gcoro_await_pointer(). The pointer belongs to
+ * Gets the C pointer a future resolved with ([method@GCoro.Promise.resolve_pointer],
+ * [method@GCoro.Task.return_pointer], [func@GCoro.run_in_thread]) without waiting: the
+ * plain-code counterpart of [func@GCoro.await_pointer]. The pointer belongs to
  * @self.
  *
  * Returns: (nullable) (transfer none): the pointer, or %NULL if @self did
@@ -451,7 +543,7 @@ gcoro_future_peek_pointer (GCoroFuture *self)
 
 /**
  * gcoro_future_peek_error:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Gets the error of a rejected or cancelled future without copying it.
  *
@@ -477,11 +569,11 @@ gcoro_future_peek_error (GCoroFuture *self)
 
 /**
  * gcoro_future_cancel:
- * @self: a #GCoroFuture
+ * @self: a [class@GCoro.Future]
  *
  * Requests cancellation. A pending promise settles as
- * %GCORO_FUTURE_CANCELLED at once; a task is asked to stop, and its current
- * await fails with %G_IO_ERROR_CANCELLED (see gcoro_task_cancel()).
+ * [GCORO_FUTURE_CANCELLED][enum@GCoro.FutureState] at once; a task is asked to stop, and its current
+ * await fails with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] (see [method@GCoro.Task.cancel]).
  * Cancelling a settled future does nothing.
  */
 void
@@ -493,59 +585,4 @@ gcoro_future_cancel (GCoroFuture *self)
     return;
 
   GCORO_FUTURE_GET_CLASS (self)->cancel (self);
-}
-
-/* --- waiting from callbacks (GIO style, used by bindings) ------------------ */
-
-/**
- * gcoro_future_wait_async:
- * @self: a #GCoroFuture
- * @cancellable: (nullable): cancels the wait (not @self)
- * @callback: (scope async) (nullable): called once @self settles
- * @user_data: data for @callback
- *
- * Waits for @self to settle without suspending anything: @callback runs on
- * the thread-default #GMainContext of the caller. This is how GIO-style C
- * code and language bindings wait; fiber tasks use gcoro_await().
- *
- * Cancelling @cancellable ends the wait with %G_IO_ERROR_CANCELLED and
- * leaves @self alone; use gcoro_future_cancel() to cancel @self itself.
- */
-void
-gcoro_future_wait_async (GCoroFuture         *self,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  g_return_if_fail (GCORO_IS_FUTURE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  _gcoro_async_result_wait (_gcoro_async_result_new (self, cancellable, callback, user_data,
-                                                     gcoro_future_wait_async),
-                            g_object_ref (self), _gcoro_async_leave, NULL, NULL);
-}
-
-/**
- * gcoro_future_wait_finish:
- * @self: a #GCoroFuture
- * @result: the #GAsyncResult given to the callback
- * @value: (out caller-allocates) (optional): where to copy the value
- * @error: return location for a #GError
- *
- * Finishes gcoro_future_wait_async(): the outcome of @self, as
- * gcoro_future_get_value() reads it, or %G_IO_ERROR_CANCELLED if the wait
- * itself was cancelled.
- *
- * Returns: %TRUE if @self resolved
- */
-gboolean
-gcoro_future_wait_finish (GCoroFuture   *self,
-                          GAsyncResult  *result,
-                          GValue        *value,
-                          GError       **error)
-{
-  g_return_val_if_fail (GCORO_IS_FUTURE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return _gcoro_async_finish (result, self, gcoro_future_wait_async, value, error);
 }

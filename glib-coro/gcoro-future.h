@@ -20,11 +20,11 @@ G_BEGIN_DECLS
  * GCoroFutureState:
  * @GCORO_FUTURE_PENDING: not settled yet.
  * @GCORO_FUTURE_RESOLVED: settled with a value (possibly none).
- * @GCORO_FUTURE_REJECTED: settled with a #GError.
+ * @GCORO_FUTURE_REJECTED: settled with a [struct@GLib.Error].
  * @GCORO_FUTURE_CANCELLED: settled by cancellation; its error is
- *   %G_IO_ERROR_CANCELLED.
+ *   [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum].
  *
- * Where a #GCoroFuture is in its life. A future settles once and then never
+ * Where a [class@GCoro.Future] is in its life. A future settles once and then never
  * changes.
  */
 typedef enum
@@ -44,9 +44,9 @@ G_DECLARE_DERIVABLE_TYPE (GCoroFuture, gcoro_future, GCORO, FUTURE, GObject)
  * GCoroFutureClass:
  * @parent_class: the parent class
  * @cancel: requests cancellation. The default settles a pending future as
- *   %GCORO_FUTURE_CANCELLED; a task instead asks its body to stop.
+ *   [GCORO_FUTURE_CANCELLED][enum@GCoro.FutureState]; a task instead asks its body to stop.
  *
- * The class of #GCoroFuture.
+ * The class of [class@GCoro.Future].
  */
 struct _GCoroFutureClass
 {

@@ -14,8 +14,8 @@
  * function that can stop in the middle and be continued later. A task is
  * continued by the scheduler when what it awaits is ready; a generator is
  * continued by whoever wants its next value. The fiber body below is
- * suspended at every gcoro_generator_yield() until the consumer calls
- * gcoro_generator_next() again:
+ * suspended at every [method@GCoro.Generator.yield] until the consumer calls
+ * [method@GCoro.Generator.next] again:
  *
  * |[<!-- language="C" -->
  * static void
@@ -39,38 +39,38 @@
  * // FALSE with no error: exhausted; FALSE with an error: the body failed
  * ]|
  *
- * Consuming synchronously: gcoro_generator_next() works from any code,
+ * Consuming synchronously: [method@GCoro.Generator.next] works from any code,
  * task or not. It switches straight into the body's fiber and back, so an
  * item costs about one context switch pair: no main loop, no allocation
- * (gcoro_generator_next_pointer() does not even copy a #GValue).
+ * ([method@GCoro.Generator.next_pointer] does not even copy a [struct@GObject.Value]).
  *
- * Consuming asynchronously: gcoro_generator_next_future() returns a future
- * of the next item (rejected with %GCORO_ERROR_EXHAUSTED at the end), and
- * gcoro_generator_next_async() is its GIO-style twin. Then the body may
- * await between two items (gcoro_await(), gcoro_sleep(), …): it runs as
+ * Consuming asynchronously: [method@GCoro.Generator.next_future] returns a future
+ * of the next item (rejected with [GCORO_ERROR_EXHAUSTED][error@GCoro.Error] at the end), and
+ * [method@GCoro.Generator.next_async] is its GIO-style twin. Then the body may
+ * await between two items ([func@GCoro.await], [func@GCoro.sleep], …): it runs as
  * part of the task that consumes it, which suspends while the body waits.
- * The same holds when a fiber task calls gcoro_generator_next(). Awaiting
+ * The same holds when a fiber task calls [method@GCoro.Generator.next]. Awaiting
  * inside a body that plain code consumes synchronously is a programming
  * error, exactly like awaiting outside a task.
  *
- * Closing: gcoro_generator_close() (and dropping the last reference) makes
- * the pending yield fail with %G_IO_ERROR_CANCELLED so the body runs its
+ * Closing: [method@GCoro.Generator.close] (and dropping the last reference) makes
+ * the pending yield fail with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] so the body runs its
  * cleanup, then ends the iteration. Errors: a body that calls
- * gcoro_generator_return_error() before returning makes the next call of
+ * [method@GCoro.Generator.return_error] before returning makes the next call of
  * the consumer fail with that error; after it, the generator is exhausted.
  *
  * Language bindings cannot run on a fiber: they build generators with
- * gcoro_generator_new_stepped(), whose body is called once per item (and
+ * [ctor@GCoro.Generator.new_stepped], whose body is called once per item (and
  * once per awaited future) on the main stack. The Python override turns a
  * Python generator or async generator into one and makes every
- * #GCoroGenerator a Python iterator and async iterator; the GJS module
+ * [class@GCoro.Generator] a Python iterator and async iterator; the GJS module
  * does the same for JavaScript. A stepped body can only run on the
  * thread's own stack: from inside a fiber (a fiber task, a fiber
- * generator's body), consume it with gcoro_generator_next_future().
+ * generator's body), consume it with [method@GCoro.Generator.next_future].
  *
  * A generator is used from one thread at a time, and by one consumer at a
  * time: asking for an item while the body is running (or waiting) fails
- * with %G_IO_ERROR_BUSY, except through gcoro_generator_next_future(),
+ * with [G_IO_ERROR_BUSY][error@Gio.IOErrorEnum], except through [method@GCoro.Generator.next_future],
  * which queues.
  */
 
@@ -293,9 +293,9 @@ generator_new (GCoroGeneratorFunc      func,
  *   the generator, if it never ran)
  *
  * Creates a generator whose body runs on a fiber of its own, from the
- * first gcoro_generator_next() on (creating one runs nothing).
+ * first [method@GCoro.Generator.next] on (creating one runs nothing).
  *
- * Returns: (transfer full): a new #GCoroGenerator
+ * Returns: (transfer full): a new [class@GCoro.Generator]
  */
 GCoroGenerator *
 gcoro_generator_new (GCoroGeneratorFunc func,
@@ -314,10 +314,10 @@ gcoro_generator_new (GCoroGeneratorFunc func,
  * @notify: (nullable): frees @user_data once the body has ended
  *
  * Creates a generator whose body is a step function called on the main
- * stack (see #GCoroGeneratorStepFunc): how language bindings, and C code
+ * stack (see [callback@GCoro.GeneratorStepFunc]): how language bindings, and C code
  * written as a state machine, make generators.
  *
- * Returns: (transfer full): a new #GCoroGenerator
+ * Returns: (transfer full): a new [class@GCoro.Generator]
  */
 GCoroGenerator *
 gcoro_generator_new_stepped (GCoroGeneratorStepFunc func,
@@ -331,7 +331,7 @@ gcoro_generator_new_stepped (GCoroGeneratorStepFunc func,
 
 /**
  * gcoro_generator_get_name:
- * @self: a #GCoroGenerator
+ * @self: a [class@GCoro.Generator]
  *
  * Gets the name of @self ("generator-N" unless set): it names the body's
  * fiber in stack overflow reports and the generator in error messages.
@@ -348,7 +348,7 @@ gcoro_generator_get_name (GCoroGenerator *self)
 
 /**
  * gcoro_generator_set_name:
- * @self: a #GCoroGenerator
+ * @self: a [class@GCoro.Generator]
  * @name: the new name
  *
  * Names @self (before its first item).
@@ -367,12 +367,12 @@ gcoro_generator_set_name (GCoroGenerator *self,
 
 /**
  * gcoro_generator_is_closing:
- * @self: a #GCoroGenerator
+ * @self: a [class@GCoro.Generator]
  *
  * Checks whether @self is being closed: a stepped body calls this to tell
  * cleanup from an ordinary cancellation of the task it waits in.
  *
- * Returns: %TRUE from gcoro_generator_close() on
+ * Returns: %TRUE from [method@GCoro.Generator.close] on
  */
 gboolean
 gcoro_generator_is_closing (GCoroGenerator *self)
@@ -384,7 +384,7 @@ gcoro_generator_is_closing (GCoroGenerator *self)
 
 /**
  * gcoro_generator_is_finished:
- * @self: a #GCoroGenerator
+ * @self: a [class@GCoro.Generator]
  *
  * Checks whether the body of @self has ended (exhausted, failed or closed).
  *
@@ -496,12 +496,12 @@ generator_suspend (GCoroGenerator  *self,
 
 /**
  * _gcoro_generator_suspend: (skip)
- * @self: the #GCoroGenerator whose body is running
+ * @self: the [class@GCoro.Generator] whose body is running
  * @item: the item, which stays the body's while it is suspended
  * @func: the public function called, for the critical
  *
- * The switch of the inline gcoro_generator_yield_pointer() and
- * gcoro_generator_yield_int64(): suspends the body until the next item is
+ * The switch of the inline [method@GCoro.Generator.yield_pointer] and
+ * [method@GCoro.Generator.yield_int64]: suspends the body until the next item is
  * asked for, or sets @suspend_failed without switching. Not API.
  */
 void
@@ -529,8 +529,8 @@ _gcoro_generator_suspend (GCoroGenerator *self,
 
 /**
  * _gcoro_generator_yield_failed: (skip)
- * @self: a #GCoroGenerator
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Generator]
+ * @error: return location for a [struct@GLib.Error]
  *
  * The slow end of the inline yields: why _gcoro_generator_suspend() did
  * not suspend, or the closing that resumed it. Not API.
@@ -554,15 +554,15 @@ _gcoro_generator_yield_failed (GCoroGenerator  *self,
 
 /**
  * gcoro_generator_yield: (skip)
- * @self: the #GCoroGenerator whose body is running
- * @value: the item; it is copied only if the consumer asks for a #GValue
- * @error: return location for a #GError
+ * @self: the [class@GCoro.Generator] whose body is running
+ * @value: the item; it is copied only if the consumer asks for a [struct@GObject.Value]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Hands @value to the consumer and suspends the body until the next item
- * is asked for. Only the body of @self (a #GCoroGeneratorFunc) may call it.
+ * is asked for. Only the body of @self (a [callback@GCoro.GeneratorFunc]) may call it.
  *
  * Returns: %TRUE when the next item is wanted; %FALSE with
- *   %G_IO_ERROR_CANCELLED when the generator is being closed: clean up and
+ *   [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the generator is being closed: clean up and
  *   return from the body
  */
 gboolean
@@ -579,18 +579,18 @@ gcoro_generator_yield (GCoroGenerator  *self,
 
 /**
  * gcoro_generator_yield_pointer: (skip)
- * @self: the #GCoroGenerator whose body is running
+ * @self: the [class@GCoro.Generator] whose body is running
  * @pointer: (nullable): the item, which stays the body's
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_generator_yield() with a %G_TYPE_POINTER item: the fastest
- * way through a C pipeline, read with gcoro_generator_next_pointer().
+ * Like [method@GCoro.Generator.yield] with a `G_TYPE_POINTER` item: the fastest
+ * way through a C pipeline, read with [method@GCoro.Generator.next_pointer].
  *
  * In C, calls compile to an inline fast path (a macro of the same name),
- * like those of gcoro_generator_yield_int64(), gcoro_generator_next() and
- * gcoro_generator_next_pointer(); the exported function behaves the same.
+ * like those of [method@GCoro.Generator.yield_int64], [method@GCoro.Generator.next] and
+ * [method@GCoro.Generator.next_pointer]; the exported function behaves the same.
  *
- * Returns: %TRUE, or %FALSE with %G_IO_ERROR_CANCELLED when closed
+ * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when closed
  */
 gboolean
 (gcoro_generator_yield_pointer) (GCoroGenerator  *self,
@@ -606,13 +606,13 @@ gboolean
 
 /**
  * gcoro_generator_yield_int64: (skip)
- * @self: the #GCoroGenerator whose body is running
+ * @self: the [class@GCoro.Generator] whose body is running
  * @value: the item
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_generator_yield() with a %G_TYPE_INT64 item.
+ * Like [method@GCoro.Generator.yield] with a `G_TYPE_INT64` item.
  *
- * Returns: %TRUE, or %FALSE with %G_IO_ERROR_CANCELLED when closed
+ * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when closed
  */
 gboolean
 (gcoro_generator_yield_int64) (GCoroGenerator  *self,
@@ -632,13 +632,13 @@ gboolean
 
 /**
  * gcoro_generator_yield_string: (skip)
- * @self: the #GCoroGenerator whose body is running
+ * @self: the [class@GCoro.Generator] whose body is running
  * @value: (nullable): the item (the consumer gets a copy)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_generator_yield() with a %G_TYPE_STRING item.
+ * Like [method@GCoro.Generator.yield] with a `G_TYPE_STRING` item.
  *
- * Returns: %TRUE, or %FALSE with %G_IO_ERROR_CANCELLED when closed
+ * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when closed
  */
 gboolean
 gcoro_generator_yield_string (GCoroGenerator  *self,
@@ -657,7 +657,7 @@ gcoro_generator_yield_string (GCoroGenerator  *self,
 
 /**
  * gcoro_generator_return_error:
- * @self: the #GCoroGenerator whose body is running
+ * @self: the [class@GCoro.Generator] whose body is running
  * @error: (transfer full): the failure
  *
  * Makes the body fail with @error when it returns (or, for a stepped body,
@@ -683,7 +683,7 @@ gcoro_generator_return_error (GCoroGenerator *self,
 
 /**
  * gcoro_generator_emit:
- * @self: the #GCoroGenerator whose step is running
+ * @self: the [class@GCoro.Generator] whose step is running
  * @value: the item (copied)
  *
  * Produces the next item from a stepped body; the step then returns
@@ -894,15 +894,15 @@ would_block:
 
 /**
  * _gcoro_generator_next_outcome: (skip)
- * @self: a #GCoroGenerator
- * @value: (out caller-allocates) (optional): an unset #GValue for the item
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Generator]
+ * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] for the item
+ * @error: return location for a [struct@GLib.Error]
  *
- * The slow end of the inline gcoro_generator_next(), after
+ * The slow end of the inline [method@GCoro.Generator.next], after
  * _gcoro_generator_resume(): anything but a value that owns nothing.
  * Not API.
  *
- * Returns: what gcoro_generator_next() returns
+ * Returns: what [method@GCoro.Generator.next] returns
  */
 gboolean
 _gcoro_generator_next_outcome (GCoroGenerator  *self,
@@ -921,8 +921,8 @@ _gcoro_generator_next_outcome (GCoroGenerator  *self,
 
 /**
  * gcoro_generator_next:
- * @self: a #GCoroGenerator
- * @value: (out caller-allocates) (optional): an unset #GValue for the
+ * @self: a [class@GCoro.Generator]
+ * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] for the
  *   item; it holds a %NULL object when there is none. Unset it when done
  * @error: return location for the body's failure
  *
@@ -931,10 +931,10 @@ _gcoro_generator_next_outcome (GCoroGenerator  *self,
  * task). An item costs about one context switch pair.
  *
  * A stepped body that waits for a future which is still pending fails
- * this call with %G_IO_ERROR_WOULD_BLOCK (use
- * gcoro_generator_next_future()); running it from a fiber fails with
- * %G_IO_ERROR_NOT_SUPPORTED. Asking while another consumer waits for an
- * item fails with %G_IO_ERROR_BUSY.
+ * this call with [G_IO_ERROR_WOULD_BLOCK][error@Gio.IOErrorEnum] (use
+ * [method@GCoro.Generator.next_future]); running it from a fiber fails with
+ * [G_IO_ERROR_NOT_SUPPORTED][error@Gio.IOErrorEnum]. Asking while another consumer waits for an
+ * item fails with [G_IO_ERROR_BUSY][error@Gio.IOErrorEnum].
  *
  * In C, calls compile to an inline fast path (a macro of the same name)
  * for a suspended fiber body that yields values owning nothing (numbers,
@@ -1003,10 +1003,10 @@ pointer_outcome (GCoroGenerator  *self,
 
 /**
  * _gcoro_generator_resume: (skip)
- * @self: a #GCoroGenerator with a fiber body, suspended at a yield
+ * @self: a [class@GCoro.Generator] with a fiber body, suspended at a yield
  *
- * The switch of the inline gcoro_generator_next_pointer(): runs the body
- * until its next yield or its end. Not API: call gcoro_generator_next()
+ * The switch of the inline [method@GCoro.Generator.next_pointer]: runs the body
+ * until its next yield or its end. Not API: call [method@GCoro.Generator.next]
  * and its siblings.
  */
 void
@@ -1034,14 +1034,14 @@ _gcoro_generator_resume (GCoroGenerator *self)
 
 /**
  * _gcoro_generator_next_pointer_outcome: (skip)
- * @self: a #GCoroGenerator
+ * @self: a [class@GCoro.Generator]
  * @pointer: (out) (optional): the item
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * The slow end of the inline gcoro_generator_next_pointer(), after
+ * The slow end of the inline [method@GCoro.Generator.next_pointer], after
  * _gcoro_generator_resume(): anything but a pointer item. Not API.
  *
- * Returns: what gcoro_generator_next_pointer() returns
+ * Returns: what [method@GCoro.Generator.next_pointer] returns
  */
 gboolean
 _gcoro_generator_next_pointer_outcome (GCoroGenerator  *self,
@@ -1062,14 +1062,14 @@ _gcoro_generator_next_pointer_outcome (GCoroGenerator  *self,
 
 /**
  * gcoro_generator_next_pointer: (skip)
- * @self: a #GCoroGenerator
+ * @self: a [class@GCoro.Generator]
  * @pointer: (out) (optional): the item, a pointer yielded with
- *   gcoro_generator_yield_pointer() (it stays the body's)
- * @error: return location for a #GError
+ *   [method@GCoro.Generator.yield_pointer] (it stays the body's)
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_generator_next() for pointer items, without any #GValue on
+ * Like [method@GCoro.Generator.next] for pointer items, without any [struct@GObject.Value] on
  * the consumer's side: the fast path of C pipelines. An item that is not
- * a pointer fails with %GCORO_ERROR_NO_VALUE.
+ * a pointer fails with [GCORO_ERROR_NO_VALUE][error@GCoro.Error].
  *
  * In C, calls compile to an inline fast path (a macro of the same name):
  * a suspended fiber body is resumed without any frame of the library left
@@ -1240,11 +1240,11 @@ item_step (GCoroTask   *task,
 
 /**
  * gcoro_generator_next_future:
- * @self: a #GCoroGenerator
+ * @self: a [class@GCoro.Generator]
  *
  * Asks for the next item without waiting for it: the returned future (a
  * task) resolves with the item, rejects with the body's failure, or with
- * %GCORO_ERROR_EXHAUSTED when there are no more items. The body runs from
+ * [GCORO_ERROR_EXHAUSTED][error@GCoro.Error] when there are no more items. The body runs from
  * the scheduler of the thread-default context and may await between items;
  * cancelling the future cancels what the body awaits.
  *
@@ -1283,16 +1283,16 @@ gcoro_generator_next_future (GCoroGenerator *self)
 
 /**
  * gcoro_generator_next_async:
- * @self: a #GCoroGenerator
+ * @self: a [class@GCoro.Generator]
  * @cancellable: (nullable): cancels the wait and the item (see
- *   gcoro_generator_next_future())
+ *   [method@GCoro.Generator.next_future])
  * @callback: (scope async) (nullable): called with the item
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_generator_next_future(). Cancelling the
+ * The GIO-style form of [method@GCoro.Generator.next_future]. Cancelling the
  * wait (through @cancellable, or by cancelling the task that called this)
  * cancels the item: the body's pending yield fails with
- * %G_IO_ERROR_CANCELLED, and the wait reports that error once the body
+ * [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum], and the wait reports that error once the body
  * has reacted. A body that ignores the cancellation and yields an item
  * all the same delivers it: it is not lost.
  */
@@ -1312,14 +1312,14 @@ gcoro_generator_next_async (GCoroGenerator      *self,
 
 /**
  * gcoro_generator_next_finish:
- * @self: a #GCoroGenerator
- * @result: the #GAsyncResult given to the callback
- * @value: (out caller-allocates) (optional): an unset #GValue for the
+ * @self: a [class@GCoro.Generator]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] for the
  *   item (a %NULL object when there is none)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_generator_next_async(), with the conventions of
- * gcoro_generator_next().
+ * Finishes [method@GCoro.Generator.next_async], with the conventions of
+ * [method@GCoro.Generator.next].
  *
  * Returns: %TRUE with the item; %FALSE without an error when exhausted;
  *   %FALSE with @error when the body failed or the wait was cancelled
@@ -1417,18 +1417,18 @@ generator_close (GCoroGenerator  *self,
 
 /**
  * gcoro_generator_close:
- * @self: a #GCoroGenerator
+ * @self: a [class@GCoro.Generator]
  * @error: return location for a failure of the body's cleanup
  *
  * Stops @self early: the body's pending yield fails with
- * %G_IO_ERROR_CANCELLED, so it runs its cleanup, and the generator is
+ * [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum], so it runs its cleanup, and the generator is
  * exhausted from then on. A generator that never started or has finished
  * is simply marked closed. If the body is waiting inside a consumer's
  * task, that wait is cancelled and the body sees the closing at its next
  * yield. Dropping the last reference closes a generator too.
  *
  * The cleanup runs inside this call. It may await only when this is
- * called from a fiber task (as for gcoro_generator_next()); a stepped
+ * called from a fiber task (as for [method@GCoro.Generator.next]); a stepped
  * body's cleanup that waits for a future is abandoned with a warning.
  *
  * Returns: %TRUE, or %FALSE if the cleanup failed with an error other than

@@ -23,15 +23,15 @@ G_DECLARE_FINAL_TYPE (GCoroGenerator, gcoro_generator, GCORO, GENERATOR, GObject
 /**
  * GCoroGeneratorFunc:
  * @generator: the generator
- * @user_data: the data given to gcoro_generator_new()
+ * @user_data: the data given to [ctor@GCoro.Generator.new]
  *
  * The body of a fiber generator. It runs on a stack of its own and hands
- * each item to the consumer with gcoro_generator_yield() (or a sibling),
+ * each item to the consumer with [method@GCoro.Generator.yield] (or a sibling),
  * which suspends it until the next item is asked for. Returning ends the
- * iteration; a body that fails calls gcoro_generator_return_error() first.
+ * iteration; a body that fails calls [method@GCoro.Generator.return_error] first.
  *
  * When the generator is closed early, the pending yield returns %FALSE
- * with %G_IO_ERROR_CANCELLED: clean up and return.
+ * with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]: clean up and return.
  */
 typedef void (*GCoroGeneratorFunc) (GCoroGenerator *generator,
                                     gpointer        user_data);
@@ -41,14 +41,14 @@ typedef void (*GCoroGeneratorFunc) (GCoroGenerator *generator,
  * @generator: the generator
  * @completed: (nullable): the future the previous call returned, now
  *   settled; %NULL when a new item is asked for. While the generator is
- *   being closed (gcoro_generator_is_closing()), a future cancelled with
- *   %G_IO_ERROR_CANCELLED.
- * @user_data: the data given to gcoro_generator_new_stepped()
+ *   being closed ([method@GCoro.Generator.is_closing]), a future cancelled with
+ *   [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum].
+ * @user_data: the data given to [ctor@GCoro.Generator.new_stepped]
  *
  * One step of a stepped generator, the form language bindings use: it
  * runs on the main stack, produces the next item with
- * gcoro_generator_emit() and returns %NULL; or returns %NULL without
- * emitting to end the iteration (after gcoro_generator_return_error() if it
+ * [method@GCoro.Generator.emit] and returns %NULL; or returns %NULL without
+ * emitting to end the iteration (after [method@GCoro.Generator.return_error] if it
  * failed); or returns a future to wait for first, after which it is called
  * again with that future as @completed.
  *

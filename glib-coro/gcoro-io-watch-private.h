@@ -8,12 +8,16 @@
 #include <gio/gio.h>
 
 #include "gcoro-backend.h"
-#include "gcoro-scheduler.h"
 
 G_BEGIN_DECLS
 
 typedef struct _GCoroIOPoller GCoroIOPoller;
 typedef struct _GCoroIOWatch  GCoroIOWatch;
+
+/* Below the scheduler: a poller knows its GSource and its owner (the
+ * scheduler, as a plain GObject that registered watches keep alive), not
+ * what a scheduler is. The scheduler makes one on first use
+ * (_gcoro_scheduler_get_poller(), gcoro-scheduler-private.h). */
 
 /* Called from the scheduler's dispatch with the conditions that became
  * ready (G_IO_IN, G_IO_OUT, G_IO_HUP, G_IO_ERR). Returns the conditions its
@@ -25,8 +29,10 @@ typedef GIOCondition (*GCoroIOWatchFunc) (GCoroIOWatch *watch,
  * owner. Owner thread only. */
 struct _GCoroIOWatch
 {
-  GPollFD           pfd;        /* glib backend: a poll record of the scheduler */
-  GCoroScheduler   *scheduler;  /* a reference while registered */
+  GPollFD           pfd;        /* glib backend: a poll record of the poller's source */
+  GCoroIOPoller    *poller;     /* while registered */
+  gpointer          owner;      /* the poller's owner (its scheduler): a
+                                 * reference while registered */
   GCoroIOWatchFunc  func;
   GCoroIOWatch     *prev;       /* in the poller's list (glib backend) */
   GCoroIOWatch     *next;
@@ -34,10 +40,11 @@ struct _GCoroIOWatch
   guint             level : 1;  /* level-triggered (_gcoro_io_watch_init_level()) */
 };
 
-/* Registers @fd (a non-blocking socket) with @scheduler's poller. FALSE
- * (and nothing registered) if the backend refuses the descriptor. */
+/* Registers @fd (a non-blocking socket) with @poller. FALSE (and nothing
+ * registered) if the backend refuses the descriptor, or @poller is NULL
+ * (its scheduler has ended). */
 gboolean       _gcoro_io_watch_init   (GCoroIOWatch     *watch,
-                                       GCoroScheduler   *scheduler,
+                                       GCoroIOPoller    *poller,
                                        int               fd,
                                        GCoroIOWatchFunc  func);
 
@@ -53,7 +60,7 @@ void           _gcoro_io_watch_want   (GCoroIOWatch     *watch,
  * _gcoro_io_watch_set_level() changes it or the watch is cleared. FALSE
  * with errno set (and nothing registered) if the backend refuses @fd. */
 gboolean       _gcoro_io_watch_init_level (GCoroIOWatch     *watch,
-                                           GCoroScheduler   *scheduler,
+                                           GCoroIOPoller    *poller,
                                            int               fd,
                                            GIOCondition      condition,
                                            GCoroIOWatchFunc  func);
@@ -68,21 +75,21 @@ void           _gcoro_io_watch_clear  (GCoroIOWatch     *watch);
 static inline gboolean
 _gcoro_io_watch_is_registered (GCoroIOWatch *watch)
 {
-  return watch->scheduler != NULL;
+  return watch->poller != NULL;
 }
 
-/* The scheduler's side. */
+/* The scheduler's side. @source carries the poll records (the scheduler's
+ * sockets source); @owner is referenced by every registered watch, so it
+ * outlives them and frees the poller last. */
 GCoroIOPoller *_gcoro_io_poller_new      (GCoroBackend   backend,
-                                          GSource       *band);
+                                          GSource       *source,
+                                          GObject       *owner);
 void           _gcoro_io_poller_free     (GCoroIOPoller *poller);
-/* The band is going away: its poll records die with it. */
+/* The source is going away: its poll records die with it. */
 void           _gcoro_io_poller_detach   (GCoroIOPoller *poller);
 /* From check(): is anything ready? */
 gboolean       _gcoro_io_poller_check    (GCoroIOPoller *poller);
 /* From dispatch(): tells every ready watch. */
 void           _gcoro_io_poller_dispatch (GCoroIOPoller *poller);
-
-/* Implemented by the scheduler: its poller, made on first use. */
-GCoroIOPoller *_gcoro_scheduler_get_poller (GCoroScheduler *self);
 
 G_END_DECLS

@@ -6,12 +6,15 @@
  * NOTES
  * A stream registers its socket once, when it first has to wait, and keeps
  * the registration until it closes: no GSource per wait, no attach and
- * destroy per operation. The scheduler's main band source carries the
- * registrations and tells the watches from its dispatch, before it runs
- * the ready queue, so a task woken by its socket runs in the same dispatch.
+ * destroy per operation. The registrations live on a source of their own,
+ * the scheduler's sockets source ("[gcoro] sockets", at the main band's
+ * priority, allowed to recurse so that GLib never takes its poll records
+ * out while it dispatches). Its dispatch tells the watches first and then
+ * runs the main band's ready queue, so a task woken by its socket runs in
+ * the same dispatch.
  *
- * glib backend: each watch's GPollFD is a poll record of the main band
- * (g_source_add_poll()). Asking for a condition is a store into its
+ * glib backend: each watch's GPollFD is a poll record of the sockets
+ * source (g_source_add_poll()). Asking for a condition is a store into its
  * `events`, which GLib reads when it builds the poll array of the next
  * iteration; a watch that nobody waits on polls for nothing (events 0).
  * Only a hang-up nobody waits for takes the record out of the poll (it
@@ -19,7 +22,8 @@
  * check() and dispatch() walk the watches: with thousands of sockets open
  * an iteration costs time in proportion to them, as GLib's poll does.
  *
- * epoll backend: one epoll descriptor is the main band's only poll record;
+ * epoll backend: one epoll descriptor is the sockets source's only poll
+ * record;
  * each socket is added once, edge-triggered, for input, output and
  * hang-up, and never modified. An edge nobody waits for is dropped: the
  * streams always try the non-blocking call before they wait, so an edge
@@ -51,7 +55,8 @@
 struct _GCoroIOPoller
 {
   GCoroBackend  backend;
-  GSource      *band;       /* not owned; NULL once the scheduler died */
+  GSource      *source;     /* not owned; NULL once the scheduler died */
+  GObject      *owner;      /* the scheduler; not owned: it owns us */
   GCoroIOWatch *watches;    /* glib backend: every registered watch */
   guint         n_watches;
   guint         n_level;    /* of which level-triggered */
@@ -61,12 +66,14 @@ struct _GCoroIOPoller
 
 GCoroIOPoller *
 _gcoro_io_poller_new (GCoroBackend  backend,
-                      GSource      *band)
+                      GSource      *source,
+                      GObject      *owner)
 {
   GCoroIOPoller *self = g_new0 (GCoroIOPoller, 1);
 
   self->backend = backend;
-  self->band = band;
+  self->source = source;
+  self->owner = owner;
   self->epfd = -1;
 
 #if HAVE_EPOLL
@@ -85,7 +92,7 @@ _gcoro_io_poller_new (GCoroBackend  backend,
         {
           self->epfd_pfd.fd = self->epfd;
           self->epfd_pfd.events = G_IO_IN;
-          g_source_add_poll (band, &self->epfd_pfd);
+          g_source_add_poll (source, &self->epfd_pfd);
         }
     }
 #else
@@ -98,16 +105,16 @@ _gcoro_io_poller_new (GCoroBackend  backend,
 void
 _gcoro_io_poller_detach (GCoroIOPoller *self)
 {
-  /* The band's poll records went with it. */
+  /* The source's poll records went with it. */
   for (GCoroIOWatch *w = self->watches; w != NULL; w = w->next)
     w->polled = FALSE;
-  self->band = NULL;
+  self->source = NULL;
 }
 
 void
 _gcoro_io_poller_free (GCoroIOPoller *self)
 {
-  /* Every watch holds a reference on the scheduler, so none is left. */
+  /* Every watch holds a reference on the owner, so none is left. */
   g_assert (self->n_watches == 0);
 
   if (self->epfd >= 0)
@@ -117,13 +124,11 @@ _gcoro_io_poller_free (GCoroIOPoller *self)
 
 gboolean
 _gcoro_io_watch_init (GCoroIOWatch     *watch,
-                      GCoroScheduler   *scheduler,
+                      GCoroIOPoller    *poller,
                       int               fd,
                       GCoroIOWatchFunc  func)
 {
-  GCoroIOPoller *poller = _gcoro_scheduler_get_poller (scheduler);
-
-  g_return_val_if_fail (watch->scheduler == NULL, FALSE);
+  g_return_val_if_fail (watch->poller == NULL, FALSE);
 
   if (poller == NULL)
     return FALSE;
@@ -148,7 +153,8 @@ _gcoro_io_watch_init (GCoroIOWatch     *watch,
     }
 #endif
 
-  watch->scheduler = g_object_ref (scheduler);
+  watch->poller = poller;
+  watch->owner = g_object_ref (poller->owner);
   watch->prev = NULL;
   watch->next = poller->watches;
   if (poller->watches != NULL)
@@ -169,14 +175,12 @@ epoll_level_events (GIOCondition condition)
 
 gboolean
 _gcoro_io_watch_init_level (GCoroIOWatch     *watch,
-                            GCoroScheduler   *scheduler,
+                            GCoroIOPoller    *poller,
                             int               fd,
                             GIOCondition      condition,
                             GCoroIOWatchFunc  func)
 {
-  GCoroIOPoller *poller = _gcoro_scheduler_get_poller (scheduler);
-
-  g_return_val_if_fail (watch->scheduler == NULL, FALSE);
+  g_return_val_if_fail (watch->poller == NULL, FALSE);
   g_return_val_if_fail ((condition & (G_IO_IN | G_IO_OUT)) != 0, FALSE);
 
   if (poller == NULL)
@@ -204,13 +208,14 @@ _gcoro_io_watch_init_level (GCoroIOWatch     *watch,
         return FALSE;
     }
 #endif
-  if (poller->backend == GCORO_BACKEND_GLIB && poller->band != NULL)
+  if (poller->backend == GCORO_BACKEND_GLIB && poller->source != NULL)
     {
-      g_source_add_poll (poller->band, &watch->pfd);
+      g_source_add_poll (poller->source, &watch->pfd);
       watch->polled = TRUE;
     }
 
-  watch->scheduler = g_object_ref (scheduler);
+  watch->poller = poller;
+  watch->owner = g_object_ref (poller->owner);
   watch->prev = NULL;
   watch->next = poller->watches;
   if (poller->watches != NULL)
@@ -232,9 +237,9 @@ _gcoro_io_watch_set_level (GCoroIOWatch *watch,
   g_return_val_if_fail ((condition & (G_IO_IN | G_IO_OUT)) != 0, FALSE);
 
   condition &= G_IO_IN | G_IO_OUT;
-  if (watch->scheduler == NULL || watch->pfd.events == condition)
+  if (watch->poller == NULL || watch->pfd.events == condition)
     return TRUE;
-  poller = _gcoro_scheduler_get_poller (watch->scheduler);
+  poller = watch->poller;
 
 #if HAVE_EPOLL
   if (poller->backend == GCORO_BACKEND_EPOLL)
@@ -259,17 +264,17 @@ _gcoro_io_watch_want (GCoroIOWatch *watch,
 {
   GCoroIOPoller *poller;
 
-  if (G_UNLIKELY (watch->scheduler == NULL))
+  if (G_UNLIKELY (watch->poller == NULL))
     return;
-  poller = _gcoro_scheduler_get_poller (watch->scheduler);
+  poller = watch->poller;
   if (poller->backend == GCORO_BACKEND_EPOLL)
     return;   /* registered for everything, once */
 
   watch->pfd.events |= condition;
-  if (!watch->polled && poller->band != NULL)
+  if (!watch->polled && poller->source != NULL)
     {
       watch->pfd.revents = 0;
-      g_source_add_poll (poller->band, &watch->pfd);
+      g_source_add_poll (poller->source, &watch->pfd);
       watch->polled = TRUE;
     }
 }
@@ -277,19 +282,17 @@ _gcoro_io_watch_want (GCoroIOWatch *watch,
 void
 _gcoro_io_watch_clear (GCoroIOWatch *watch)
 {
-  GCoroIOPoller *poller;
-  GCoroScheduler *scheduler = watch->scheduler;
+  GCoroIOPoller *poller = watch->poller;
 
-  if (scheduler == NULL)
+  if (poller == NULL)
     return;
-  poller = _gcoro_scheduler_get_poller (scheduler);
 
 #if HAVE_EPOLL
   if (poller->backend == GCORO_BACKEND_EPOLL)
     epoll_ctl (poller->epfd, EPOLL_CTL_DEL, watch->pfd.fd, NULL);
 #endif
-  if (watch->polled && poller->band != NULL)
-    g_source_remove_poll (poller->band, &watch->pfd);
+  if (watch->polled && poller->source != NULL)
+    g_source_remove_poll (poller->source, &watch->pfd);
   watch->polled = FALSE;
 
   if (watch->prev != NULL)
@@ -303,8 +306,8 @@ _gcoro_io_watch_clear (GCoroIOWatch *watch)
   if (watch->level)
     poller->n_level--;
 
-  watch->scheduler = NULL;
-  g_object_unref (scheduler);
+  watch->poller = NULL;
+  g_clear_object (&watch->owner);
 }
 
 gboolean
@@ -386,11 +389,11 @@ _gcoro_io_poller_dispatch (GCoroIOPoller *self)
         }
       w->pfd.events = w->func (w, ready) & (G_IO_IN | G_IO_OUT);
 
-      if (w->pfd.events == 0 && (ready & (G_IO_HUP | G_IO_ERR | G_IO_NVAL)) && self->band != NULL)
+      if (w->pfd.events == 0 && (ready & (G_IO_HUP | G_IO_ERR | G_IO_NVAL)) && self->source != NULL)
         {
           /* Nobody waits, and poll() reports a hang-up whatever events
            * say: park the record until somebody waits again. */
-          g_source_remove_poll (self->band, &w->pfd);
+          g_source_remove_poll (self->source, &w->pfd);
           w->polled = FALSE;
         }
     }

@@ -73,7 +73,7 @@ gcoro_lock_init (GCoroLock *self)
  *
  * Creates an unlocked lock.
  *
- * Returns: (transfer full): a new #GCoroLock
+ * Returns: (transfer full): a new [class@GCoro.Lock]
  */
 GCoroLock *
 gcoro_lock_new (void)
@@ -83,7 +83,9 @@ gcoro_lock_new (void)
 
 /**
  * gcoro_lock_is_locked:
- * @self: a #GCoroLock
+ * @self: a [class@GCoro.Lock]
+ *
+ * Tells whether a task holds @self.
  *
  * Returns: %TRUE if some task holds @self
  */
@@ -97,7 +99,7 @@ gcoro_lock_is_locked (GCoroLock *self)
 
 /**
  * gcoro_lock_try_acquire:
- * @self: a #GCoroLock
+ * @self: a [class@GCoro.Lock]
  *
  * Takes @self if it is free and nobody is waiting for it, without
  * suspending.
@@ -126,12 +128,12 @@ undo_grant (gpointer   primitive,
 
 /**
  * gcoro_lock_acquire: (skip)
- * @self: a #GCoroLock
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Lock]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Takes @self, suspending the calling fiber task while another holds it.
  * A cancellation point: a task cancelled while waiting does not get the
- * lock. Binding twin: gcoro_lock_acquire_async().
+ * lock. Binding twin: [method@GCoro.Lock.acquire_async].
  *
  * Returns: %TRUE if the caller now holds @self
  */
@@ -169,8 +171,8 @@ _gcoro_lock_acquire_uncancellable (GCoroLock *self)
 
 /**
  * gcoro_lock_acquire_async:
- * @self: a #GCoroLock
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Lock]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once the caller holds @self
  * @user_data: data for @callback
  *
@@ -193,11 +195,11 @@ gcoro_lock_acquire_async (GCoroLock           *self,
 
 /**
  * gcoro_lock_acquire_finish:
- * @self: a #GCoroLock
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Lock]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_lock_acquire_async().
+ * Finishes [method@GCoro.Lock.acquire_async].
  *
  * Returns: %TRUE if the caller now holds @self
  */
@@ -213,7 +215,7 @@ gcoro_lock_acquire_finish (GCoroLock     *self,
 
 /**
  * gcoro_lock_release:
- * @self: a #GCoroLock
+ * @self: a [class@GCoro.Lock]
  *
  * Releases @self: the first waiter, if any, holds it now (it resumes in
  * the scheduler's next dispatch). Releasing a lock nobody holds is a

@@ -10,7 +10,7 @@
  * Runs an event loop written in another language (Python's asyncio loop,
  * `GCoro.EventLoop`) on a scheduler, so that its callbacks, timers and
  * descriptor watches take turns with tasks, GTK and every other source of
- * the #GMainContext.
+ * the [struct@GLib.MainContext].
  *
  * The hosted loop keeps its own queue of ready callbacks and its own
  * timers, and gives the bridge one function, a [callback@GCoro.LoopBridgeFunc]
@@ -23,7 +23,7 @@
  *   any thread may call (asyncio's `call_soon_threadsafe()`);
  * - when the deadline it returned, or one given to
  *   [method@GCoro.LoopBridge.wake_at], comes: an entry in the scheduler's
- *   timer heap, not a #GSource;
+ *   timer heap, not a [struct@GLib.Source];
  * - when a descriptor watched with [method@GCoro.LoopBridge.watch_fd]
  *   becomes ready (one registration per descriptor on the scheduler's
  *   socket backend, level-triggered, as asyncio's selectors are), or a
@@ -407,7 +407,7 @@ gcoro_loop_bridge_init (GCoroLoopBridge *self)
 
 /**
  * gcoro_loop_bridge_new:
- * @context: (nullable): the #GMainContext to run on, or %NULL for the
+ * @context: (nullable): the [struct@GLib.MainContext] to run on, or %NULL for the
  *   thread-default one
  * @func: (scope notified) (closure user_data) (destroy notify): runs one
  *   iteration of the hosted loop
@@ -419,7 +419,7 @@ gcoro_loop_bridge_init (GCoroLoopBridge *self)
  * ([method@GCoro.LoopBridge.wakeup], [method@GCoro.LoopBridge.wake_at]) or
  * when something it watches is ready.
  *
- * Returns: (transfer full): a new #GCoroLoopBridge
+ * Returns: (transfer full): a new [class@GCoro.LoopBridge]
  */
 GCoroLoopBridge *
 gcoro_loop_bridge_new (GMainContext        *context,
@@ -455,9 +455,11 @@ gcoro_loop_bridge_new (GMainContext        *context,
 
 /**
  * gcoro_loop_bridge_get_context:
- * @self: a #GCoroLoopBridge
+ * @self: a [class@GCoro.LoopBridge]
  *
- * Returns: (transfer none): the #GMainContext @self runs on
+ * Gets the context @self bridges.
+ *
+ * Returns: (transfer none): the [struct@GLib.MainContext] @self runs on
  */
 GMainContext *
 gcoro_loop_bridge_get_context (GCoroLoopBridge *self)
@@ -469,11 +471,11 @@ gcoro_loop_bridge_get_context (GCoroLoopBridge *self)
 
 /**
  * gcoro_loop_bridge_wakeup:
- * @self: a #GCoroLoopBridge
+ * @self: a [class@GCoro.LoopBridge]
  *
  * Has the bridge's function called at the scheduler's next turn (once,
  * however many times this is called before it runs). Any thread: from
- * another thread, the context is woken up (g_main_context_wakeup()). Does
+ * another thread, the context is woken up ([method@GLib.MainContext.wakeup]). Does
  * nothing once @self is closed.
  */
 void
@@ -499,8 +501,8 @@ check_owner (GCoroLoopBridge *self,
 
 /**
  * gcoro_loop_bridge_wake_at:
- * @self: a #GCoroLoopBridge
- * @deadline: a monotonic time in microseconds (g_get_monotonic_time())
+ * @self: a [class@GCoro.LoopBridge]
+ * @deadline: a monotonic time in microseconds ([func@GLib.get_monotonic_time])
  *
  * Has the bridge's function called no later than @deadline, for a timer
  * the hosted loop added outside its function (which returns its next
@@ -515,9 +517,9 @@ gcoro_loop_bridge_wake_at (GCoroLoopBridge *self,
 
   if (!check_owner (self, G_STRFUNC) || self->closed || self->in_func)
     return;
-  if (self->timer.heap_index != 0)
+  if (_gcoro_timer_is_armed (&self->timer))
     {
-      if (self->timer.deadline <= deadline)
+      if (_gcoro_timer_get_deadline (&self->timer) <= deadline)
         return;
       _gcoro_scheduler_remove_timer (self->scheduler, &self->timer);
     }
@@ -526,10 +528,10 @@ gcoro_loop_bridge_wake_at (GCoroLoopBridge *self,
 
 /**
  * gcoro_loop_bridge_watch_fd:
- * @self: a #GCoroLoopBridge
+ * @self: a [class@GCoro.LoopBridge]
  * @fd: a descriptor (a socket, a pipe, ...)
- * @condition: %G_IO_IN, %G_IO_OUT, both, or 0 to stop watching @fd
- * @error: return location for a #GError
+ * @condition: [G_IO_IN][flags@GLib.IOCondition], [G_IO_OUT][flags@GLib.IOCondition], both, or 0 to stop watching @fd
+ * @error: return location for a [struct@GLib.Error]
  *
  * Watches @fd for @condition, replacing what it was watched for before.
  * While @fd is ready the bridge's function is called at every turn of the
@@ -538,7 +540,7 @@ gcoro_loop_bridge_wake_at (GCoroLoopBridge *self,
  * error is reported as every condition watched. Stop watching @fd before
  * it is closed. Owner thread.
  *
- * Returns: %TRUE on success; %FALSE with @error in the %G_FILE_ERROR
+ * Returns: %TRUE on success; %FALSE with @error in the [error@GLib.FileError]
  *   domain (the errno of the refusal) if the socket backend refuses @fd
  *   (the epoll backend refuses regular files)
  */
@@ -587,7 +589,8 @@ gcoro_loop_bridge_watch_fd (GCoroLoopBridge  *self,
   w = g_new0 (FdWatch, 1);
   w->bridge = self;
   w->condition = condition;
-  if (!_gcoro_io_watch_init_level (&w->io, self->scheduler, fd, condition, fd_watch_ready))
+  if (!_gcoro_io_watch_init_level (&w->io, _gcoro_scheduler_get_poller (self->scheduler),
+                                   fd, condition, fd_watch_ready))
     {
       int errsv = errno;
 
@@ -600,8 +603,8 @@ gcoro_loop_bridge_watch_fd (GCoroLoopBridge  *self,
 
 /**
  * gcoro_loop_bridge_watch_future:
- * @self: a #GCoroLoopBridge
- * @future: a #GCoroFuture
+ * @self: a [class@GCoro.LoopBridge]
+ * @future: a [class@GCoro.Future]
  * @token: a number the hosted loop chooses, unique among its watched
  *   futures
  *
@@ -648,7 +651,7 @@ gcoro_loop_bridge_watch_future (GCoroLoopBridge *self,
 
 /**
  * gcoro_loop_bridge_unwatch_future:
- * @self: a #GCoroLoopBridge
+ * @self: a [class@GCoro.LoopBridge]
  * @token: the token given to [method@GCoro.LoopBridge.watch_future]
  *
  * Stops watching the future of @token: it will not be reported. Owner
@@ -687,12 +690,12 @@ gcoro_loop_bridge_unwatch_future (GCoroLoopBridge *self,
 
 /**
  * gcoro_loop_bridge_take_events:
- * @self: a #GCoroLoopBridge
+ * @self: a [class@GCoro.LoopBridge]
  * @n_events: (out): the length of the returned array
  *
  * Takes what happened since the last call, as pairs of numbers: a ready
- * descriptor and its #GIOCondition (%G_IO_IN, %G_IO_OUT or both, among
- * those it is watched for), or %GCORO_LOOP_BRIDGE_FUTURE and the token of
+ * descriptor and its [flags@GLib.IOCondition] ([G_IO_IN][flags@GLib.IOCondition], [G_IO_OUT][flags@GLib.IOCondition] or both, among
+ * those it is watched for), or [const@GCoro.LOOP_BRIDGE_FUTURE] and the token of
  * a watched future that settled (it is no longer watched). Descriptors
  * come first, in the order they became ready. Owner thread.
  *
@@ -733,13 +736,13 @@ gcoro_loop_bridge_take_events (GCoroLoopBridge *self,
 
 /**
  * gcoro_loop_bridge_iterate:
- * @self: a #GCoroLoopBridge
+ * @self: a [class@GCoro.LoopBridge]
  * @deadline: what the hosted loop's last iteration returned (see
- *   [callback@GCoro.LoopBridgeFunc]), or %GCORO_LOOP_BRIDGE_KEEP if it did
+ *   [callback@GCoro.LoopBridgeFunc]), or [const@GCoro.LOOP_BRIDGE_KEEP] if it did
  *   not run since the last call
  * @may_block: whether to wait for something to happen
  *
- * Runs one iteration of the bridge's context (g_main_context_iteration())
+ * Runs one iteration of the bridge's context ([method@GLib.MainContext.iteration])
  * for a hosted loop that drives the context itself (asyncio's
  * `run_forever()`). When the hosted loop is due during it, the bridge does
  * not call its function but says so: the caller runs the iteration of its
@@ -793,14 +796,14 @@ gcoro_loop_bridge_iterate (GCoroLoopBridge *self,
 
 /**
  * gcoro_loop_bridge_enter_context:
- * @self: a #GCoroLoopBridge
+ * @self: a [class@GCoro.LoopBridge]
  * @context: (nullable): the context of the callback about to run, or %NULL
  *   for the one that was current before
  *
- * Makes @context the current #GCoroContext (what context variables read
+ * Makes @context the current [class@GCoro.Context] (what context variables read
  * and set) of the code that runs from now on, for a hosted loop whose
  * tasks each have their own context variables: asyncio's tasks carry a
- * #GCoroContext of their own, entered while their steps run, so that
+ * [class@GCoro.Context] of their own, entered while their steps run, so that
  * values set in one task are not seen by others and C code called from a
  * task (spawning a task, an `_async` call) sees the task's values.
  * Entering a context leaves the one entered before; %NULL leaves it for
@@ -833,7 +836,7 @@ gcoro_loop_bridge_enter_context (GCoroLoopBridge *self,
 
 /**
  * gcoro_loop_bridge_has_company:
- * @self: a #GCoroLoopBridge
+ * @self: a [class@GCoro.LoopBridge]
  *
  * Whether the scheduler has other work ready to run (tasks, deliveries to
  * waiters), queued at @self's priority or handed over by another thread.
@@ -856,7 +859,7 @@ gcoro_loop_bridge_has_company (GCoroLoopBridge *self)
 
 /**
  * gcoro_loop_bridge_close:
- * @self: a #GCoroLoopBridge
+ * @self: a [class@GCoro.LoopBridge]
  *
  * Stops everything: the function is not called again, every descriptor and
  * future is unwatched, the timer removed, and the data given to

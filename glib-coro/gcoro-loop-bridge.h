@@ -76,9 +76,9 @@ typedef enum /*< flags >*/
  * dispatch on the thread that owns the bridge's context.
  *
  * Returns: when to be called again at the latest, as a monotonic time in
- *   microseconds (g_get_monotonic_time()): a time already past (0) for the
+ *   microseconds ([func@GLib.get_monotonic_time]): a time already past (0) for the
  *   scheduler's next turn, after the other ready sources of the context;
- *   %GCORO_LOOP_BRIDGE_NO_DEADLINE for none
+ *   [const@GCoro.LOOP_BRIDGE_NO_DEADLINE] for none
  */
 typedef gint64 (*GCoroLoopBridgeFunc) (GCoroLoopBridge *bridge,
                                        gboolean         has_events,

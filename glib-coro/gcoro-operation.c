@@ -45,11 +45,11 @@
  * @callback: (scope async) (nullable): called on the caller's thread-default
  *   context when the operation ends
  * @callback_data: data for @callback
- * @source_tag: the `_async` function, checked by gcoro_operation_finish()
+ * @source_tag: the `_async` function, checked by [func@GCoro.operation_finish]
  *
  * The body of an `_async` function: spawns @func as a task and calls
  * @callback with its outcome (see the rules at the top of this file).
- * Finish it with gcoro_operation_finish().
+ * Finish it with [func@GCoro.operation_finish].
  */
 void
 gcoro_operation_start_async (gpointer             source_object,
@@ -70,7 +70,7 @@ gcoro_operation_start_async (gpointer             source_object,
 
 /**
  * gcoro_operation_finish: (skip)
- * @result: the #GAsyncResult given to the callback
+ * @result: the [iface@Gio.AsyncResult] given to the callback
  * @source_tag: the `_async` function that started the operation
  * @value: (out caller-allocates) (optional): receives the task's value
  * @error: return location for the task's error
@@ -91,12 +91,12 @@ gcoro_operation_finish (GAsyncResult  *result,
 
 /**
  * gcoro_operation_finish_pointer: (skip)
- * @result: the #GAsyncResult given to the callback
+ * @result: the [iface@Gio.AsyncResult] given to the callback
  * @source_tag: the `_async` function that started the operation
  * @error: return location for the task's error
  *
- * Like gcoro_operation_finish() for an operation that returned a pointer
- * with gcoro_task_return_pointer(). The pointer stays owned by the task:
+ * Like [func@GCoro.operation_finish] for an operation that returned a pointer
+ * with [method@GCoro.Task.return_pointer]. The pointer stays owned by the task:
  * copy it, or return with a %NULL destroy notify to hand it over.
  *
  * Returns: (nullable) (transfer none): the pointer, or %NULL with @error
@@ -130,10 +130,10 @@ sync_cancelled (GCancellable *cancellable,
  * @error: return location for the task's error
  *
  * The body of a `_sync` function: runs @func to completion on a private
- * #GMainContext pushed as thread-default for the duration (so the GIO
+ * [struct@GLib.MainContext] pushed as thread-default for the duration (so the GIO
  * calls it makes complete there), blocking the caller. It never iterates
  * the caller's own context: calling it from a callback of a running
- * #GMainLoop, or from any thread, neither deadlocks nor re-enters that
+ * [struct@GLib.MainLoop], or from any thread, neither deadlocks nor re-enters that
  * loop's sources.
  *
  * Returns: %TRUE if the operation succeeded

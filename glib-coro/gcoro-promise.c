@@ -7,7 +7,7 @@
 /**
  * GCoroPromise:
  *
- * A #GCoroFuture that you settle yourself.
+ * A [class@GCoro.Future] that you settle yourself.
  *
  * A promise is how work that is not a coroutine (a callback, a worker
  * thread, a signal handler) hands a result to whoever awaits it:
@@ -61,7 +61,7 @@ gcoro_promise_init (GCoroPromise *self)
  *
  * Creates a pending promise.
  *
- * Returns: (transfer full): a new #GCoroPromise
+ * Returns: (transfer full): a new [class@GCoro.Promise]
  */
 GCoroPromise *
 gcoro_promise_new (void)
@@ -71,7 +71,7 @@ gcoro_promise_new (void)
 
 /**
  * gcoro_promise_resolve:
- * @self: a #GCoroPromise
+ * @self: a [class@GCoro.Promise]
  * @value: (nullable): the value (copied), or %NULL to resolve without one
  *
  * Resolves @self. Any thread.
@@ -108,10 +108,10 @@ gcoro_promise_resolve (GCoroPromise *self,
 
 /**
  * gcoro_promise_resolve_boolean:
- * @self: a #GCoroPromise
+ * @self: a [class@GCoro.Promise]
  * @value: the value
  *
- * Resolves @self with a %G_TYPE_BOOLEAN value.
+ * Resolves @self with a `G_TYPE_BOOLEAN` value.
  *
  * Returns: %TRUE if this call settled @self
  */
@@ -124,10 +124,10 @@ gcoro_promise_resolve_boolean (GCoroPromise *self,
 
 /**
  * gcoro_promise_resolve_int64:
- * @self: a #GCoroPromise
+ * @self: a [class@GCoro.Promise]
  * @value: the value
  *
- * Resolves @self with a %G_TYPE_INT64 value.
+ * Resolves @self with a `G_TYPE_INT64` value.
  *
  * Returns: %TRUE if this call settled @self
  */
@@ -140,10 +140,10 @@ gcoro_promise_resolve_int64 (GCoroPromise *self,
 
 /**
  * gcoro_promise_resolve_double:
- * @self: a #GCoroPromise
+ * @self: a [class@GCoro.Promise]
  * @value: the value
  *
- * Resolves @self with a %G_TYPE_DOUBLE value.
+ * Resolves @self with a `G_TYPE_DOUBLE` value.
  *
  * Returns: %TRUE if this call settled @self
  */
@@ -156,10 +156,10 @@ gcoro_promise_resolve_double (GCoroPromise *self,
 
 /**
  * gcoro_promise_resolve_string:
- * @self: a #GCoroPromise
+ * @self: a [class@GCoro.Promise]
  * @value: (nullable): the string (copied)
  *
- * Resolves @self with a %G_TYPE_STRING value.
+ * Resolves @self with a `G_TYPE_STRING` value.
  *
  * Returns: %TRUE if this call settled @self
  */
@@ -172,7 +172,7 @@ gcoro_promise_resolve_string (GCoroPromise *self,
 
 /**
  * gcoro_promise_resolve_object:
- * @self: a #GCoroPromise
+ * @self: a [class@GCoro.Promise]
  * @object: (type GObject) (nullable): the object (a reference is taken)
  *
  * Resolves @self with an object; the value's type is the object's type.
@@ -188,75 +188,15 @@ gcoro_promise_resolve_object (GCoroPromise *self,
   RESOLVE_WITH (object ? G_OBJECT_TYPE (object) : G_TYPE_OBJECT, g_value_set_object, object);
 }
 
-typedef struct
-{
-  gpointer       pointer;
-  GDestroyNotify destroy;
-} OwnedPointer;
-
-static OwnedPointer *
-owned_pointer_copy (OwnedPointer *p)
-{
-  /* The boxed value is shared, never duplicated: the pointer has one owner. */
-  return g_atomic_rc_box_acquire (p);
-}
-
-static void
-owned_pointer_clear (gpointer data)
-{
-  OwnedPointer *p = data;
-
-  if (p->destroy != NULL && p->pointer != NULL)
-    p->destroy (p->pointer);
-}
-
-static void
-owned_pointer_free (OwnedPointer *p)
-{
-  g_atomic_rc_box_release_full (p, owned_pointer_clear);
-}
-
-typedef OwnedPointer GCoroOwnedPointer;
-
-G_DEFINE_BOXED_TYPE (GCoroOwnedPointer, _gcoro_owned_pointer, owned_pointer_copy, owned_pointer_free)
-
-/* The raw pointer inside a value made by gcoro_promise_resolve_pointer()
- * or gcoro_task_return_pointer(); plain G_TYPE_POINTER values too. */
-gpointer
-_gcoro_value_get_pointer (const GValue *value)
-{
-  if (G_VALUE_HOLDS (value, _gcoro_owned_pointer_get_type ()))
-    {
-      OwnedPointer *p = g_value_get_boxed (value);
-      return p ? p->pointer : NULL;
-    }
-  if (G_VALUE_HOLDS_POINTER (value))
-    return g_value_get_pointer (value);
-  return NULL;
-}
-
-void
-_gcoro_value_take_pointer (GValue         *value,
-                           gpointer        pointer,
-                           GDestroyNotify  destroy)
-{
-  OwnedPointer *p = g_atomic_rc_box_new0 (OwnedPointer);
-
-  p->pointer = pointer;
-  p->destroy = destroy;
-  g_value_init (value, _gcoro_owned_pointer_get_type ());
-  g_value_take_boxed (value, p);
-}
-
 /**
  * gcoro_promise_resolve_pointer: (skip)
- * @self: a #GCoroPromise
+ * @self: a [class@GCoro.Promise]
  * @pointer: (nullable): the pointer
  * @destroy: (nullable): frees @pointer when @self is finalized (or at once
  *   if @self had already settled)
  *
  * Resolves @self with a C pointer that it owns from now on. Read it back
- * with gcoro_await_pointer().
+ * with [func@GCoro.await_pointer].
  *
  * Returns: %TRUE if this call settled @self
  */
@@ -276,11 +216,11 @@ gcoro_promise_resolve_pointer (GCoroPromise   *self,
 
 /**
  * gcoro_promise_reject:
- * @self: a #GCoroPromise
+ * @self: a [class@GCoro.Promise]
  * @error: (transfer full): the error
  *
- * Rejects @self with @error. A %G_IO_ERROR_CANCELLED error settles @self
- * as %GCORO_FUTURE_CANCELLED. Any thread.
+ * Rejects @self with @error. A [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] error settles @self
+ * as [GCORO_FUTURE_CANCELLED][enum@GCoro.FutureState]. Any thread.
  *
  * Returns: %TRUE if this call settled @self (otherwise @error is freed)
  */
@@ -301,12 +241,12 @@ gcoro_promise_reject (GCoroPromise *self,
 
 /**
  * gcoro_promise_reject_literal:
- * @self: a #GCoroPromise
+ * @self: a [class@GCoro.Promise]
  * @domain: the error domain
  * @code: the error code
  * @message: the error message
  *
- * Rejects @self with a new #GError. Convenient from language bindings.
+ * Rejects @self with a new [struct@GLib.Error]. Convenient from language bindings.
  *
  * Returns: %TRUE if this call settled @self
  */
@@ -327,9 +267,9 @@ gcoro_promise_reject_literal (GCoroPromise *self,
  * gcoro_promise_async_ready_callback: (skip)
  * @source_object: (nullable): the source object of the operation
  * @result: the result of the operation
- * @user_data: a #GCoroPromise (its reference is consumed)
+ * @user_data: a [class@GCoro.Promise] (its reference is consumed)
  *
- * A #GAsyncReadyCallback that resolves the promise passed as @user_data
+ * A [callback@Gio.AsyncReadyCallback] that resolves the promise passed as @user_data
  * with @result, to bridge any GIO `_async` call to a future:
  *
  * |[<!-- language="C" -->

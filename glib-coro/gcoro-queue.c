@@ -7,13 +7,13 @@
 /**
  * GCoroQueue:
  *
- * A first-in first-out queue of #GValues between tasks, like asyncio's
+ * A first-in first-out queue of [struct@GObject.Value]s between tasks, like asyncio's
  * `Queue`, optionally bounded: a get from an empty queue suspends until an
  * item arrives; a put into a full bounded queue suspends until there is
  * room, which is how a fast producer is slowed to its consumer's pace.
  *
- * Closing ends the stream: puts fail at once with %GCORO_ERROR_CLOSED,
- * gets drain what is left and then fail with %GCORO_ERROR_CLOSED too, so
+ * Closing ends the stream: puts fail at once with [GCORO_ERROR_CLOSED][error@GCoro.Error],
+ * gets drain what is left and then fail with [GCORO_ERROR_CLOSED][error@GCoro.Error] too, so
  * a consumer loops until that error:
  *
  * |[<!-- language="C" -->
@@ -100,7 +100,7 @@ gcoro_queue_init (GCoroQueue *self)
  *
  * Creates an empty queue.
  *
- * Returns: (transfer full): a new #GCoroQueue
+ * Returns: (transfer full): a new [class@GCoro.Queue]
  */
 GCoroQueue *
 gcoro_queue_new (guint max_size)
@@ -113,7 +113,9 @@ gcoro_queue_new (guint max_size)
 
 /**
  * gcoro_queue_get_length:
- * @self: a #GCoroQueue
+ * @self: a [class@GCoro.Queue]
+ *
+ * Gets how many items wait in @self.
  *
  * Returns: the number of items waiting in @self
  */
@@ -127,7 +129,9 @@ gcoro_queue_get_length (GCoroQueue *self)
 
 /**
  * gcoro_queue_get_max_size:
- * @self: a #GCoroQueue
+ * @self: a [class@GCoro.Queue]
+ *
+ * Gets the bound of @self.
  *
  * Returns: the bound given at creation (0: none)
  */
@@ -141,9 +145,11 @@ gcoro_queue_get_max_size (GCoroQueue *self)
 
 /**
  * gcoro_queue_is_closed:
- * @self: a #GCoroQueue
+ * @self: a [class@GCoro.Queue]
  *
- * Returns: %TRUE once gcoro_queue_close() was called
+ * Tells whether @self was closed.
+ *
+ * Returns: %TRUE once [method@GCoro.Queue.close] was called
  */
 gboolean
 gcoro_queue_is_closed (GCoroQueue *self)
@@ -173,7 +179,7 @@ wake_all (GCoroWaitQueue *waiters)
 
 /**
  * gcoro_queue_close:
- * @self: a #GCoroQueue
+ * @self: a [class@GCoro.Queue]
  *
  * Closes @self: puts fail from now on, gets fail once the items left have
  * been taken. Every waiting task wakes up to find out.
@@ -303,7 +309,7 @@ pop_into (GCoroQueue *self,
 
 /**
  * gcoro_queue_try_put:
- * @self: a #GCoroQueue
+ * @self: a [class@GCoro.Queue]
  * @item: the item (copied)
  *
  * Puts @item if there is room and @self is open, without suspending.
@@ -326,14 +332,14 @@ gcoro_queue_try_put (GCoroQueue   *self,
 
 /**
  * gcoro_queue_put: (skip)
- * @self: a #GCoroQueue
+ * @self: a [class@GCoro.Queue]
  * @item: the item (copied)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Puts @item at the end of @self, suspending the calling fiber task while
- * a bounded queue is full. Fails with %GCORO_ERROR_CLOSED on a closed
- * queue, and with %G_IO_ERROR_CANCELLED (the item not put) if the task is
- * cancelled while waiting. Binding twin: gcoro_queue_put_async().
+ * a bounded queue is full. Fails with [GCORO_ERROR_CLOSED][error@GCoro.Error] on a closed
+ * queue, and with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] (the item not put) if the task is
+ * cancelled while waiting. Binding twin: [method@GCoro.Queue.put_async].
  *
  * Returns: %TRUE if @item was put
  */
@@ -364,7 +370,7 @@ gcoro_queue_put (GCoroQueue    *self,
 
 /**
  * gcoro_queue_try_get:
- * @self: a #GCoroQueue
+ * @self: a [class@GCoro.Queue]
  * @item: (out caller-allocates) (optional): receives the item (a %NULL
  *   object when there was none)
  *
@@ -391,14 +397,14 @@ gcoro_queue_try_get (GCoroQueue *self,
 
 /**
  * gcoro_queue_get: (skip)
- * @self: a #GCoroQueue
- * @item: (out caller-allocates) (optional): an unset #GValue for the item
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Queue]
+ * @item: (out caller-allocates) (optional): an unset [struct@GObject.Value] for the item
+ * @error: return location for a [struct@GLib.Error]
  *
  * Takes the first item, suspending the calling fiber task while @self is
  * empty. On a closed queue, gets the items left and then fails with
- * %GCORO_ERROR_CLOSED. A cancelled task takes nothing. Binding twin:
- * gcoro_queue_get_async().
+ * [GCORO_ERROR_CLOSED][error@GCoro.Error]. A cancelled task takes nothing. Binding twin:
+ * [method@GCoro.Queue.get_async].
  *
  * Returns: %TRUE if an item was taken
  */
@@ -485,9 +491,9 @@ queue_op_new (GCoroQueue *self)
 
 /**
  * gcoro_queue_put_async:
- * @self: a #GCoroQueue
+ * @self: a [class@GCoro.Queue]
  * @item: the item (copied now)
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once @item is in @self
  * @user_data: data for @callback
  *
@@ -531,11 +537,11 @@ gcoro_queue_put_async (GCoroQueue          *self,
 
 /**
  * gcoro_queue_put_finish:
- * @self: a #GCoroQueue
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Queue]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_queue_put_async().
+ * Finishes [method@GCoro.Queue.put_async].
  *
  * Returns: %TRUE if the item was put
  */
@@ -551,8 +557,8 @@ gcoro_queue_put_finish (GCoroQueue    *self,
 
 /**
  * gcoro_queue_get_async:
- * @self: a #GCoroQueue
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Queue]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once an item is taken
  * @user_data: data for @callback
  *
@@ -585,13 +591,13 @@ gcoro_queue_get_async (GCoroQueue          *self,
 
 /**
  * gcoro_queue_get_finish:
- * @self: a #GCoroQueue
- * @result: the #GAsyncResult given to the callback
+ * @self: a [class@GCoro.Queue]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
  * @item: (out caller-allocates) (optional): receives the item (a %NULL
  *   object on failure)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_queue_get_async().
+ * Finishes [method@GCoro.Queue.get_async].
  *
  * Returns: %TRUE if an item was taken
  */

@@ -32,6 +32,7 @@
 #include "gcoro-future.h"
 #include "gcoro-io-watch-private.h"
 #include "gcoro-promise.h"
+#include "gcoro-scheduler.h"
 
 G_BEGIN_DECLS
 
@@ -75,7 +76,7 @@ _gcoro_readiness_is_registered (GCoroReadiness *self)
 static inline GCoroScheduler *
 _gcoro_readiness_peek_scheduler (GCoroReadiness *self)
 {
-  return self->watch.scheduler;
+  return self->watch.owner;
 }
 
 /* Ends every wait (cancelled) and unregisters; call before the socket is

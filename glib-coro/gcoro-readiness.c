@@ -119,7 +119,8 @@ _gcoro_readiness_register (GCoroReadiness *self,
                            GCoroScheduler *scheduler,
                            int             fd)
 {
-  return _gcoro_io_watch_init (&self->watch, scheduler, fd, socket_ready);
+  return _gcoro_io_watch_init (&self->watch, _gcoro_scheduler_get_poller (scheduler), fd,
+                               socket_ready);
 }
 
 void

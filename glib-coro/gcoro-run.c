@@ -47,19 +47,19 @@ wake_delivered (GCoroWaiter *waiter,
 
 /**
  * gcoro_run_until_complete:
- * @future: a #GCoroFuture
+ * @future: a [class@GCoro.Future]
  * @error: return location for the future's error
  *
- * Iterates a #GMainContext until @future settles, then reads its outcome
- * like gcoro_future_get_value(). The context is the task's own for a
- * #GCoroTask, the thread-default one otherwise. If nothing will ever
+ * Iterates a [struct@GLib.MainContext] until @future settles, then reads its outcome
+ * like [method@GCoro.Future.get_value]. The context is the task's own for a
+ * [class@GCoro.Task], the thread-default one otherwise. If nothing will ever
  * settle @future, this never returns.
  *
- * Fails with %G_IO_ERROR_WOULD_RECURSE when called inside a fiber task or
+ * Fails with [G_IO_ERROR_WOULD_RECURSE][error@Gio.IOErrorEnum] when called inside a fiber task or
  * from a callback of the context's scheduler (where the tasks it waits for
- * could not run), and with %G_IO_ERROR_BUSY when another thread is
+ * could not run), and with [G_IO_ERROR_BUSY][error@Gio.IOErrorEnum] when another thread is
  * running the context. Calling it from another source's callback while a
- * #GMainLoop runs the same context iterates the context recursively; the
+ * [struct@GLib.MainLoop] runs the same context iterates the context recursively; the
  * caller's own source does not run again until it returns.
  *
  * Returns: %TRUE if @future resolved
@@ -136,8 +136,8 @@ gcoro_run_until_complete (GCoroFuture  *future,
  * gcoro_run: (skip)
  * @func: the body of the main task
  * @user_data: data for @func
- * @value: (out caller-allocates) (optional): an unset #GValue for the result
- * @error: return location for a #GError
+ * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] for the result
+ * @error: return location for a [struct@GLib.Error]
  *
  * Spawns @func as a fiber task on the thread-default context and runs the
  * context until it ends: the `asyncio.run(main())` of C programs.

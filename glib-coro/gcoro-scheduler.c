@@ -7,40 +7,40 @@
 /**
  * GCoroScheduler:
  *
- * Runs coroutine tasks on a #GMainContext.
+ * Runs coroutine tasks on a [struct@GLib.MainContext].
  *
- * Every #GMainContext that runs tasks gets exactly one scheduler, created
- * the first time it is asked for (gcoro_scheduler_get_default() for the
- * thread-default context, gcoro_scheduler_get_for_context() for any other)
- * and destroyed with the context. It is a custom #GSource attached to the
+ * Every [struct@GLib.MainContext] that runs tasks gets exactly one scheduler, created
+ * the first time it is asked for ([func@GCoro.Scheduler.get_default] for the
+ * thread-default context, [func@GCoro.Scheduler.get_for_context] for any other)
+ * and destroyed with the context. It is a custom [struct@GLib.Source] attached to the
  * context, so tasks take turns with every other source: timeouts, I/O,
  * GTK's frame clock.
  *
  * The scheduler owns a ready queue and a timer heap. Each dispatch first
  * moves expired timers' tasks to the queue, then runs the tasks that were
- * ready when it started (a snapshot, at most #GCoroScheduler:max-batch of
- * them): a task that yields goes to the back of the queue and runs again
+ * ready when it started (a snapshot, at most the scheduler's max-batch of
+ * them, see [method@GCoro.Scheduler.set_max_batch]): a task that yields goes to the back of the queue and runs again
  * only after the other ready sources of the context had their turn. Sleeps
- * and timeouts are entries in the heap, not #GSources of their own; the
+ * and timeouts are entries in the heap, not [struct@GLib.Source]s of their own; the
  * source's prepare() reports the earliest deadline as its poll timeout.
  *
  * A scheduler belongs to the thread that created it: create it on the
  * thread that runs its context. Futures may be settled from any thread:
  * the wake-up is handed over through a locked inbox and
- * g_main_context_wakeup().
+ * [method@GLib.MainContext.wakeup].
  *
  * A frame budget keeps a window drawing while tasks keep the scheduler
  * busy: once its sources have dispatched for longer than
- * #GCoroScheduler:frame-budget without the loop reaching GTK's redraw
- * priority (%G_PRIORITY_HIGH_IDLE + 20), they step aside for an
+ * [property@GCoro.Scheduler:frame-budget] without the loop reaching GTK's redraw
+ * priority ([const@GLib.PRIORITY_HIGH_IDLE] + 20), they step aside for an
  * iteration, so the sources between their priority and the redraw
  * priority (input, layout, painting) run, then they resume where they
  * stopped. Nothing is dropped and tasks keep their order. It applies to
- * tasks and sockets at %G_PRIORITY_DEFAULT and below; tasks spawned at a
- * higher priority (%G_PRIORITY_HIGH) and the idle band never step aside.
+ * tasks and sockets at [const@GLib.PRIORITY_DEFAULT] and below; tasks spawned at a
+ * higher priority ([const@GLib.PRIORITY_HIGH]) and the idle band never step aside.
  *
  * Setting `G_MESSAGES_DEBUG=GCoro` logs task life cycles;
- * gcoro_scheduler_dump() lists every live task with what it waits for.
+ * [method@GCoro.Scheduler.dump] lists every live task with what it waits for.
  */
 
 /* NOTES:
@@ -138,8 +138,8 @@ struct _GCoroScheduler
   guint           heap_size;
   guint64         timer_seq;
 
-  GCoroTaskLink  *tasks;       /* live tasks, each holding a ref */
-  guint           n_tasks;
+  GCoroLive      *live;        /* live work (tasks): see GCoroLive */
+  guint           n_live;
 
   guint           max_batch;
   int             dispatch_depth;
@@ -187,7 +187,7 @@ gcoro_scheduler_finalize (GObject *object)
   GCoroScheduler *self = GCORO_SCHEDULER (object);
 
   g_assert (self->main == NULL);
-  g_assert (self->tasks == NULL);
+  g_assert (self->live == NULL);
 
   g_clear_pointer (&self->bands, g_ptr_array_unref);
   g_clear_pointer (&self->poller, _gcoro_io_poller_free);
@@ -250,14 +250,14 @@ gcoro_scheduler_class_init (GCoroSchedulerClass *klass)
    * How long, in microseconds, the scheduler's tasks and sockets may keep
    * the main loop busy before they step aside for one iteration, so that
    * GTK can lay out and draw a frame (every source of a priority down to
-   * %G_PRIORITY_HIGH_IDLE + 20 gets its turn); 0 switches the budget off.
+   * [const@GLib.PRIORITY_HIGH_IDLE] + 20 gets its turn); 0 switches the budget off.
    *
    * The default, 4000 (a quarter of a 60 Hz frame), was chosen by
    * measurement: see "Frame budget" in the overview. The
    * `GCORO_FRAME_BUDGET` environment variable (microseconds, `0` for off)
    * sets another default for every scheduler of the process. Sources at a
-   * priority higher than %G_PRIORITY_DEFAULT (tasks spawned at
-   * %G_PRIORITY_HIGH) and at or below the redraw priority never step
+   * priority higher than [const@GLib.PRIORITY_DEFAULT] (tasks spawned at
+   * [const@GLib.PRIORITY_HIGH]) and at or below the redraw priority never step
    * aside.
    */
   properties[PROP_FRAME_BUDGET] =
@@ -915,7 +915,7 @@ scheduler_die (GCoroScheduler *self)
   g_mutex_unlock (&schedulers_lock);
 
   GCORO_DEBUG ("scheduler of context %p ends with its context (%u live tasks)",
-           self->context, self->n_tasks);
+           self->context, self->n_live);
 
   self->main = NULL;
   self->idle = NULL;
@@ -939,13 +939,14 @@ scheduler_die (GCoroScheduler *self)
     }
   g_ptr_array_set_size (self->bands, 0);
 
-  /* Tasks that can no longer run: drop the references that kept them
+  /* Tasks that can no longer run: their owners drop what kept them
    * alive. They end (without unwinding) when their last user lets go. */
-  while (self->tasks != NULL)
+  while (self->live != NULL)
     {
-      GCoroTaskLink *link = self->tasks;
+      GCoroLive *live = self->live;
 
-      _gcoro_scheduler_unlink_task (self, link);
+      _gcoro_scheduler_remove_live (self, live);
+      live->funcs->orphan (live);
     }
 
   self->context = NULL;
@@ -963,7 +964,7 @@ _gcoro_scheduler_get_poller (GCoroScheduler *self)
       g_source_set_priority (self->io_source, g_source_get_priority ((GSource *) self->main));
       g_source_set_can_recurse (self->io_source, TRUE);
       g_source_attach (self->io_source, self->context);
-      self->poller = _gcoro_io_poller_new (self->backend, self->io_source);
+      self->poller = _gcoro_io_poller_new (self->backend, self->io_source, G_OBJECT (self));
     }
   return self->poller;
 }
@@ -995,7 +996,7 @@ scheduler_new (GMainContext *context)
 
 /**
  * gcoro_scheduler_get_for_context:
- * @context: (nullable): a #GMainContext, or %NULL for the global default
+ * @context: (nullable): a [struct@GLib.MainContext], or %NULL for the global default
  *   context
  *
  * Gets the scheduler of @context, creating it on first use. Call this on
@@ -1048,7 +1049,7 @@ _gcoro_scheduler_get_for_thread_default (void)
 /**
  * gcoro_scheduler_get_default:
  *
- * Gets the scheduler of the calling thread's thread-default #GMainContext
+ * Gets the scheduler of the calling thread's thread-default [struct@GLib.MainContext]
  * (the global default context when none was pushed), creating it on first
  * use.
  *
@@ -1119,48 +1120,35 @@ _gcoro_scheduler_get_idle_band (GCoroScheduler *self)
 }
 
 void
-_gcoro_scheduler_link_task (GCoroScheduler *self,
-                            GCoroTaskLink  *link)
+_gcoro_scheduler_add_live (GCoroScheduler *self,
+                           GCoroLive      *live)
 {
-  g_object_ref (link->task);
-  link->prev = NULL;
-  link->next = self->tasks;
-  if (self->tasks != NULL)
-    self->tasks->prev = link;
-  self->tasks = link;
-  self->n_tasks++;
+  live->prev = NULL;
+  live->next = self->live;
+  if (self->live != NULL)
+    self->live->prev = live;
+  self->live = live;
+  self->n_live++;
 }
 
 void
-_gcoro_scheduler_unlink_task (GCoroScheduler *self,
-                              GCoroTaskLink  *link)
+_gcoro_scheduler_remove_live (GCoroScheduler *self,
+                              GCoroLive      *live)
 {
-  if (link->prev != NULL)
-    link->prev->next = link->next;
+  if (live->prev != NULL)
+    live->prev->next = live->next;
   else
-    self->tasks = link->next;
-  if (link->next != NULL)
-    link->next->prev = link->prev;
-  link->prev = link->next = NULL;
-  self->n_tasks--;
-
-  g_object_unref (link->task);
+    self->live = live->next;
+  if (live->next != NULL)
+    live->next->prev = live->prev;
+  live->prev = live->next = NULL;
+  self->n_live--;
 }
 
-void
-_gcoro_scheduler_cancel_all (GCoroScheduler *self)
+GCoroLive *
+_gcoro_scheduler_peek_live (GCoroScheduler *self)
 {
-  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
-
-  g_assert (_gcoro_scheduler_is_owner_thread (self));
-
-  /* Cancelling runs GCancellable handlers, which may spawn or end tasks:
-   * take the list first. */
-  for (GCoroTaskLink *link = self->tasks; link != NULL; link = link->next)
-    if (!gcoro_task_is_cancelled (link->task))
-      g_ptr_array_add (tasks, g_object_ref (link->task));
-  for (guint i = 0; i < tasks->len; i++)
-    gcoro_task_cancel (g_ptr_array_index (tasks, i));
+  return self->live;
 }
 
 void
@@ -1217,11 +1205,11 @@ _gcoro_scheduler_destroy (GCoroScheduler *self)
 
 /**
  * gcoro_scheduler_get_context:
- * @self: a #GCoroScheduler
+ * @self: a [class@GCoro.Scheduler]
  *
  * Gets the context @self runs on.
  *
- * Returns: (transfer none) (nullable): the #GMainContext, or %NULL once it
+ * Returns: (transfer none) (nullable): the [struct@GLib.MainContext], or %NULL once it
  *   has been destroyed
  */
 GMainContext *
@@ -1234,9 +1222,9 @@ gcoro_scheduler_get_context (GCoroScheduler *self)
 
 /**
  * gcoro_scheduler_get_priority:
- * @self: a #GCoroScheduler
+ * @self: a [class@GCoro.Scheduler]
  *
- * Gets the #GSource priority tasks are resumed at (unless they were
+ * Gets the [struct@GLib.Source] priority tasks are resumed at (unless they were
  * spawned with a priority of their own).
  *
  * Returns: the priority
@@ -1251,8 +1239,8 @@ gcoro_scheduler_get_priority (GCoroScheduler *self)
 
 /**
  * gcoro_scheduler_set_priority:
- * @self: a #GCoroScheduler
- * @priority: a #GSource priority such as %G_PRIORITY_DEFAULT
+ * @self: a [class@GCoro.Scheduler]
+ * @priority: a [struct@GLib.Source] priority such as [const@GLib.PRIORITY_DEFAULT]
  *
  * Sets the priority of the scheduler's main source: the priority tasks
  * and timers are dispatched at. Owner thread only.
@@ -1279,7 +1267,7 @@ gcoro_scheduler_set_priority (GCoroScheduler *self,
 
 /**
  * gcoro_scheduler_get_max_batch:
- * @self: a #GCoroScheduler
+ * @self: a [class@GCoro.Scheduler]
  *
  * Gets how many ready tasks one dispatch runs at most.
  *
@@ -1295,7 +1283,7 @@ gcoro_scheduler_get_max_batch (GCoroScheduler *self)
 
 /**
  * gcoro_scheduler_set_max_batch:
- * @self: a #GCoroScheduler
+ * @self: a [class@GCoro.Scheduler]
  * @max_batch: the most tasks one dispatch runs (at least 1)
  *
  * Bounds the work of one dispatch, so that other sources of the context
@@ -1314,9 +1302,9 @@ gcoro_scheduler_set_max_batch (GCoroScheduler *self,
 
 /**
  * gcoro_scheduler_get_frame_budget:
- * @self: a #GCoroScheduler
+ * @self: a [class@GCoro.Scheduler]
  *
- * Gets the frame budget: see #GCoroScheduler:frame-budget.
+ * Gets the frame budget: see [property@GCoro.Scheduler:frame-budget].
  *
  * Returns: the budget in microseconds, or 0 if it is off
  */
@@ -1330,12 +1318,12 @@ gcoro_scheduler_get_frame_budget (GCoroScheduler *self)
 
 /**
  * gcoro_scheduler_set_frame_budget:
- * @self: a #GCoroScheduler
+ * @self: a [class@GCoro.Scheduler]
  * @usec: the budget in microseconds, or 0 to switch it off
  *
  * Sets how long the scheduler's tasks and sockets may keep the main loop
  * busy before they step aside for an iteration so that GTK draws a frame:
- * see #GCoroScheduler:frame-budget. With 0, they run whenever they are
+ * see [property@GCoro.Scheduler:frame-budget]. With 0, they run whenever they are
  * ready, and the sources of a lower priority wait until they are not (as
  * GLib's priorities say). Owner thread only.
  */
@@ -1360,7 +1348,7 @@ gcoro_scheduler_set_frame_budget (GCoroScheduler *self,
 
 /**
  * gcoro_scheduler_get_n_tasks:
- * @self: a #GCoroScheduler
+ * @self: a [class@GCoro.Scheduler]
  *
  * Counts the tasks spawned on @self that have not finished.
  *
@@ -1371,12 +1359,12 @@ gcoro_scheduler_get_n_tasks (GCoroScheduler *self)
 {
   g_return_val_if_fail (GCORO_IS_SCHEDULER (self), 0);
 
-  return self->n_tasks;
+  return self->n_live;
 }
 
 /**
  * gcoro_scheduler_dump:
- * @self: a #GCoroScheduler
+ * @self: a [class@GCoro.Scheduler]
  *
  * Describes every live task of @self, one per line, with its state and what
  * it waits for, for debugging. Owner thread only.
@@ -1393,12 +1381,12 @@ gcoro_scheduler_dump (GCoroScheduler *self)
   out = g_string_new (NULL);
   g_string_append_printf (out, "GCoroScheduler %p (context %p): %u live task%s, %u timer%s\n",
                           self, self->context,
-                          self->n_tasks, self->n_tasks == 1 ? "" : "s",
+                          self->n_live, self->n_live == 1 ? "" : "s",
                           self->heap_len, self->heap_len == 1 ? "" : "s");
-  for (GCoroTaskLink *link = self->tasks; link != NULL; link = link->next)
+  for (GCoroLive *live = self->live; live != NULL; live = live->next)
     {
       g_string_append (out, "  ");
-      _gcoro_task_describe (link->task, out);
+      live->funcs->describe (live, out);
       g_string_append_c (out, '\n');
     }
 

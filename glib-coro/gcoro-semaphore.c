@@ -10,7 +10,7 @@
  * A number of permits, like asyncio's `Semaphore`: acquiring takes one,
  * suspending the task while there are none; releasing gives one back, to
  * the first waiter if any (FIFO). A bounded semaphore
- * (gcoro_semaphore_new_bounded()) refuses to be released above its
+ * ([ctor@GCoro.Semaphore.new_bounded]) refuses to be released above its
  * initial value, which catches releases without acquires.
  *
  * Used from the thread of its scheduler.
@@ -62,7 +62,7 @@ gcoro_semaphore_init (GCoroSemaphore *self)
  *
  * Creates a semaphore with @value permits.
  *
- * Returns: (transfer full): a new #GCoroSemaphore
+ * Returns: (transfer full): a new [class@GCoro.Semaphore]
  */
 GCoroSemaphore *
 gcoro_semaphore_new (guint value)
@@ -78,10 +78,10 @@ gcoro_semaphore_new (guint value)
  * @value: the number of permits, and the most there can ever be (at
  *   least 1)
  *
- * Creates a semaphore that gcoro_semaphore_release() cannot raise above
+ * Creates a semaphore that [method@GCoro.Semaphore.release] cannot raise above
  * @value.
  *
- * Returns: (transfer full): a new #GCoroSemaphore
+ * Returns: (transfer full): a new [class@GCoro.Semaphore]
  */
 GCoroSemaphore *
 gcoro_semaphore_new_bounded (guint value)
@@ -97,7 +97,9 @@ gcoro_semaphore_new_bounded (guint value)
 
 /**
  * gcoro_semaphore_get_value:
- * @self: a #GCoroSemaphore
+ * @self: a [class@GCoro.Semaphore]
+ *
+ * Gets how many permits of @self are free.
  *
  * Returns: the number of free permits
  */
@@ -111,7 +113,7 @@ gcoro_semaphore_get_value (GCoroSemaphore *self)
 
 /**
  * gcoro_semaphore_try_acquire:
- * @self: a #GCoroSemaphore
+ * @self: a [class@GCoro.Semaphore]
  *
  * Takes a permit if one is free and nobody waits, without suspending.
  *
@@ -138,11 +140,11 @@ undo_grant (gpointer   primitive,
 
 /**
  * gcoro_semaphore_acquire: (skip)
- * @self: a #GCoroSemaphore
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Semaphore]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Takes a permit, suspending the calling fiber task until one is free. A
- * cancellation point. Binding twin: gcoro_semaphore_acquire_async().
+ * cancellation point. Binding twin: [method@GCoro.Semaphore.acquire_async].
  *
  * Returns: %TRUE if a permit was taken
  */
@@ -163,8 +165,8 @@ gcoro_semaphore_acquire (GCoroSemaphore  *self,
 
 /**
  * gcoro_semaphore_acquire_async:
- * @self: a #GCoroSemaphore
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Semaphore]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once a permit is taken
  * @user_data: data for @callback
  *
@@ -187,11 +189,11 @@ gcoro_semaphore_acquire_async (GCoroSemaphore      *self,
 
 /**
  * gcoro_semaphore_acquire_finish:
- * @self: a #GCoroSemaphore
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Semaphore]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_semaphore_acquire_async().
+ * Finishes [method@GCoro.Semaphore.acquire_async].
  *
  * Returns: %TRUE if a permit was taken
  */
@@ -207,7 +209,7 @@ gcoro_semaphore_acquire_finish (GCoroSemaphore  *self,
 
 /**
  * gcoro_semaphore_release:
- * @self: a #GCoroSemaphore
+ * @self: a [class@GCoro.Semaphore]
  *
  * Gives a permit back: to the first waiter if there is one. On a bounded
  * semaphore already at its bound this is refused with a critical (a

@@ -18,12 +18,12 @@
 
 /**
  * gcoro_sleep_until: (skip)
- * @deadline: when to wake up, on the g_get_monotonic_time() clock (µs)
- * @error: return location for a #GError
+ * @deadline: when to wake up, on the [func@GLib.get_monotonic_time] clock (µs)
+ * @error: return location for a [struct@GLib.Error]
  *
  * Suspends the calling fiber task until @deadline. A cancellation point.
  *
- * Returns: %TRUE, or %FALSE with %G_IO_ERROR_CANCELLED if the task was
+ * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] if the task was
  *   cancelled before or while sleeping
  */
 gboolean
@@ -45,13 +45,13 @@ gcoro_sleep_until (gint64   deadline,
 /**
  * gcoro_sleep: (skip)
  * @msec: how long, in milliseconds
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Suspends the calling fiber task for @msec milliseconds while the rest of
  * the main loop runs. A cancellation point. Binding twin:
- * gcoro_sleep_async().
+ * [func@GCoro.sleep_async].
  *
- * Returns: %TRUE, or %FALSE with %G_IO_ERROR_CANCELLED
+ * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]
  */
 gboolean
 gcoro_sleep (guint    msec,
@@ -103,13 +103,13 @@ sleep_op_cancel (GCoroAsyncResult *result,
 /**
  * gcoro_sleep_async:
  * @msec: how long, in milliseconds
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called after @msec, on the
  *   thread-default context
  * @user_data: data for @callback
  *
- * The callback form of gcoro_sleep(), for GIO-style code and bindings.
- * Uses the scheduler's timer heap like gcoro_sleep().
+ * The callback form of [func@GCoro.sleep], for GIO-style code and bindings.
+ * Uses the scheduler's timer heap like [func@GCoro.sleep].
  */
 void
 gcoro_sleep_async (guint                msec,
@@ -145,12 +145,12 @@ gcoro_sleep_async (guint                msec,
 
 /**
  * gcoro_sleep_finish:
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_sleep_async().
+ * Finishes [func@GCoro.sleep_async].
  *
- * Returns: %TRUE, or %FALSE with %G_IO_ERROR_CANCELLED
+ * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]
  */
 gboolean
 gcoro_sleep_finish (GAsyncResult  *result,

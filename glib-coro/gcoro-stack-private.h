@@ -1,4 +1,4 @@
-/* gcoro-stack-private.h: fiber stacks and per-thread stack pools (layer 1, private)
+/* gcoro-stack-private.h: fiber stacks and per-thread stack pools (the fiber layer, private)
  *
  * Copyright 2026 The glib-coro authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

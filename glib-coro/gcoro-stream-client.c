@@ -62,12 +62,12 @@ new_tls_client (GTlsDatabase *database)
 
 /**
  * gcoro_stream_connect: (skip)
- * @client: (nullable): the #GSocketClient to connect with (TLS, timeouts,
+ * @client: (nullable): the [class@Gio.SocketClient] to connect with (TLS, timeouts,
  *   proxies: whatever it is set up for), or %NULL for a plain one
  * @connectable: where to connect
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Opens a connection from a fiber task and wraps it in a #GCoroStream.
+ * Opens a connection from a fiber task and wraps it in a [class@GCoro.Stream].
  * The task's cancellation cancels the attempt.
  *
  * Returns: (transfer full) (nullable): the stream, or %NULL with @error set
@@ -156,13 +156,13 @@ finish_connect (GAsyncResult  *result,
 
 /**
  * gcoro_stream_connect_async:
- * @client: (nullable): the #GSocketClient to connect with, or %NULL
+ * @client: (nullable): the [class@Gio.SocketClient] to connect with, or %NULL
  * @connectable: where to connect
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once connected
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_connect().
+ * The GIO-style form of [func@GCoro.Stream.connect].
  */
 void
 gcoro_stream_connect_async (GSocketClient       *client,
@@ -181,10 +181,10 @@ gcoro_stream_connect_async (GSocketClient       *client,
 
 /**
  * gcoro_stream_connect_finish:
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_connect_async().
+ * Finishes [func@GCoro.Stream.connect_async].
  *
  * Returns: (transfer full) (nullable): the stream, or %NULL with @error set
  */
@@ -199,7 +199,7 @@ gcoro_stream_connect_finish (GAsyncResult  *result,
  * gcoro_stream_connect_tcp: (skip)
  * @host: a host name or IP address
  * @port: the port
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Opens a TCP connection from a fiber task (asyncio's open_connection()).
  *
@@ -222,11 +222,11 @@ gcoro_stream_connect_tcp (const char  *host,
  * gcoro_stream_connect_tcp_async:
  * @host: a host name or IP address
  * @port: the port
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once connected
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_connect_tcp().
+ * The GIO-style form of [func@GCoro.Stream.connect_tcp].
  */
 void
 gcoro_stream_connect_tcp_async (const char          *host,
@@ -243,10 +243,10 @@ gcoro_stream_connect_tcp_async (const char          *host,
 
 /**
  * gcoro_stream_connect_tcp_finish:
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_connect_tcp_async().
+ * Finishes [func@GCoro.Stream.connect_tcp_async].
  *
  * Returns: (transfer full) (nullable): the stream, or %NULL with @error set
  */
@@ -263,13 +263,13 @@ gcoro_stream_connect_tcp_finish (GAsyncResult  *result,
  *   address
  * @port: the port
  * @database: (nullable): the certificate authorities to trust, or %NULL
- *   for the system's (a #GTlsFileDatabase of a private CA, for instance)
- * @error: return location for a #GError
+ *   for the system's (a [iface@Gio.TlsFileDatabase] of a private CA, for instance)
+ * @error: return location for a [struct@GLib.Error]
  *
  * Opens a TLS connection from a fiber task (asyncio's open_connection()
  * with `ssl=`): TCP, then the handshake, which checks the server's
  * certificate for @host. A certificate that does not check out fails with
- * a %G_TLS_ERROR. Needs a TLS backend (glib-networking).
+ * a [error@Gio.TlsError]. Needs a TLS backend (glib-networking).
  *
  * Returns: (transfer full) (nullable): the stream, or %NULL with @error set
  */
@@ -296,11 +296,11 @@ gcoro_stream_connect_tls (const char    *host,
  * @port: the port
  * @database: (nullable): the certificate authorities to trust, or %NULL
  *   for the system's
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once connected
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_connect_tls().
+ * The GIO-style form of [func@GCoro.Stream.connect_tls].
  */
 void
 gcoro_stream_connect_tls_async (const char          *host,
@@ -319,10 +319,10 @@ gcoro_stream_connect_tls_async (const char          *host,
 
 /**
  * gcoro_stream_connect_tls_finish:
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_connect_tls_async().
+ * Finishes [func@GCoro.Stream.connect_tls_async].
  *
  * Returns: (transfer full) (nullable): the stream, or %NULL with @error set
  */
@@ -336,7 +336,7 @@ gcoro_stream_connect_tls_finish (GAsyncResult  *result,
 /**
  * gcoro_stream_connect_unix: (skip)
  * @path: the socket's path
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Opens a unix socket connection from a fiber task.
  *
@@ -357,11 +357,11 @@ gcoro_stream_connect_unix (const char  *path,
 /**
  * gcoro_stream_connect_unix_async:
  * @path: the socket's path
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once connected
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_connect_unix().
+ * The GIO-style form of [func@GCoro.Stream.connect_unix].
  */
 void
 gcoro_stream_connect_unix_async (const char          *path,
@@ -377,10 +377,10 @@ gcoro_stream_connect_unix_async (const char          *path,
 
 /**
  * gcoro_stream_connect_unix_finish:
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_connect_unix_async().
+ * Finishes [func@GCoro.Stream.connect_unix_async].
  *
  * Returns: (transfer full) (nullable): the stream, or %NULL with @error set
  */

@@ -7,9 +7,9 @@
 /**
  * GCoroStreamServer:
  *
- * A stream server like asyncio's `start_server()`, on #GSocketService:
+ * A stream server like asyncio's `start_server()`, on [class@Gio.SocketService]:
  * every accepted connection gets a task of its own, running a handler with
- * a #GCoroStream.
+ * a [class@GCoro.Stream].
  *
  * |[<!-- language="C" -->
  * static void
@@ -33,47 +33,47 @@
  * ]|
  *
  * - The handler runs as a fiber task (C); the stream is closed when it
- *   returns. Language bindings connect to #GCoroStreamServer::incoming
+ *   returns. Language bindings connect to [signal@GCoro.StreamServer::incoming]
  *   instead and return the future of their own handling (a Python task
  *   from `GCoro.spawn()`, a GJS generator task).
  * - The peer's address is in a context variable,
- *   gcoro_stream_server_get_peer_var(), for the handler and everything it
- *   spawns (the seed text's second topic).
+ *   [func@GCoro.StreamServer.get_peer_var], for the handler and everything it
+ *   spawns, as Python's contextvars would carry it.
  * - A handler that fails is logged with its peer; the server goes on.
- * - With gcoro_stream_server_set_tls_certificate() it serves TLS: the
+ * - With [method@GCoro.StreamServer.set_tls_certificate] it serves TLS: the
  *   handshake comes first and the handler reads and writes plain text.
- * - gcoro_stream_server_set_max_connections() refuses (closes) connections
- *   past a limit. gcoro_stream_server_close() stops accepting;
- *   gcoro_stream_server_wait_closed() then waits for the handlers
- *   (graceful); gcoro_stream_server_abort() also cancels them.
- * - gcoro_stream_server_serve_forever() (and its twin, for bindings) is a
+ * - [method@GCoro.StreamServer.set_max_connections] refuses (closes) connections
+ *   past a limit. [method@GCoro.StreamServer.close] stops accepting;
+ *   [method@GCoro.StreamServer.wait_closed] then waits for the handlers
+ *   (graceful); [method@GCoro.StreamServer.abort] also cancels them.
+ * - [method@GCoro.StreamServer.serve_forever] (and its twin, for bindings) is a
  *   server program's main loop: it serves until SIGINT or SIGTERM, then
  *   shuts down in order (stop accepting, a grace period for the handlers,
  *   cancel the rest, close) and returns, so that main() can exit 0.
  *
  * A client can hold nothing for long that it did not pay for:
  *
- * - #GCoroStreamServer:idle-timeout closes a connection whose peer sent
+ * - [property@GCoro.StreamServer:idle-timeout] closes a connection whose peer sent
  *   nothing for that long while its handler waited to read (the read fails
- *   with %G_IO_ERROR_TIMED_OUT);
+ *   with [G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum]);
  * - over TLS, a connection costs a socket and a registration until the
  *   client's first flight (its whole ClientHello record) has arrived: no
  *   TLS state, no thread. Then the handshake runs, at most
- *   #GCoroStreamServer:max-handshakes at a time, and all of it, from the
- *   accept on, within #GCoroStreamServer:tls-handshake-timeout (60 s, as
+ *   [property@GCoro.StreamServer:max-handshakes] at a time, and all of it, from the
+ *   accept on, within [property@GCoro.StreamServer:tls-handshake-timeout] (60 s, as
  *   asyncio's `ssl_handshake_timeout`);
  * - closing a connection (flushing what is buffered, the TLS close_notify)
- *   takes at most #GCoroStreamServer:shutdown-timeout (30 s, as asyncio's
+ *   takes at most [property@GCoro.StreamServer:shutdown-timeout] (30 s, as asyncio's
  *   `ssl_shutdown_timeout`); past it the rest is dropped;
  * - when accept() runs out of file descriptors (EMFILE, ENFILE) the server
  *   stops accepting for a moment, warns at most every ten seconds, and
  *   resumes by itself; the clients already connected are served meanwhile
  *   and the new ones wait in the kernel's backlog.
  *
- * #GSocketService holds the listening sockets (binding, unix paths,
+ * [class@Gio.SocketService] holds the listening sockets (binding, unix paths,
  * ephemeral ports, closing). Accepting is the server's own: each listening
  * socket has one readiness registration for the server's life (see
- * #GCoroBackend), and every wake-up accepts all pending connections with
+ * [enum@GCoro.Backend]), and every wake-up accepts all pending connections with
  * non-blocking accept() calls. GSocketService's own accept loop attaches
  * and destroys a GSource per connection, and on GLib's poll that costs
  * time in proportion to the sockets already open.
@@ -335,8 +335,8 @@ gcoro_stream_server_class_init (GCoroStreamServerClass *klass)
    * GCoroStreamServer:idle-timeout:
    *
    * The idle timeout of every connection's stream, in milliseconds
-   * (0, the default: none): see gcoro_stream_set_idle_timeout(). A read
-   * that waited this long for the peer fails with %G_IO_ERROR_TIMED_OUT.
+   * (0, the default: none): see [method@GCoro.Stream.set_idle_timeout]. A read
+   * that waited this long for the peer fails with [G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum].
    */
   props[PROP_IDLE_TIMEOUT] =
     g_param_spec_uint ("idle-timeout", NULL, NULL, 0, G_MAXUINT, 0, flags);
@@ -382,7 +382,7 @@ gcoro_stream_server_class_init (GCoroStreamServerClass *klass)
   /**
    * GCoroStreamServer:grace-period:
    *
-   * How long gcoro_stream_server_serve_forever() lets the handlers finish
+   * How long [method@GCoro.StreamServer.serve_forever] lets the handlers finish
    * after SIGINT or SIGTERM before it cancels them, in milliseconds (10
    * seconds by default).
    */
@@ -398,7 +398,7 @@ gcoro_stream_server_class_init (GCoroStreamServerClass *klass)
    * @stream: the new connection
    *
    * Emitted for every accepted connection when no C handler is set, with
-   * the peer's address already in gcoro_stream_server_get_peer_var(). The
+   * the peer's address already in [func@GCoro.StreamServer.get_peer_var]. The
    * handler starts the connection's work (spawning a task) and returns
    * its future; the server tracks it, logs its failure, and closes the
    * stream when it settles. Returning %NULL closes the stream at once.
@@ -430,7 +430,7 @@ gcoro_stream_server_init (GCoroStreamServer *self)
 /**
  * gcoro_stream_server_get_peer_var:
  *
- * The context variable that holds the peer's #GSocketAddress in every
+ * The context variable that holds the peer's [class@Gio.SocketAddress] in every
  * connection's task (and what it spawns).
  *
  * Returns: (transfer none): the variable
@@ -451,7 +451,7 @@ gcoro_stream_server_get_peer_var (void)
  *
  * Creates a server that listens nowhere yet.
  *
- * Returns: (transfer full): a new #GCoroStreamServer
+ * Returns: (transfer full): a new [class@GCoro.StreamServer]
  */
 GCoroStreamServer *
 gcoro_stream_server_new (void)
@@ -461,12 +461,12 @@ gcoro_stream_server_new (void)
 
 /**
  * gcoro_stream_server_set_handler: (skip)
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @handler: the body of every connection's fiber task
  * @user_data: data for @handler
  * @notify: (nullable): frees @user_data with the server
  *
- * Sets the C handler. Bindings use #GCoroStreamServer::incoming instead.
+ * Sets the C handler. Bindings use [signal@GCoro.StreamServer::incoming] instead.
  */
 void
 gcoro_stream_server_set_handler (GCoroStreamServer  *self,
@@ -519,10 +519,10 @@ listen_on (GCoroStreamServer  *self,
 
 /**
  * gcoro_stream_server_listen_tcp:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @host: a literal IP address to bind to, such as "127.0.0.1" or "::1"
- * @port: the port, or 0 for any free one (see gcoro_stream_server_get_port())
- * @error: return location for a #GError
+ * @port: the port, or 0 for any free one (see [method@GCoro.StreamServer.get_port])
+ * @error: return location for a [struct@GLib.Error]
  *
  * Listens for TCP connections.
  *
@@ -553,9 +553,9 @@ gcoro_stream_server_listen_tcp (GCoroStreamServer  *self,
 
 /**
  * gcoro_stream_server_listen_unix:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @path: the path of the socket to create
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Listens on a unix socket.
  *
@@ -577,17 +577,17 @@ gcoro_stream_server_listen_unix (GCoroStreamServer  *self,
 
 /**
  * gcoro_stream_server_set_tls_certificate:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @certificate: (nullable): the server's certificate, with its private
- *   key (g_tls_certificate_new_from_files()), or %NULL for plain
+ *   key ([ctor@Gio.TlsCertificate.new_from_files]), or %NULL for plain
  *   connections
  *
  * Serves TLS: every accepted connection first goes through the handshake
  * (a failed one is logged with the peer and closed; the server goes on),
- * and the handler gets a #GCoroStream over the #GTlsConnection. The
+ * and the handler gets a [class@GCoro.Stream] over the [class@Gio.TlsConnection]. The
  * handshake starts once the client's whole ClientHello has arrived, at
- * most #GCoroStreamServer:max-handshakes at a time, and must end within
- * #GCoroStreamServer:tls-handshake-timeout of the connection. Applies to
+ * most [property@GCoro.StreamServer:max-handshakes] at a time, and must end within
+ * [property@GCoro.StreamServer:tls-handshake-timeout] of the connection. Applies to
  * connections accepted from now on. Needs a TLS backend (glib-networking).
  */
 void
@@ -602,7 +602,7 @@ gcoro_stream_server_set_tls_certificate (GCoroStreamServer *self,
 
 /**
  * gcoro_stream_server_get_tls_certificate:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Returns: (transfer none) (nullable): the certificate TLS is served with
  */
@@ -616,7 +616,7 @@ gcoro_stream_server_get_tls_certificate (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_get_port:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Returns: the TCP port bound last (the one chosen, for port 0)
  */
@@ -630,10 +630,10 @@ gcoro_stream_server_get_port (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_set_max_connections:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @max: the most connections held at once, or 0 for no limit
  *
- * Sets #GCoroStreamServer:max-connections: connections past the limit are
+ * Sets [property@GCoro.StreamServer:max-connections]: connections past the limit are
  * closed as soon as they are accepted.
  */
 void
@@ -650,7 +650,7 @@ gcoro_stream_server_set_max_connections (GCoroStreamServer *self,
 
 /**
  * gcoro_stream_server_get_max_connections:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Returns: the most connections held at once (0: no limit)
  */
@@ -664,10 +664,10 @@ gcoro_stream_server_get_max_connections (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_set_idle_timeout:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @timeout_msec: how long a read may wait for the peer, in milliseconds, or 0
  *
- * Sets #GCoroStreamServer:idle-timeout, for connections accepted from now on.
+ * Sets [property@GCoro.StreamServer:idle-timeout], for connections accepted from now on.
  */
 void
 gcoro_stream_server_set_idle_timeout (GCoroStreamServer *self,
@@ -683,7 +683,7 @@ gcoro_stream_server_set_idle_timeout (GCoroStreamServer *self,
 
 /**
  * gcoro_stream_server_get_idle_timeout:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Returns: the idle timeout of new connections, in milliseconds (0: none)
  */
@@ -697,10 +697,10 @@ gcoro_stream_server_get_idle_timeout (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_set_tls_handshake_timeout:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @timeout_msec: how long a client has for the TLS handshake, in milliseconds, or 0
  *
- * Sets #GCoroStreamServer:tls-handshake-timeout, for connections accepted
+ * Sets [property@GCoro.StreamServer:tls-handshake-timeout], for connections accepted
  * from now on.
  */
 void
@@ -717,7 +717,7 @@ gcoro_stream_server_set_tls_handshake_timeout (GCoroStreamServer *self,
 
 /**
  * gcoro_stream_server_get_tls_handshake_timeout:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Returns: the TLS handshake timeout, in milliseconds (0: none)
  */
@@ -731,10 +731,10 @@ gcoro_stream_server_get_tls_handshake_timeout (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_set_max_handshakes:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @max: the most TLS handshakes in progress at once (at least 1)
  *
- * Sets #GCoroStreamServer:max-handshakes.
+ * Sets [property@GCoro.StreamServer:max-handshakes].
  */
 void
 gcoro_stream_server_set_max_handshakes (GCoroStreamServer *self,
@@ -751,7 +751,7 @@ gcoro_stream_server_set_max_handshakes (GCoroStreamServer *self,
 
 /**
  * gcoro_stream_server_get_max_handshakes:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Returns: the most TLS handshakes in progress at once
  */
@@ -765,10 +765,10 @@ gcoro_stream_server_get_max_handshakes (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_set_shutdown_timeout:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @timeout_msec: how long closing a connection may take, in milliseconds, or 0
  *
- * Sets #GCoroStreamServer:shutdown-timeout.
+ * Sets [property@GCoro.StreamServer:shutdown-timeout].
  */
 void
 gcoro_stream_server_set_shutdown_timeout (GCoroStreamServer *self,
@@ -784,7 +784,7 @@ gcoro_stream_server_set_shutdown_timeout (GCoroStreamServer *self,
 
 /**
  * gcoro_stream_server_get_shutdown_timeout:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Returns: how long closing a connection may take, in milliseconds (0: no limit)
  */
@@ -798,10 +798,10 @@ gcoro_stream_server_get_shutdown_timeout (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_set_grace_period:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  * @period_msec: how long handlers may finish after a signal, in milliseconds
  *
- * Sets #GCoroStreamServer:grace-period.
+ * Sets [property@GCoro.StreamServer:grace-period].
  */
 void
 gcoro_stream_server_set_grace_period (GCoroStreamServer *self,
@@ -817,9 +817,9 @@ gcoro_stream_server_set_grace_period (GCoroStreamServer *self,
 
 /**
  * gcoro_stream_server_get_grace_period:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
- * Returns: the grace period of gcoro_stream_server_serve_forever(), in
+ * Returns: the grace period of [method@GCoro.StreamServer.serve_forever], in
  *   milliseconds
  */
 guint
@@ -832,7 +832,7 @@ gcoro_stream_server_get_grace_period (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_get_n_connections:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Returns: the connections held: handlers running or closing, and TLS
  *   connections before their handler
@@ -1175,7 +1175,7 @@ listener_ready (GCoroIOWatch *watch,
 {
   Listener *listener = (Listener *) watch;
 
-  if (listener->backoff.heap_index != 0)
+  if (_gcoro_timer_is_armed (&listener->backoff))
     return 0;   /* pausing: the timer resumes */
   if (!accept_all (listener))
     return 0;
@@ -1201,7 +1201,8 @@ listener_watch (Listener *listener)
     return;
   listener->backoff.func = backoff_ended;
   if (scheduler == NULL ||
-      !_gcoro_io_watch_init (&listener->watch, scheduler, g_socket_get_fd (listener->socket),
+      !_gcoro_io_watch_init (&listener->watch, _gcoro_scheduler_get_poller (scheduler),
+                             g_socket_get_fd (listener->socket),
                              listener_ready))
     {
       g_critical ("GCoroStreamServer: cannot watch a listening socket on this context");
@@ -1224,7 +1225,7 @@ listener_free (gpointer data)
 
 /**
  * gcoro_stream_server_start:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Starts accepting connections, on the thread-default context.
  */
@@ -1250,12 +1251,12 @@ gcoro_stream_server_start (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_close:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Stops accepting connections and releases the listening sockets; TLS
  * connections still before their handshake are closed, handshakes in
  * progress cancelled. Handlers already running go on (see
- * gcoro_stream_server_wait_closed()).
+ * [method@GCoro.StreamServer.wait_closed]).
  */
 void
 gcoro_stream_server_close (GCoroStreamServer *self)
@@ -1269,7 +1270,7 @@ gcoro_stream_server_close (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_abort:
- * @self: a #GCoroStreamServer
+ * @self: a [class@GCoro.StreamServer]
  *
  * Closes @self and cancels every running handler.
  */
@@ -1325,11 +1326,11 @@ wait_idle_until (GCoroStreamServer  *self,
 
 /**
  * gcoro_stream_server_wait_closed: (skip)
- * @self: a #GCoroStreamServer
- * @error: return location for a #GError
+ * @self: a [class@GCoro.StreamServer]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Suspends the calling fiber task until no connection is left (after
- * gcoro_stream_server_close() or _abort(), that is until all are done).
+ * [method@GCoro.StreamServer.close] or _abort(), that is until all are done).
  *
  * Returns: %TRUE, or %FALSE if the waiting task was cancelled
  */
@@ -1354,12 +1355,12 @@ wait_closed_body (GCoroTask *task,
 
 /**
  * gcoro_stream_server_wait_closed_async:
- * @self: a #GCoroStreamServer
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.StreamServer]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once no connection is left
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_server_wait_closed().
+ * The GIO-style form of [method@GCoro.StreamServer.wait_closed].
  */
 void
 gcoro_stream_server_wait_closed_async (GCoroStreamServer   *self,
@@ -1376,11 +1377,11 @@ gcoro_stream_server_wait_closed_async (GCoroStreamServer   *self,
 
 /**
  * gcoro_stream_server_wait_closed_finish:
- * @self: a #GCoroStreamServer
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.StreamServer]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_server_wait_closed_async().
+ * Finishes [method@GCoro.StreamServer.wait_closed_async].
  *
  * Returns: %TRUE, or %FALSE with @error set
  */
@@ -1465,16 +1466,16 @@ shut_down (GCoroStreamServer *self)
 
 /**
  * gcoro_stream_server_serve_forever: (skip)
- * @self: a #GCoroStreamServer
- * @error: return location for a #GError
+ * @self: a [class@GCoro.StreamServer]
+ * @error: return location for a [struct@GLib.Error]
  *
  * A server program's main loop, like asyncio's `serve_forever()` under
  * `asyncio.run()`: starts @self if needed and serves from the calling
- * fiber task until SIGINT or SIGTERM arrives (or gcoro_stream_server_close()
+ * fiber task until SIGINT or SIGTERM arrives (or [method@GCoro.StreamServer.close]
  * is called), then shuts down in order: stops accepting, gives the running
- * handlers #GCoroStreamServer:grace-period to finish, cancels those left
+ * handlers [property@GCoro.StreamServer:grace-period] to finish, cancels those left
  * (a handler can say goodbye in a shielded scope) and waits until every
- * connection is closed (each within #GCoroStreamServer:shutdown-timeout).
+ * connection is closed (each within [property@GCoro.StreamServer:shutdown-timeout]).
  * A program returns 0 from main() after it:
  *
  * |[<!-- language="C" -->
@@ -1493,10 +1494,10 @@ shut_down (GCoroStreamServer *self)
  * ]|
  *
  * The signals are watched on the thread-default context (with
- * g_unix_signal_source_new()) while it serves. Cancelling the calling task
+ * [func@GLib.unix_signal_source_new]) while it serves. Cancelling the calling task
  * shuts the server down the same way, then fails with
- * %G_IO_ERROR_CANCELLED. Binding twin:
- * gcoro_stream_server_serve_forever_async().
+ * [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]. Binding twin:
+ * [method@GCoro.StreamServer.serve_forever_async].
  *
  * Returns: %TRUE once shut down, %FALSE with @error set if the task was
  *   cancelled
@@ -1560,13 +1561,13 @@ serve_forever_body (GCoroTask *task,
 
 /**
  * gcoro_stream_server_serve_forever_async:
- * @self: a #GCoroStreamServer
- * @cancellable: (nullable): a #GCancellable: cancelling it shuts the
+ * @self: a [class@GCoro.StreamServer]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]: cancelling it shuts the
  *   server down too
  * @callback: (scope async) (nullable): called once the server has shut down
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_server_serve_forever(), for Python
+ * The GIO-style form of [method@GCoro.StreamServer.serve_forever], for Python
  * (`await GCoro.future_of(server.serve_forever_async,
  * server.serve_forever_finish)`) and JavaScript
  * (`await server.serve_forever_async(null)`).
@@ -1586,11 +1587,11 @@ gcoro_stream_server_serve_forever_async (GCoroStreamServer   *self,
 
 /**
  * gcoro_stream_server_serve_forever_finish:
- * @self: a #GCoroStreamServer
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.StreamServer]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_server_serve_forever_async().
+ * Finishes [method@GCoro.StreamServer.serve_forever_async].
  *
  * Returns: %TRUE once shut down, %FALSE with @error set (cancelled)
  */

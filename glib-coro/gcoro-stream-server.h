@@ -22,7 +22,7 @@ G_BEGIN_DECLS
  *
  * The body of a connection's fiber task (C only). It may suspend at any
  * depth; the stream is closed when it returns. Report failure with
- * gcoro_task_return_error() on gcoro_task_get_current().
+ * [method@GCoro.Task.return_error] on [func@GCoro.Task.get_current].
  */
 typedef void (*GCoroStreamHandler) (GCoroStream *stream,
                                     gpointer     user_data);

@@ -8,7 +8,7 @@
  * GCoroStream:
  *
  * A byte stream for tasks, with asyncio's `StreamReader`/`StreamWriter`
- * vocabulary, over any #GIOStream whose halves are pollable (socket
+ * vocabulary, over any [class@Gio.IOStream] whose halves are pollable (socket
  * connections, TLS connections, unix pipes):
  *
  * |[<!-- language="C" -->
@@ -27,16 +27,16 @@
  * gcoro_stream_close (stream, NULL);
  * ]|
  *
- * Reading: gcoro_stream_read() returns what is there (up to n bytes, or
- * everything until EOF with -1); gcoro_stream_read_exactly() insists (an
- * early EOF is %GCORO_STREAM_ERROR_INCOMPLETE_READ, with the partial data);
- * gcoro_stream_read_line() and gcoro_stream_read_until() return up to and
+ * Reading: [method@GCoro.Stream.read] returns what is there (up to n bytes, or
+ * everything until EOF with -1); [method@GCoro.Stream.read_exactly] insists (an
+ * early EOF is [GCORO_STREAM_ERROR_INCOMPLETE_READ][error@GCoro.StreamError], with the partial data);
+ * [method@GCoro.Stream.read_line] and [method@GCoro.Stream.read_until] return up to and
  * including the separator (a partial line at EOF, an empty one after it),
  * and refuse to buffer more than the stream's limit (64 KiB by default)
- * with %GCORO_STREAM_ERROR_LIMIT_OVERRUN, consuming nothing.
+ * with [GCORO_STREAM_ERROR_LIMIT_OVERRUN][error@GCoro.StreamError], consuming nothing.
  *
- * Writing: gcoro_stream_write() never blocks: it sends what the peer takes
- * at once and buffers the rest. gcoro_stream_drain() is the flow control:
+ * Writing: [method@GCoro.Stream.write] never blocks: it sends what the peer takes
+ * at once and buffers the rest. [method@GCoro.Stream.drain] is the flow control:
  * while the buffer holds more than the high-water mark it waits, until it
  * is down to the low-water mark (64 KiB and 16 KiB by default), so a peer
  * that stops reading stops a writer that drains, and memory stays bounded.
@@ -49,13 +49,13 @@
  * time per direction.
  *
  * A peer cannot make a stream hold what it did not send:
- * gcoro_stream_set_idle_timeout() bounds how long a read waits for the
+ * [method@GCoro.Stream.set_idle_timeout] bounds how long a read waits for the
  * next bytes, a stream holds only the bytes it was sent (plus a little
  * rounding; a long line's buffer is given back once it is read), and
- * gcoro_stream_close() never blocks the thread, over TLS either: the
+ * [method@GCoro.Stream.close] never blocks the thread, over TLS either: the
  * close_notify alert goes out only once the socket can take it, and a
  * close that cannot finish (cancelled, or bounded by the caller with
- * gcoro_future_with_timeout() or a timeout scope) drops what is buffered.
+ * [method@GCoro.Future.with_timeout] or a timeout scope) drops what is buffered.
  */
 
 #include "gcoro-config.h"
@@ -111,12 +111,12 @@ gcoro_stream_init (GCoroStream *self)
 
 /**
  * gcoro_stream_new:
- * @io_stream: a #GIOStream whose input and output streams are pollable
- *   (#GSocketConnection, #GTlsConnection, ...)
+ * @io_stream: a [class@Gio.IOStream] whose input and output streams are pollable
+ *   ([class@Gio.SocketConnection], [class@Gio.TlsConnection], ...)
  *
  * Wraps @io_stream.
  *
- * Returns: (transfer full) (nullable): a new #GCoroStream, or %NULL (with
+ * Returns: (transfer full) (nullable): a new [class@GCoro.Stream], or %NULL (with
  *   a critical) if @io_stream is not pollable
  */
 GCoroStream *
@@ -145,7 +145,7 @@ gcoro_stream_new (GIOStream *io_stream)
 
 /**
  * gcoro_stream_get_io_stream:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  *
  * Returns: (transfer none): the wrapped stream
  */
@@ -159,7 +159,7 @@ gcoro_stream_get_io_stream (GCoroStream *self)
 
 /**
  * gcoro_stream_get_limit:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  *
  * Returns: the most bytes read_line()/read_until() buffer looking for
  *   their separator
@@ -174,10 +174,10 @@ gcoro_stream_get_limit (GCoroStream *self)
 
 /**
  * gcoro_stream_set_limit:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @limit: the most bytes (separator included) a line may take (> 0)
  *
- * Sets the limit of gcoro_stream_read_line() and gcoro_stream_read_until().
+ * Sets the limit of [method@GCoro.Stream.read_line] and [method@GCoro.Stream.read_until].
  */
 void
 gcoro_stream_set_limit (GCoroStream *self,
@@ -191,17 +191,17 @@ gcoro_stream_set_limit (GCoroStream *self,
 
 /**
  * gcoro_stream_set_idle_timeout:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @timeout_msec: how long a read may wait for the peer's next bytes, in
  *   milliseconds, or 0 for no limit (the default)
  *
  * Bounds how long the peer may stay silent while this side reads: a read
  * (read, read_line, read_until, read_exactly and their twins) that has
  * waited @timeout_msec without a byte arriving fails with
- * %G_IO_ERROR_TIMED_OUT. Bytes that arrive start the wait afresh, so a
+ * [G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum]. Bytes that arrive start the wait afresh, so a
  * peer that sends slowly is only bounded by the read's limit. What was
- * buffered stays there. #GCoroStreamServer sets it on its connections
- * (#GCoroStreamServer:idle-timeout).
+ * buffered stays there. [class@GCoro.StreamServer] sets it on its connections
+ * ([property@GCoro.StreamServer:idle-timeout]).
  */
 void
 gcoro_stream_set_idle_timeout (GCoroStream *self,
@@ -214,7 +214,7 @@ gcoro_stream_set_idle_timeout (GCoroStream *self,
 
 /**
  * gcoro_stream_get_idle_timeout:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  *
  * Returns: how long a read may wait for bytes, in milliseconds (0: no limit)
  */
@@ -228,11 +228,11 @@ gcoro_stream_get_idle_timeout (GCoroStream *self)
 
 /**
  * gcoro_stream_set_write_buffer_limits:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @high: drain() waits while more than this is buffered
  * @low: ... until at most this is left (at most @high)
  *
- * Sets the flow-control marks of gcoro_stream_drain().
+ * Sets the flow-control marks of [method@GCoro.Stream.drain].
  */
 void
 gcoro_stream_set_write_buffer_limits (GCoroStream *self,
@@ -248,7 +248,7 @@ gcoro_stream_set_write_buffer_limits (GCoroStream *self,
 
 /**
  * gcoro_stream_get_write_buffer_size:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  *
  * Returns: the bytes written but not sent yet
  */
@@ -262,7 +262,7 @@ gcoro_stream_get_write_buffer_size (GCoroStream *self)
 
 /**
  * gcoro_stream_at_eof:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  *
  * Returns: %TRUE once the peer has closed its side and everything it sent
  *   has been read
@@ -289,8 +289,8 @@ socket_connection (GCoroStream *self,
 
 /**
  * gcoro_stream_get_peer_address:
- * @self: a #GCoroStream
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Returns: (transfer full): the address of the other end of a socket
  *   connection
@@ -309,8 +309,8 @@ gcoro_stream_get_peer_address (GCoroStream  *self,
 
 /**
  * gcoro_stream_get_local_address:
- * @self: a #GCoroStream
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Returns: (transfer full): the address of this end of a socket connection
  */
@@ -350,9 +350,9 @@ take (GCoroStream *self,
 
 /**
  * gcoro_stream_read: (skip)
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @n: the most bytes to read, or -1 for everything until EOF
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Reads up to @n bytes, suspending the calling fiber task until at least
  * one is there (or, with -1, until EOF). At EOF it returns empty bytes.
@@ -384,16 +384,16 @@ gcoro_stream_read (GCoroStream  *self,
 
 /**
  * gcoro_stream_read_exactly: (skip)
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @n: how many bytes
- * @partial: (out) (optional) (nullable): on %GCORO_STREAM_ERROR_INCOMPLETE_READ,
+ * @partial: (out) (optional) (nullable): on [GCORO_STREAM_ERROR_INCOMPLETE_READ][error@GCoro.StreamError],
  *   the bytes that did arrive (consumed)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Reads exactly @n bytes, suspending the calling fiber task until they are
  * there. If the peer closes first, fails with
- * %GCORO_STREAM_ERROR_INCOMPLETE_READ and hands over what arrived.
- * Binding twin: gcoro_stream_read_exactly_async().
+ * [GCORO_STREAM_ERROR_INCOMPLETE_READ][error@GCoro.StreamError] and hands over what arrived.
+ * Binding twin: [method@GCoro.Stream.read_exactly_async].
  *
  * Returns: (transfer full) (nullable): the @n bytes, or %NULL with @error set
  */
@@ -446,16 +446,16 @@ find (const guint8 *haystack,
 
 /**
  * gcoro_stream_read_until: (skip)
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @separator: (array length=separator_len): the separator
  * @separator_len: its length (at least 1)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Reads up to and including @separator, suspending the calling fiber task
  * until it arrives. At EOF returns what is left (possibly empty, and then
  * again empty). If the separator does not show up within the stream's
- * limit, fails with %GCORO_STREAM_ERROR_LIMIT_OVERRUN and consumes nothing.
- * Binding twin: gcoro_stream_read_until_async().
+ * limit, fails with [GCORO_STREAM_ERROR_LIMIT_OVERRUN][error@GCoro.StreamError] and consumes nothing.
+ * Binding twin: [method@GCoro.Stream.read_until_async].
  *
  * Returns: (transfer full) (nullable): the data, or %NULL with @error set
  */
@@ -509,10 +509,10 @@ overrun:
 
 /**
  * gcoro_stream_read_line: (skip)
- * @self: a #GCoroStream
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @error: return location for a [struct@GLib.Error]
  *
- * gcoro_stream_read_until() with "\n": a line with its newline, a partial
+ * [method@GCoro.Stream.read_until] with "\n": a line with its newline, a partial
  * line at EOF, empty bytes after it.
  *
  * Returns: (transfer full) (nullable): the line, or %NULL with @error set
@@ -528,12 +528,12 @@ gcoro_stream_read_line (GCoroStream  *self,
 
 /**
  * gcoro_stream_write:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @data: (array length=len): the bytes
  * @len: how many
  *
  * Sends @data, buffering what the peer does not take at once. Never
- * blocks; call gcoro_stream_drain() for flow control. A write error shows
+ * blocks; call [method@GCoro.Stream.drain] for flow control. A write error shows
  * at the next drain, write_eof or close.
  */
 void
@@ -554,10 +554,10 @@ gcoro_stream_write (GCoroStream  *self,
 
 /**
  * gcoro_stream_write_bytes:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @bytes: the data
  *
- * Like gcoro_stream_write().
+ * Like [method@GCoro.Stream.write].
  */
 void
 gcoro_stream_write_bytes (GCoroStream *self,
@@ -574,8 +574,8 @@ gcoro_stream_write_bytes (GCoroStream *self,
 
 /**
  * gcoro_stream_drain: (skip)
- * @self: a #GCoroStream
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Flow control: if more than the high-water mark is buffered, suspends the
  * calling fiber task until the peer has taken enough to leave at most the
@@ -600,12 +600,12 @@ gcoro_stream_drain (GCoroStream  *self,
 
 /**
  * gcoro_stream_write_eof: (skip)
- * @self: a #GCoroStream
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Sends everything buffered, then closes the writing half (the peer reads
  * EOF; this side can still read). Binding twin:
- * gcoro_stream_write_eof_async().
+ * [method@GCoro.Stream.write_eof_async].
  *
  * Returns: %TRUE, or %FALSE with @error set
  */
@@ -620,15 +620,15 @@ gcoro_stream_write_eof (GCoroStream  *self,
 
 /**
  * gcoro_stream_close: (skip)
- * @self: a #GCoroStream
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Sends what is buffered (waiting for the peer to take it) and, over TLS,
  * the close_notify alert, then closes the connection. If that cannot
  * finish (a write error, or the calling task is cancelled: bound a close
- * with gcoro_future_with_timeout() or a timeout scope), what is left is
+ * with [method@GCoro.Future.with_timeout] or a timeout scope), what is left is
  * dropped and the connection closed all the same. Never blocks the
- * thread. Binding twin: gcoro_stream_close_async().
+ * thread. Binding twin: [method@GCoro.Stream.close_async].
  *
  * Returns: %TRUE, or %FALSE with @error set (closed either way)
  */
@@ -801,12 +801,12 @@ finish_bytes (GAsyncResult  *result,
 
 /**
  * gcoro_stream_read_line_async:
- * @self: a #GCoroStream
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Stream]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called with the line
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_read_line().
+ * The GIO-style form of [method@GCoro.Stream.read_line].
  */
 void
 gcoro_stream_read_line_async (GCoroStream         *self,
@@ -821,11 +821,11 @@ gcoro_stream_read_line_async (GCoroStream         *self,
 
 /**
  * gcoro_stream_read_line_finish:
- * @self: a #GCoroStream
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_read_line_async().
+ * Finishes [method@GCoro.Stream.read_line_async].
  *
  * Returns: (transfer full) (nullable): the line (empty at EOF), or %NULL
  *   with @error set
@@ -840,13 +840,13 @@ gcoro_stream_read_line_finish (GCoroStream   *self,
 
 /**
  * gcoro_stream_read_async:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @n: the most bytes, or -1 until EOF
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called with the data
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_read().
+ * The GIO-style form of [method@GCoro.Stream.read].
  */
 void
 gcoro_stream_read_async (GCoroStream         *self,
@@ -862,11 +862,11 @@ gcoro_stream_read_async (GCoroStream         *self,
 
 /**
  * gcoro_stream_read_finish:
- * @self: a #GCoroStream
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_read_async().
+ * Finishes [method@GCoro.Stream.read_async].
  *
  * Returns: (transfer full) (nullable): the data (empty at EOF), or %NULL
  *   with @error set
@@ -881,13 +881,13 @@ gcoro_stream_read_finish (GCoroStream   *self,
 
 /**
  * gcoro_stream_read_exactly_async:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @n: how many bytes
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called with the data
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_read_exactly().
+ * The GIO-style form of [method@GCoro.Stream.read_exactly].
  */
 void
 gcoro_stream_read_exactly_async (GCoroStream         *self,
@@ -905,13 +905,13 @@ gcoro_stream_read_exactly_async (GCoroStream         *self,
 
 /**
  * gcoro_stream_read_exactly_finish:
- * @self: a #GCoroStream
- * @result: the #GAsyncResult given to the callback
+ * @self: a [class@GCoro.Stream]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
  * @partial: (out) (optional) (nullable) (transfer full): on
- *   %GCORO_STREAM_ERROR_INCOMPLETE_READ, the bytes that did arrive
- * @error: return location for a #GError
+ *   [GCORO_STREAM_ERROR_INCOMPLETE_READ][error@GCoro.StreamError], the bytes that did arrive
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_read_exactly_async().
+ * Finishes [method@GCoro.Stream.read_exactly_async].
  *
  * Returns: (transfer full) (nullable): exactly the bytes asked for, or
  *   %NULL with @error set
@@ -936,14 +936,14 @@ gcoro_stream_read_exactly_finish (GCoroStream   *self,
 
 /**
  * gcoro_stream_read_until_async:
- * @self: a #GCoroStream
+ * @self: a [class@GCoro.Stream]
  * @separator: (array length=separator_len): the separator
  * @separator_len: its length (at least 1)
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called with the data
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_read_until().
+ * The GIO-style form of [method@GCoro.Stream.read_until].
  */
 void
 gcoro_stream_read_until_async (GCoroStream         *self,
@@ -965,11 +965,11 @@ gcoro_stream_read_until_async (GCoroStream         *self,
 
 /**
  * gcoro_stream_read_until_finish:
- * @self: a #GCoroStream
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_read_until_async().
+ * Finishes [method@GCoro.Stream.read_until_async].
  *
  * Returns: (transfer full) (nullable): the data up to and including the
  *   separator (empty at EOF), or %NULL with @error set
@@ -984,12 +984,12 @@ gcoro_stream_read_until_finish (GCoroStream   *self,
 
 /**
  * gcoro_stream_write_eof_async:
- * @self: a #GCoroStream
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Stream]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once the write side is shut
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_write_eof().
+ * The GIO-style form of [method@GCoro.Stream.write_eof].
  */
 void
 gcoro_stream_write_eof_async (GCoroStream         *self,
@@ -1004,11 +1004,11 @@ gcoro_stream_write_eof_async (GCoroStream         *self,
 
 /**
  * gcoro_stream_write_eof_finish:
- * @self: a #GCoroStream
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_write_eof_async().
+ * Finishes [method@GCoro.Stream.write_eof_async].
  *
  * Returns: %TRUE, or %FALSE with @error set
  */
@@ -1022,12 +1022,12 @@ gcoro_stream_write_eof_finish (GCoroStream   *self,
 
 /**
  * gcoro_stream_drain_async:
- * @self: a #GCoroStream
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Stream]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once drained
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_drain().
+ * The GIO-style form of [method@GCoro.Stream.drain].
  */
 void
 gcoro_stream_drain_async (GCoroStream         *self,
@@ -1042,11 +1042,11 @@ gcoro_stream_drain_async (GCoroStream         *self,
 
 /**
  * gcoro_stream_drain_finish:
- * @self: a #GCoroStream
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_drain_async().
+ * Finishes [method@GCoro.Stream.drain_async].
  *
  * Returns: %TRUE, or %FALSE with @error set
  */
@@ -1060,12 +1060,12 @@ gcoro_stream_drain_finish (GCoroStream   *self,
 
 /**
  * gcoro_stream_close_async:
- * @self: a #GCoroStream
- * @cancellable: (nullable): a #GCancellable
+ * @self: a [class@GCoro.Stream]
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once closed
  * @user_data: data for @callback
  *
- * The GIO-style form of gcoro_stream_close().
+ * The GIO-style form of [method@GCoro.Stream.close].
  */
 void
 gcoro_stream_close_async (GCoroStream         *self,
@@ -1080,11 +1080,11 @@ gcoro_stream_close_async (GCoroStream         *self,
 
 /**
  * gcoro_stream_close_finish:
- * @self: a #GCoroStream
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Stream]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_stream_close_async().
+ * Finishes [method@GCoro.Stream.close_async].
  *
  * Returns: %TRUE, or %FALSE with @error set
  */

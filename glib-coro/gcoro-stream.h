@@ -18,21 +18,21 @@ G_BEGIN_DECLS
 /**
  * GCORO_STREAM_ERROR:
  *
- * The error domain of #GCoroStream's own failures.
+ * The error domain of [class@GCoro.Stream]'s own failures.
  */
 #define GCORO_STREAM_ERROR (gcoro_stream_error_quark ())
 
 /**
  * GCoroStreamError:
- * @GCORO_STREAM_ERROR_LIMIT_OVERRUN: gcoro_stream_read_line() or
- *   gcoro_stream_read_until() found no separator within the stream's limit.
+ * @GCORO_STREAM_ERROR_LIMIT_OVERRUN: [method@GCoro.Stream.read_line] or
+ *   [method@GCoro.Stream.read_until] found no separator within the stream's limit.
  *   Nothing is consumed: the buffered data can still be read with
- *   gcoro_stream_read().
+ *   [method@GCoro.Stream.read].
  * @GCORO_STREAM_ERROR_INCOMPLETE_READ: the peer closed before
- *   gcoro_stream_read_exactly() got all it asked for; the partial data is
+ *   [method@GCoro.Stream.read_exactly] got all it asked for; the partial data is
  *   returned through its `partial` argument.
  *
- * Error codes of the %GCORO_STREAM_ERROR domain.
+ * Error codes of the [error@GCoro.StreamError] domain.
  */
 typedef enum
 {
@@ -40,6 +40,13 @@ typedef enum
   GCORO_STREAM_ERROR_INCOMPLETE_READ,
 } GCoroStreamError;
 
+/**
+ * gcoro_stream_error_quark:
+ *
+ * Gets the quark of the stream error domain, [error@GCoro.StreamError].
+ *
+ * Returns: the domain of the errors of [class@GCoro.Stream]
+ */
 GCORO_AVAILABLE_IN_ALL
 GQuark gcoro_stream_error_quark (void);
 

@@ -24,14 +24,14 @@
  *   programming error.
  * - The first child that fails cancels all its siblings. The wait then
  *   reports every failure: the error itself if there was one, else a
- *   %GCORO_ERROR_FAILED error that lists them all (and
- *   gcoro_task_group_get_errors() returns each). Children that were merely
+ *   [GCORO_ERROR_FAILED][error@GCoro.Error] error that lists them all (and
+ *   [method@GCoro.TaskGroup.get_errors] returns each). Children that were merely
  *   cancelled are not failures.
- * - Cancelling the task that waits (or the wait's #GCancellable) cancels
+ * - Cancelling the task that waits (or the wait's [class@Gio.Cancellable]) cancels
  *   every child; the wait still returns only once they have all ended, and
- *   then fails with %G_IO_ERROR_CANCELLED.
+ *   then fails with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum].
  *
- * Any future can be a member (gcoro_task_group_add()): fiber tasks from
+ * Any future can be a member ([method@GCoro.TaskGroup.add]): fiber tasks from
  * C, stepped tasks from bindings. Used from the thread of its scheduler.
  */
 
@@ -97,7 +97,7 @@ gcoro_task_group_init (GCoroTaskGroup *self)
  *
  * Creates an empty, open task group.
  *
- * Returns: (transfer full): a new #GCoroTaskGroup
+ * Returns: (transfer full): a new [class@GCoro.TaskGroup]
  */
 GCoroTaskGroup *
 gcoro_task_group_new (void)
@@ -107,7 +107,7 @@ gcoro_task_group_new (void)
 
 /**
  * gcoro_task_group_cancel:
- * @self: a #GCoroTaskGroup
+ * @self: a [class@GCoro.TaskGroup]
  *
  * Cancels every member that has not ended.
  */
@@ -149,7 +149,7 @@ member_settled (GCoroWaiter *base,
 
 /**
  * gcoro_task_group_add:
- * @self: a #GCoroTaskGroup
+ * @self: a [class@GCoro.TaskGroup]
  * @future: a task (or any future) to make a member
  *
  * Makes @future a member of @self: waiting for the group waits for it, its
@@ -193,13 +193,13 @@ gcoro_task_group_add (GCoroTaskGroup *self,
 
 /**
  * gcoro_task_group_spawn: (skip)
- * @self: a #GCoroTaskGroup
+ * @self: a [class@GCoro.TaskGroup]
  * @options: (nullable): how to spawn, or %NULL for the defaults
  * @func: the body of the task
  * @user_data: data for @func
  * @notify: (nullable): frees @user_data once the task has ended
  *
- * Spawns a fiber task (see gcoro_spawn_full()) as a member of @self.
+ * Spawns a fiber task (see [func@GCoro.spawn_full]) as a member of @self.
  *
  * Returns: (transfer full) (nullable): the task, or %NULL if @self is
  *   closed
@@ -230,7 +230,9 @@ gcoro_task_group_spawn (GCoroTaskGroup          *self,
 
 /**
  * gcoro_task_group_get_n_pending:
- * @self: a #GCoroTaskGroup
+ * @self: a [class@GCoro.TaskGroup]
+ *
+ * Gets how many members of @self have not ended yet.
  *
  * Returns: the number of members that have not ended
  */
@@ -244,7 +246,9 @@ gcoro_task_group_get_n_pending (GCoroTaskGroup *self)
 
 /**
  * gcoro_task_group_is_closed:
- * @self: a #GCoroTaskGroup
+ * @self: a [class@GCoro.TaskGroup]
+ *
+ * Tells whether @self takes no more members.
  *
  * Returns: %TRUE once a wait for @self has returned
  */
@@ -258,7 +262,7 @@ gcoro_task_group_is_closed (GCoroTaskGroup *self)
 
 /**
  * gcoro_task_group_get_errors:
- * @self: a #GCoroTaskGroup
+ * @self: a [class@GCoro.TaskGroup]
  *
  * Lists the failures of members so far, in the order they happened.
  *
@@ -322,13 +326,13 @@ finish (GCoroTaskGroup  *self,
 
 /**
  * gcoro_task_group_wait: (skip)
- * @self: a #GCoroTaskGroup
- * @error: return location for a #GError
+ * @self: a [class@GCoro.TaskGroup]
+ * @error: return location for a [struct@GLib.Error]
  *
  * Suspends the calling fiber task until every member has ended, then
  * closes @self. If the calling task is cancelled meanwhile, every member
  * is cancelled and still waited for. Binding twin:
- * gcoro_task_group_wait_async().
+ * [method@GCoro.TaskGroup.wait_async].
  *
  * Returns: %TRUE if no member failed and the wait was not cancelled
  */
@@ -411,7 +415,7 @@ group_wait_cancel (GCoroAsyncResult *result,
 
 /**
  * gcoro_task_group_wait_async:
- * @self: a #GCoroTaskGroup
+ * @self: a [class@GCoro.TaskGroup]
  * @cancellable: (nullable): cancels every member (the wait still lasts
  *   until they have ended)
  * @callback: (scope async) (nullable): called once every member has ended
@@ -437,11 +441,11 @@ gcoro_task_group_wait_async (GCoroTaskGroup      *self,
 
 /**
  * gcoro_task_group_wait_finish:
- * @self: a #GCoroTaskGroup
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.TaskGroup]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_task_group_wait_async().
+ * Finishes [method@GCoro.TaskGroup.wait_async].
  *
  * Returns: %TRUE if no member failed and the wait was not cancelled
  */

@@ -56,6 +56,10 @@ void            _gcoro_task_enqueue_on       (GCoroTask   *task,
 
 GCoroScheduler *_gcoro_task_peek_scheduler   (GCoroTask   *task);
 
+/* Asks every live task of @scheduler to stop (worker shutdown; owner
+ * thread only). */
+void            _gcoro_task_cancel_all       (GCoroScheduler *scheduler);
+
 /* A generator body that the running @task consumes runs as part of the
  * task: while it runs, @fiber (the body's) stands for the task's, so an
  * await inside the body suspends the task there and resuming the task

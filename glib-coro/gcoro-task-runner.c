@@ -9,7 +9,7 @@
  *
  * Runs a mixed list of work: coroutine functions, tasks (or any future)
  * that already exist, and plain functions, then gathers every outcome in
- * the order the items were added. It is the seed text's `TaskRunner`, an
+ * the order the items were added. It suits an
  * API that cannot know how its callers will use it:
  *
  * |[<!-- language="C" -->
@@ -23,27 +23,27 @@
  * ]|
  *
  * Running spawns the coroutine functions (in order), then schedules the
- * plain functions: %GCORO_RUN_SOON ones on the loop, after the tasks took
- * their first step (asyncio's `call_soon()`); %GCORO_RUN_IN_THREAD ones in
+ * plain functions: [GCORO_RUN_SOON][enum@GCoro.RunMode] ones on the loop, after the tasks took
+ * their first step (asyncio's `call_soon()`); [GCORO_RUN_IN_THREAD][enum@GCoro.RunMode] ones in
  * GLib's thread pool, in a copy of the caller's context variables. Each
- * item has a future (gcoro_task_runner_get_futures()), holding its result
+ * item has a future ([method@GCoro.TaskRunner.get_futures]), holding its result
  * or error; the run's future resolves once all of them have settled.
  *
  * Running comes in the three styles of docs/three-styles.md, all from one
  * implementation (the runner is glib-coro's own user of
- * gcoro_operation_start_async() and gcoro_operation_run_sync()):
- * gcoro_task_runner_run() returns a future (for fiber tasks), the
+ * [func@GCoro.operation_start_async] and [func@GCoro.operation_run_sync]):
+ * [method@GCoro.TaskRunner.run] returns a future (for fiber tasks), the
  * `_async`/`_finish` pair serves callbacks and bindings, and
- * gcoro_task_runner_run_sync() runs everything on a private context
+ * [method@GCoro.TaskRunner.run_sync] runs everything on a private context
  * without touching the caller's (so it suits items that do not need the
  * caller's loop: coroutines, plain functions, thread jobs).
- * gcoro_task_runner_run_until_complete() instead iterates the caller's
+ * [method@GCoro.TaskRunner.run_until_complete] instead iterates the caller's
  * thread-default context, where tasks created before may live.
  *
  * Language bindings add their callbacks with
- * gcoro_task_runner_add_callback() (always run on the loop: Python and
+ * [method@GCoro.TaskRunner.add_callback] (always run on the loop: Python and
  * JavaScript must not run on worker threads) and their own futures with
- * gcoro_task_runner_add_future().
+ * [method@GCoro.TaskRunner.add_future].
  */
 
 #include "gcoro-config.h"
@@ -128,7 +128,7 @@ gcoro_task_runner_init (GCoroTaskRunner *self)
  *
  * Creates an empty runner.
  *
- * Returns: (transfer full): a new #GCoroTaskRunner
+ * Returns: (transfer full): a new [class@GCoro.TaskRunner]
  */
 GCoroTaskRunner *
 gcoro_task_runner_new (void)
@@ -156,7 +156,7 @@ add_item (GCoroTaskRunner *self,
 
 /**
  * gcoro_task_runner_add_coroutine: (skip)
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
  * @name: (nullable): a name for the task
  * @func: the coroutine function (a fiber task body)
  * @user_data: data for @func
@@ -183,7 +183,7 @@ gcoro_task_runner_add_coroutine (GCoroTaskRunner *self,
 
 /**
  * gcoro_task_runner_add_future:
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
  * @future: a task that already exists, or any future
  *
  * Adds work that is already under way (asyncio's "already created
@@ -206,7 +206,7 @@ gcoro_task_runner_add_future (GCoroTaskRunner *self,
 
 /**
  * gcoro_task_runner_add_function: (skip)
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
  * @func: a plain function
  * @user_data: data for @func
  * @notify: (nullable): frees @user_data once @func has run
@@ -236,12 +236,12 @@ gcoro_task_runner_add_function (GCoroTaskRunner *self,
 
 /**
  * gcoro_task_runner_add_callback:
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
  * @callback: (scope notified): a plain function, run soon on the loop
  * @user_data: data for @callback
  * @notify: (nullable): frees @user_data
  *
- * Adds a plain callback, run like a %GCORO_RUN_SOON function (always on
+ * Adds a plain callback, run like a [GCORO_RUN_SOON][enum@GCoro.RunMode] function (always on
  * the loop: this is how Python and JavaScript add plain functions). Its
  * item's future resolves without a value once it has run.
  */
@@ -263,7 +263,9 @@ gcoro_task_runner_add_callback (GCoroTaskRunner     *self,
 
 /**
  * gcoro_task_runner_get_n_items:
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
+ *
+ * Gets how many items were added to @self.
  *
  * Returns: the number of items added
  */
@@ -361,7 +363,7 @@ start_item (GCoroScheduler *scheduler,
 
 /**
  * gcoro_task_runner_run:
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
  *
  * Starts every item (coroutines first, in order, then the plain
  * functions), on the thread-default context. A runner runs once.
@@ -440,12 +442,12 @@ run_body (GCoroTask *task,
 
 /**
  * gcoro_task_runner_run_async:
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
  * @cancellable: (nullable): cancels the run (and the items still running)
  * @callback: (scope async) (nullable): called once every item has settled
  * @user_data: data for @callback
  *
- * Runs every item (see gcoro_task_runner_run()) on the caller's
+ * Runs every item (see [method@GCoro.TaskRunner.run]) on the caller's
  * thread-default context.
  */
 void
@@ -462,11 +464,11 @@ gcoro_task_runner_run_async (GCoroTaskRunner     *self,
 
 /**
  * gcoro_task_runner_run_finish:
- * @self: a #GCoroTaskRunner
- * @result: the #GAsyncResult given to the callback
+ * @self: a [class@GCoro.TaskRunner]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
  * @error: return location for the first error, in the order added
  *
- * Finishes gcoro_task_runner_run_async().
+ * Finishes [method@GCoro.TaskRunner.run_async].
  *
  * Returns: %TRUE if every item resolved
  */
@@ -482,14 +484,14 @@ gcoro_task_runner_run_finish (GCoroTaskRunner  *self,
 
 /**
  * gcoro_task_runner_run_sync:
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
  * @cancellable: (nullable): cancels the run, from any thread
  * @error: return location for the first error, in the order added
  *
- * Runs every item on a private #GMainContext and blocks until all have
+ * Runs every item on a private [struct@GLib.MainContext] and blocks until all have
  * settled, without iterating (or re-entering) the caller's context. Items
  * that need the caller's context to progress (a task spawned there before)
- * would wait forever: use gcoro_task_runner_run_until_complete() for those.
+ * would wait forever: use [method@GCoro.TaskRunner.run_until_complete] for those.
  *
  * Returns: %TRUE if every item resolved
  */
@@ -506,11 +508,11 @@ gcoro_task_runner_run_sync (GCoroTaskRunner  *self,
 
 /**
  * gcoro_task_runner_run_until_complete:
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
  * @error: return location for the first error, in the order added
  *
  * Runs every item and iterates the thread-default context until all have
- * settled (see gcoro_run_until_complete() for where this may be called).
+ * settled (see [func@GCoro.run_until_complete] for where this may be called).
  *
  * Returns: %TRUE if every item resolved
  */
@@ -531,11 +533,11 @@ gcoro_task_runner_run_until_complete (GCoroTaskRunner  *self,
 
 /**
  * gcoro_task_runner_get_futures:
- * @self: a #GCoroTaskRunner
+ * @self: a [class@GCoro.TaskRunner]
  *
  * Gets one future per item, in the order the items were added: each holds
  * its item's result or error once it has settled. Items not started yet
- * (before gcoro_task_runner_run()) have none, except added futures.
+ * (before [method@GCoro.TaskRunner.run]) have none, except added futures.
  *
  * Returns: (transfer container) (element-type GCoroFuture): the futures
  */

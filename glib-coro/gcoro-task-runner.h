@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  * @GCORO_RUN_IN_THREAD: in GLib's thread pool (asyncio's `to_thread()`),
  *   for blocking functions
  *
- * Where gcoro_task_runner_add_function() runs a plain function.
+ * Where [method@GCoro.TaskRunner.add_function] runs a plain function.
  */
 typedef enum
 {
@@ -33,7 +33,7 @@ typedef enum
  * GCoroRunnerCallback:
  * @user_data: the data given with the callback
  *
- * A plain function for gcoro_task_runner_add_callback(), run soon on the
+ * A plain function for [method@GCoro.TaskRunner.add_callback], run soon on the
  * runner's main loop (never on another thread).
  */
 typedef void (*GCoroRunnerCallback) (gpointer user_data);

@@ -7,9 +7,9 @@
 /**
  * GCoroTask:
  *
- * A coroutine running on a #GCoroScheduler, and the future of its result.
+ * A coroutine running on a [class@GCoro.Scheduler], and the future of its result.
  *
- * A fiber task runs its body (a #GCoroTaskFunc) on a stack of its own, so
+ * A fiber task runs its body (a [callback@GCoro.TaskFunc]) on a stack of its own, so
  * it can suspend at any call depth and read like straight-line code:
  *
  * |[<!-- language="C" -->
@@ -35,22 +35,22 @@
  * ]|
  *
  * Spawning queues the task on the scheduler of the thread-default
- * #GMainContext (or the one in #GCoroSpawnOptions); it starts at the
+ * [struct@GLib.MainContext] (or the one in [struct@GCoro.SpawnOptions]); it starts at the
  * scheduler's next dispatch. Until it ends, the scheduler keeps it alive,
- * so dropping your reference (or calling gcoro_task_detach()) does not stop
- * it. Its result is read like any future's: gcoro_await() from another
- * task, gcoro_future_wait_async() from callbacks, gcoro_run_until_complete()
+ * so dropping your reference (or calling [method@GCoro.Task.detach]) does not stop
+ * it. Its result is read like any future's: [func@GCoro.await] from another
+ * task, [method@GCoro.Future.wait_async] from callbacks, [func@GCoro.run_until_complete]
  * from plain code.
  *
- * Cancellation is cooperative and level-triggered: gcoro_task_cancel()
- * (or gcoro_future_cancel(), or the disposal of the task's owner object)
+ * Cancellation is cooperative and level-triggered: [method@GCoro.Task.cancel]
+ * (or [method@GCoro.Future.cancel], or the disposal of the task's owner object)
  * makes the task's current await, and every await after it, fail with
- * %G_IO_ERROR_CANCELLED, and cancels the task's #GCancellable
- * (gcoro_get_cancellable()) so GIO operations it started stop too. A task
+ * [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum], and cancels the task's [class@Gio.Cancellable]
+ * ([func@GCoro.get_cancellable]) so GIO operations it started stop too. A task
  * cancelled before it started never runs its body.
  *
  * A task belongs to the thread of its scheduler: spawn, cancel and await it
- * there (gcoro_task_cancel() may be called from any thread; it is handed
+ * there ([method@GCoro.Task.cancel] may be called from any thread; it is handed
  * over). Python and JavaScript never run on a fiber stack: they use
  * stepped tasks and the `_async` twins of the suspending calls.
  */
@@ -121,7 +121,8 @@ struct _GCoroTask
   gsize            stack_size;
   GCancellable    *cancellable;   /* lazily created */
   GObject         *owner;         /* weak */
-  GCoroTaskLink    link;
+  GCoroLive        live;          /* on the scheduler's list from spawn to
+                                   * reap, holding a reference on the task */
 
   GCoroContextCell  cell;         /* the task's context (a copy of its spawner's) */
   GCoroContextCell *cellp;        /* current while the task runs: its own cell,
@@ -161,36 +162,31 @@ static guint64 task_counter;
 
 static void task_cancel_on_owner_thread (GCoroTask *self);
 
+/* The task layer's side of the scheduler's live list (GCoroLive). */
+#define TASK_OF_LIVE(l) ((GCoroTask *) G_STRUCT_MEMBER_P ((l), -G_STRUCT_OFFSET (GCoroTask, live)))
+
+static void task_describe (GCoroLive *live,
+                           GString   *out);
+
+/* The scheduler ended with its context: the task will never run again;
+ * it ends, without unwinding, when its last user lets go. */
+static void
+task_orphan (GCoroLive *live)
+{
+  g_object_unref (TASK_OF_LIVE (live));
+}
+
+static const GCoroLiveFuncs task_live_funcs = {
+  task_describe,
+  task_orphan,
+};
+
 /* Whether the task's awaits fail now: cancelled (for good or by an expired
  * timeout scope) and not inside a shielded scope. */
 static inline gboolean
 task_cancelled_now (GCoroTask *self)
 {
   return (self->cancel_requested || self->scope_cancels > 0) && self->shields == 0;
-}
-
-static gboolean
-debug_from_env (void)
-{
-  const char *domains = g_getenv ("G_MESSAGES_DEBUG");
-
-  return domains != NULL &&
-         (strcmp (domains, "all") == 0 || strstr (domains, G_LOG_DOMAIN) != NULL);
-}
-
-gboolean
-_gcoro_debug_enabled (void)
-{
-  static gsize once;
-  static gboolean enabled;
-
-  if (g_once_init_enter (&once))
-    {
-      enabled = debug_from_env ();
-      g_once_init_leave (&once, 1);
-    }
-
-  return enabled || g_log_get_debug_enabled ();
 }
 
 static void
@@ -315,8 +311,9 @@ task_reap (GCoroTask *self)
     g_clear_pointer (&self->user_data, self->notify);
   _gcoro_context_cell_clear (&self->cell);
 
-  /* Drops the scheduler's reference: may finalize self. */
-  _gcoro_scheduler_unlink_task (self->scheduler, &self->link);
+  /* Drops the live reference: may finalize self. */
+  _gcoro_scheduler_remove_live (self->scheduler, &self->live);
+  g_object_unref (self);
 }
 
 G_NORETURN static void
@@ -820,7 +817,7 @@ task_spawn (const GCoroSpawnOptions *options,
   self->notify = notify;
   self->stack_size = options->stack_size;
   self->runnable.func = task_run;
-  self->link.task = self;
+  self->live.funcs = &task_live_funcs;
   _gcoro_context_cell_init_copy (&self->cell, NULL);
   self->cellp = &self->cell;
 
@@ -839,7 +836,10 @@ task_spawn (const GCoroSpawnOptions *options,
       g_object_weak_ref (self->owner, owner_disposed, self);
     }
 
-  _gcoro_scheduler_link_task (scheduler, &self->link);
+  /* Live until reaped: a running task never vanishes under its own
+   * feet, dropping every other reference does not stop it. */
+  _gcoro_scheduler_add_live (scheduler, &self->live);
+  g_object_ref (self);
   task_queue (self, self->band);
 
   GCORO_DEBUG ("task '%s' spawned on scheduler %p", self->name, scheduler);
@@ -855,7 +855,7 @@ task_spawn (const GCoroSpawnOptions *options,
  * @notify: (nullable): frees @user_data once the task has ended
  *
  * Creates a fiber task and queues it on its scheduler (see
- * #GCoroSpawnOptions). It starts at the scheduler's next dispatch, never
+ * [struct@GCoro.SpawnOptions]). It starts at the scheduler's next dispatch, never
  * inside this call. Must be called on the thread that runs the scheduler's
  * context.
  *
@@ -882,7 +882,7 @@ gcoro_spawn_full (const GCoroSpawnOptions *options,
  * @notify: (nullable): frees @user_data once the task has ended
  *
  * Spawns a stepped task on the scheduler of the thread-default context:
- * @func runs on the main stack once per step (see #GCoroStepFunc), never
+ * @func runs on the main stack once per step (see [callback@GCoro.StepFunc]), never
  * on a fiber, which is what makes it safe for language bindings. Its
  * scheduling, cancellation, context variables and result are those of any
  * task; like a fiber task it starts at the scheduler's next dispatch.
@@ -909,8 +909,8 @@ gcoro_spawn_stepped (const char     *name,
  * @notify: (nullable): frees @user_data once the task has ended
  *
  * Spawns a fiber task with default options on the scheduler of the current
- * task, or else of the thread-default #GMainContext. See
- * gcoro_spawn_full().
+ * task, or else of the thread-default [struct@GLib.MainContext]. See
+ * [func@GCoro.spawn_full].
  *
  * Returns: (transfer full): the task
  */
@@ -962,7 +962,7 @@ gcoro_task_get_current (void)
 
 /**
  * gcoro_task_get_name:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  *
  * Gets the name given at spawn, or the generated "task-N".
  *
@@ -978,7 +978,7 @@ gcoro_task_get_name (GCoroTask *self)
 
 /**
  * gcoro_task_get_scheduler:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  *
  * Gets the scheduler that runs @self.
  *
@@ -994,9 +994,9 @@ gcoro_task_get_scheduler (GCoroTask *self)
 
 /**
  * gcoro_task_get_cancellable:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  *
- * Gets the #GCancellable that is cancelled when @self is: pass it to the
+ * Gets the [class@Gio.Cancellable] that is cancelled when @self is: pass it to the
  * GIO operations the task starts. Created on first use.
  *
  * Returns: (transfer none): the task's cancellable
@@ -1026,8 +1026,8 @@ gcoro_task_get_cancellable (GCoroTask *self)
 /**
  * gcoro_get_cancellable:
  *
- * Gets the #GCancellable of the running fiber task (see
- * gcoro_task_get_cancellable()).
+ * Gets the [class@Gio.Cancellable] of the running fiber task (see
+ * [method@GCoro.Task.get_cancellable]).
  *
  * Returns: (transfer none) (nullable): the cancellable, or %NULL outside
  *   a task
@@ -1042,9 +1042,9 @@ gcoro_get_cancellable (void)
 
 /**
  * gcoro_task_shield_begin:
- * @self: the running task (see gcoro_task_get_current())
+ * @self: the running task (see [func@GCoro.Task.get_current])
  *
- * Opens a shielded scope: until the matching gcoro_task_shield_end(), a
+ * Opens a shielded scope: until the matching [method@GCoro.Task.shield_end], a
  * cancellation of @self does not reach its awaits. This is how a cancelled
  * task cleans up — flushes a last reply, sends a TLS close_notify, tells a
  * peer goodbye — with awaits that work:
@@ -1064,12 +1064,12 @@ gcoro_get_cancellable (void)
  * fails), like Trio's and unlike asyncio's (delivered once, then the task
  * may carry on): a task cannot miss it by catching one error, and cleanup
  * says explicitly that it must finish. Inside the scope,
- * gcoro_get_cancellable() gives a cancellable of the scope's own, so the
+ * [func@GCoro.get_cancellable] gives a cancellable of the scope's own, so the
  * GIO operations started there are not cancelled either; a cancellation
  * that arrives during the scope is not lost: after the last
- * gcoro_task_shield_end() the next await fails. Scopes nest. Timeout scopes
+ * [method@GCoro.Task.shield_end] the next await fails. Scopes nest. Timeout scopes
  * opened outside a shield do not reach inside it either; to bound cleanup,
- * await it through gcoro_future_with_timeout().
+ * await it through [method@GCoro.Future.with_timeout].
  *
  * From Python: `with GCoro.shielded(): ...`; from JavaScript (a generator
  * task): `yield* Coro.shielded(function* () { ... })`.
@@ -1087,7 +1087,7 @@ gcoro_task_shield_begin (GCoroTask *self)
  * gcoro_task_shield_end:
  * @self: the running task
  *
- * Closes the shielded scope opened last by gcoro_task_shield_begin().
+ * Closes the shielded scope opened last by [method@GCoro.Task.shield_begin].
  */
 void
 gcoro_task_shield_end (GCoroTask *self)
@@ -1102,11 +1102,11 @@ gcoro_task_shield_end (GCoroTask *self)
 
 /**
  * gcoro_task_is_cancelled:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  *
  * Checks whether @self was asked to stop.
  *
- * Returns: %TRUE once gcoro_task_cancel() was called
+ * Returns: %TRUE once [method@GCoro.Task.cancel] was called
  */
 gboolean
 gcoro_task_is_cancelled (GCoroTask *self)
@@ -1148,12 +1148,12 @@ cancel_hand_off_run (GCoroRunnable *runnable)
 
 /**
  * gcoro_task_cancel:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  *
  * Asks @self to stop. Its current await (or, if it is running, its next
- * one) fails with %G_IO_ERROR_CANCELLED, as does every await after that;
- * its #GCancellable is cancelled. A task that has not started yet ends
- * without running its body. The task settles as %GCORO_FUTURE_CANCELLED
+ * one) fails with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum], as does every await after that;
+ * its [class@Gio.Cancellable] is cancelled. A task that has not started yet ends
+ * without running its body. The task settles as [GCORO_FUTURE_CANCELLED][enum@GCoro.FutureState]
  * when its body returns without a result (or with a cancellation error).
  *
  * May be called from any thread; from another thread than the task's, the
@@ -1179,6 +1179,29 @@ gcoro_task_cancel (GCoroTask *self)
                            _gcoro_scheduler_get_main_band (self->scheduler),
                            &h->runnable);
   }
+}
+
+void
+_gcoro_task_cancel_all (GCoroScheduler *scheduler)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert (_gcoro_scheduler_is_owner_thread (scheduler));
+
+  /* Cancelling runs GCancellable handlers, which may spawn or end tasks:
+   * take the list first. */
+  for (GCoroLive *live = _gcoro_scheduler_peek_live (scheduler); live != NULL; live = live->next)
+    {
+      GCoroTask *task;
+
+      if (live->funcs != &task_live_funcs)
+        continue;
+      task = TASK_OF_LIVE (live);
+      if (!gcoro_task_is_cancelled (task))
+        g_ptr_array_add (tasks, g_object_ref (task));
+    }
+  for (guint i = 0; i < tasks->len; i++)
+    gcoro_task_cancel (g_ptr_array_index (tasks, i));
 }
 
 /* --- results ----------------------------------------------------------------- */
@@ -1213,7 +1236,7 @@ task_may_return (GCoroTask  *self,
 
 /**
  * gcoro_task_return_value:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  * @value: (nullable): the result (copied), or %NULL for none
  *
  * Sets the value the task resolves with when its body returns.
@@ -1237,10 +1260,10 @@ gcoro_task_return_value (GCoroTask    *self,
 
 /**
  * gcoro_task_return_boolean:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  * @value: the result
  *
- * Sets a %G_TYPE_BOOLEAN result.
+ * Sets a `G_TYPE_BOOLEAN` result.
  */
 void
 gcoro_task_return_boolean (GCoroTask *self,
@@ -1251,10 +1274,10 @@ gcoro_task_return_boolean (GCoroTask *self,
 
 /**
  * gcoro_task_return_int64:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  * @value: the result
  *
- * Sets a %G_TYPE_INT64 result.
+ * Sets a `G_TYPE_INT64` result.
  */
 void
 gcoro_task_return_int64 (GCoroTask *self,
@@ -1265,10 +1288,10 @@ gcoro_task_return_int64 (GCoroTask *self,
 
 /**
  * gcoro_task_return_double:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  * @value: the result
  *
- * Sets a %G_TYPE_DOUBLE result.
+ * Sets a `G_TYPE_DOUBLE` result.
  */
 void
 gcoro_task_return_double (GCoroTask *self,
@@ -1279,10 +1302,10 @@ gcoro_task_return_double (GCoroTask *self,
 
 /**
  * gcoro_task_return_string:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  * @value: (nullable): the result (copied)
  *
- * Sets a %G_TYPE_STRING result.
+ * Sets a `G_TYPE_STRING` result.
  */
 void
 gcoro_task_return_string (GCoroTask  *self,
@@ -1293,7 +1316,7 @@ gcoro_task_return_string (GCoroTask  *self,
 
 /**
  * gcoro_task_return_object:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  * @object: (type GObject) (nullable): the result (a reference is taken)
  *
  * Sets an object result; the value's type is the object's type.
@@ -1309,12 +1332,12 @@ gcoro_task_return_object (GCoroTask *self,
 
 /**
  * gcoro_task_return_pointer: (skip)
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  * @pointer: (nullable): the result
  * @destroy: (nullable): frees @pointer with the task
  *
  * Sets a C pointer result owned by the task from now on; read it with
- * gcoro_await_pointer().
+ * [func@GCoro.await_pointer].
  */
 void
 gcoro_task_return_pointer (GCoroTask      *self,
@@ -1336,11 +1359,11 @@ gcoro_task_return_pointer (GCoroTask      *self,
 
 /**
  * gcoro_task_return_error:
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  * @error: (transfer full): the error
  *
  * Makes the task reject with @error when its body returns (cancel with
- * it, if it is %G_IO_ERROR_CANCELLED).
+ * it, if it is [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]).
  */
 void
 gcoro_task_return_error (GCoroTask *self,
@@ -1359,13 +1382,13 @@ gcoro_task_return_error (GCoroTask *self,
 
 /**
  * gcoro_task_return_new_error: (skip)
- * @self: a #GCoroTask
+ * @self: a [class@GCoro.Task]
  * @domain: the error domain
  * @code: the error code
  * @format: printf()-style message
  * @...: arguments for @format
  *
- * Like gcoro_task_return_error() with a new #GError.
+ * Like [method@GCoro.Task.return_error] with a new [struct@GLib.Error].
  */
 void
 gcoro_task_return_new_error (GCoroTask  *self,
@@ -1389,11 +1412,12 @@ gcoro_task_return_new_error (GCoroTask  *self,
 
 /* --- debugging --------------------------------------------------------------- */
 
-void
-_gcoro_task_describe (GCoroTask *task,
-                      GString   *out)
+static void
+task_describe (GCoroLive *live,
+               GString   *out)
 {
   static const char *states[] = { "not started", "running", "suspended", "finished" };
+  GCoroTask *task = TASK_OF_LIVE (live);
 
   g_string_append_printf (out, "task '%s' (%p): %s", task->name, task,
                           task->queued ? "ready" : states[task->state]);
@@ -1403,10 +1427,10 @@ _gcoro_task_describe (GCoroTask *task,
   if (task->state != TASK_SUSPENDED || task->await_what == NULL)
     return;
 
-  if (task->timer.heap_index != 0)
+  if (_gcoro_timer_is_armed (&task->timer))
     g_string_append_printf (out, ", in %s (deadline in %" G_GINT64_FORMAT " ms)",
                             task->await_what,
-                            (task->timer.deadline - g_get_monotonic_time ()) / 1000);
+                            (_gcoro_timer_get_deadline (&task->timer) - g_get_monotonic_time ()) / 1000);
   else
     g_string_append_printf (out, ", in %s", task->await_what);
 

@@ -25,8 +25,8 @@ G_DECLARE_FINAL_TYPE (GCoroTask, gcoro_task, GCORO, TASK, GCoroFuture)
  * @user_data: the data given at spawn
  *
  * The body of a fiber task. It runs on the task's own stack and may suspend
- * at any call depth (gcoro_await(), gcoro_sleep(), gcoro_yield(), …). Set
- * the result with gcoro_task_return_value() or one of its typed siblings
+ * at any call depth ([func@GCoro.await], [func@GCoro.sleep], [func@GCoro.yield], …). Set
+ * the result with [method@GCoro.Task.return_value] or one of its typed siblings
  * before returning; a body that returns without setting one resolves the
  * task with no value.
  */
@@ -38,13 +38,13 @@ typedef void (*GCoroTaskFunc) (GCoroTask *task,
  * @task: the running stepped task
  * @completed: (nullable): the future the previous step returned, now
  *   settled (%NULL on the first step). When the task has been cancelled,
- *   a future cancelled with %G_IO_ERROR_CANCELLED stands in for it.
+ *   a future cancelled with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] stands in for it.
  * @user_data: the data given at spawn
  *
  * One step of a stepped task: it runs on the scheduler's (main) stack, reads
  * the outcome of @completed, does some work, and returns what to wait for
  * next, or %NULL when the task is done (its result set with
- * gcoro_task_return_value() or a typed sibling). This is how language
+ * [method@GCoro.Task.return_value] or a typed sibling). This is how language
  * bindings drive their own coroutines (Python's `async def`, JavaScript's
  * async functions and generators) as glib-coro tasks.
  *
@@ -57,14 +57,14 @@ typedef GCoroFuture *(*GCoroStepFunc) (GCoroTask   *task,
 
 /**
  * GCoroSpawnOptions: (skip)
- * @context: the #GMainContext whose scheduler runs the task, or %NULL for
+ * @context: the [struct@GLib.MainContext] whose scheduler runs the task, or %NULL for
  *   the thread-default context
  * @name: (nullable): a name for debugging (copied); %NULL gives "task-N"
  * @stack_size: bytes of stack, or 0 for the default (256 KiB, or the
  *   `GCORO_STACK_SIZE` environment variable)
- * @priority: the #GSource priority the task is resumed at; 0
- *   (%G_PRIORITY_DEFAULT) means the scheduler's own priority
- * @owner: (nullable): a #GObject the task is tied to: when it is disposed,
+ * @priority: the [struct@GLib.Source] priority the task is resumed at; 0
+ *   ([const@GLib.PRIORITY_DEFAULT]) means the scheduler's own priority
+ * @owner: (nullable): a [class@GObject.Object] the task is tied to: when it is disposed,
  *   the task is cancelled
  *
  * How to spawn a task. Zero-initialise it and set what you need:

@@ -146,9 +146,9 @@ caller_cancelled (GCancellable *caller,
  *
  * Runs @func in GLib's thread pool, in a copy of the caller's context
  * variables. The future resolves with @func's result (read it with
- * gcoro_await_pointer()) or rejects with its error, on the caller's
- * thread-default #GMainContext. Cancelling the future cancels @func's
- * #GCancellable; so does cancelling the task that called this.
+ * [func@GCoro.await_pointer]) or rejects with its error, on the caller's
+ * thread-default [struct@GLib.MainContext]. Cancelling the future cancels @func's
+ * [class@Gio.Cancellable]; so does cancelling the task that called this.
  *
  * Returns: (transfer full): the future of the job
  */
@@ -195,12 +195,12 @@ gcoro_run_in_thread (GCoroThreadFunc func,
  *   not return before @func has)
  * @result_destroy: (nullable): frees the result of a job whose caller was
  *   cancelled
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Runs @func in GLib's thread pool and suspends the calling fiber task
  * until it returns: asyncio's `await to_thread(func)`. A cancellation
  * point: when the task is cancelled, @func's cancellable is cancelled and
- * this returns %G_IO_ERROR_CANCELLED as soon as @func has returned (so
+ * this returns [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] as soon as @func has returned (so
  * @user_data can be freed safely); a result it still produced is freed.
  *
  * Returns: (transfer full) (nullable): @func's result, or %NULL with @error

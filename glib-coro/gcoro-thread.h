@@ -17,10 +17,10 @@ G_BEGIN_DECLS
  * GCoroThreadFunc:
  * @cancellable: cancelled when the job is (check it in long loops)
  * @user_data: the data given with the function
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * A plain, blocking function run in a worker thread by
- * gcoro_run_in_thread(). It runs in a copy of its caller's context
+ * [func@GCoro.run_in_thread]. It runs in a copy of its caller's context
  * variables.
  *
  * Returns: (nullable): the result (owned by the job from now on), or %NULL

@@ -49,7 +49,7 @@ scope_expired (GCoroTimer *timer)
  * @timeout_msec: the time the block may take, in milliseconds
  *
  * Opens a deadline for the code that follows, in the running fiber task.
- * Every scope must be closed with gcoro_timeout_scope_leave(), in the
+ * Every scope must be closed with [method@GCoro.TimeoutScope.leave], in the
  * reverse order of opening, before the task ends.
  *
  * Returns: (transfer full): the open scope, or %NULL outside a task
@@ -76,6 +76,8 @@ gcoro_timeout_scope_enter (guint timeout_msec)
  * gcoro_timeout_scope_has_expired:
  * @scope: an open scope
  *
+ * Tells whether the deadline of @scope has passed.
+ *
  * Returns: %TRUE once the deadline of @scope has passed
  */
 gboolean
@@ -88,11 +90,11 @@ gcoro_timeout_scope_has_expired (GCoroTimeoutScope *scope)
 
 /**
  * gcoro_timeout_scope_leave: (skip)
- * @scope: (transfer full): the scope gcoro_timeout_scope_enter() returned
- * @error: return location for a #GError
+ * @scope: (transfer full): the scope [func@GCoro.TimeoutScope.enter] returned
+ * @error: return location for a [struct@GLib.Error]
  *
  * Closes @scope (and frees it). If its deadline passed, fails with
- * %G_IO_ERROR_TIMED_OUT and lifts the cancellation the deadline caused.
+ * [G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum] and lifts the cancellation the deadline caused.
  *
  * Returns: %TRUE if the block finished in time
  */

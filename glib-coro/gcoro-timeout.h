@@ -19,7 +19,7 @@ G_BEGIN_DECLS
  * GCoroTimeoutScope: (skip)
  *
  * An open deadline in the running fiber task; see
- * gcoro_timeout_scope_enter().
+ * [func@GCoro.TimeoutScope.enter].
  */
 typedef struct _GCoroTimeoutScope GCoroTimeoutScope;
 

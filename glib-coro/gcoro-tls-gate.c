@@ -408,7 +408,8 @@ _gcoro_tls_gate_greet (GCoroTlsGate      *self,
   g->link.data = g->stage_link.data = g;
   g_queue_push_tail_link (&self->greetings, &g->link);
 
-  if (!_gcoro_io_watch_init (&g->watch, self->scheduler, fd, greeting_readable))
+  if (!_gcoro_io_watch_init (&g->watch, _gcoro_scheduler_get_poller (self->scheduler), fd,
+                             greeting_readable))
     {
       /* This backend takes no such descriptor: handshake at once. */
       g->next = GREETING_START;

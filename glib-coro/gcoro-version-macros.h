@@ -19,6 +19,21 @@
 
 #define GCORO_AVAILABLE_IN_ALL _GCORO_EXTERN
 
+/**
+ * GCORO_MAJOR_VERSION:
+ *
+ * The major version of the glib-coro headers a program is compiled with.
+ */
 #define GCORO_MAJOR_VERSION 0
+/**
+ * GCORO_MINOR_VERSION:
+ *
+ * The minor version of the glib-coro headers a program is compiled with.
+ */
 #define GCORO_MINOR_VERSION 1
+/**
+ * GCORO_MICRO_VERSION:
+ *
+ * The micro version of the glib-coro headers a program is compiled with.
+ */
 #define GCORO_MICRO_VERSION 0

@@ -7,14 +7,14 @@
 /**
  * GCoroWorker:
  *
- * A thread that runs a #GMainContext of its own, and the #GCoroScheduler
+ * A thread that runs a [struct@GLib.MainContext] of its own, and the [class@GCoro.Scheduler]
  * of that context, so that tasks can run beside the main loop instead of
  * on it.
  *
  * A task belongs to the thread that created it, so a worker does not take
  * tasks made elsewhere: you give it a task *body*, from any thread, and
  * it creates the task on its own thread. What you get back is a
- * #GCoroFuture that settles with the task's outcome, which a task on any
+ * [class@GCoro.Future] that settles with the task's outcome, which a task on any
  * other scheduler awaits like any future:
  *
  * |[<!-- language="C" -->
@@ -48,15 +48,15 @@
  * ]|
  *
  * The task runs in a copy of the spawner's context variables, taken at
- * the spawn, exactly as gcoro_spawn() does within a thread. Cancelling the
- * returned future (gcoro_future_cancel()) cancels the task on the worker;
+ * the spawn, exactly as [func@GCoro.spawn] does within a thread. Cancelling the
+ * returned future ([method@GCoro.Future.cancel]) cancels the task on the worker;
  * the future then settles with whatever the task ends with (usually
- * %GCORO_FUTURE_CANCELLED), so once the future has settled the task has
+ * [GCORO_FUTURE_CANCELLED][enum@GCoro.FutureState]), so once the future has settled the task has
  * ended and its data has been freed.
  *
- * Stopping is graceful and by cancellation: gcoro_worker_stop() (or
- * gcoro_worker_stop_async(), or dropping the last reference) refuses new
- * spawns (their futures reject with %G_IO_ERROR_CLOSED), cancels every
+ * Stopping is graceful and by cancellation: [method@GCoro.Worker.stop] (or
+ * [method@GCoro.Worker.stop_async], or dropping the last reference) refuses new
+ * spawns (their futures reject with [G_IO_ERROR_CLOSED][error@Gio.IOErrorEnum]), cancels every
  * task on the worker's scheduler (also tasks those tasks spawned), waits
  * until they have all ended, then ends the scheduler, and the thread
  * exits. A task that ignores its cancellation holds the stop up: the
@@ -64,12 +64,12 @@
  *
  * Threads: everything here may be called from any thread, except that
  * the worker's own thread cannot wait for its own end
- * (gcoro_worker_join(), gcoro_worker_stop(), gcoro_worker_stop_async(),
+ * ([method@GCoro.Worker.join], [method@GCoro.Worker.stop], [method@GCoro.Worker.stop_async],
  * or dropping the last reference there are critical errors; a task on the
- * worker may call gcoro_worker_request_stop()).
+ * worker may call [method@GCoro.Worker.request_stop]).
  *
  * Language bindings: Python can run Python code on a worker through
- * gcoro_worker_spawn_stepped() (PyGObject takes the GIL for a callback
+ * [method@GCoro.Worker.spawn_stepped] (PyGObject takes the GIL for a callback
  * from another thread; the override adds `worker.spawn(coroutine)` and
  * `worker.call(function, *args)`). GJS cannot run JavaScript on any
  * thread but its main one: from GJS a worker is only useful through C
@@ -107,6 +107,7 @@
 #include "gcoro-future-private.h"
 #include "gcoro-promise.h"
 #include "gcoro-scheduler-private.h"
+#include "gcoro-task-private.h"
 #include "gcoro-worker.h"
 
 typedef enum
@@ -244,7 +245,7 @@ worker_wind_down (WorkerCore     *core,
       gboolean busy;
 
       /* Again every turn: tasks may spawn tasks while they unwind. */
-      _gcoro_scheduler_cancel_all (scheduler);
+      _gcoro_task_cancel_all (scheduler);
 
       g_mutex_lock (&core->lock);
       busy = worker_is_busy (core, scheduler);
@@ -543,7 +544,7 @@ worker_submit (GCoroWorker    *self,
 
 /**
  * gcoro_worker_spawn_full: (skip)
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  * @options: (nullable): how to spawn, or %NULL for the defaults; its
  *   context must be %NULL (or the worker's) and its owner %NULL (an owner
  *   object belongs to one thread: cancel the returned future instead)
@@ -560,7 +561,7 @@ worker_submit (GCoroWorker    *self,
  *
  * Cancelling the future cancels the task (wherever it has got to); the
  * future still settles only once the task has ended. When the worker is
- * stopping or stopped, the future rejects with %G_IO_ERROR_CLOSED and the
+ * stopping or stopped, the future rejects with [G_IO_ERROR_CLOSED][error@Gio.IOErrorEnum] and the
  * body never runs.
  *
  * Returns: (transfer full): the future of the task
@@ -607,13 +608,13 @@ gcoro_worker_spawn_full (GCoroWorker             *self,
 
 /**
  * gcoro_worker_spawn: (skip)
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  * @func: the body of the task
  * @user_data: data for @func
  * @notify: (nullable): frees @user_data once the task has ended
  *
  * Spawns a fiber task with default options on the worker, from any
- * thread. See gcoro_worker_spawn_full().
+ * thread. See [method@GCoro.Worker.spawn_full].
  *
  * Returns: (transfer full): the future of the task
  */
@@ -628,17 +629,17 @@ gcoro_worker_spawn (GCoroWorker    *self,
 
 /**
  * gcoro_worker_spawn_stepped:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  * @name: (nullable): a name for debugging, or %NULL for "task-N"
  * @func: (scope notified): the step function, called on the worker thread
  * @user_data: data for @func
  * @notify: (nullable): frees @user_data once the task has ended (on the
  *   worker thread)
  *
- * Spawns a stepped task (see #GCoroStepFunc and gcoro_spawn_stepped()) on
+ * Spawns a stepped task (see [callback@GCoro.StepFunc] and [func@GCoro.spawn_stepped]) on
  * the worker, from any thread, in a copy of the caller's context
  * variables; returns the future of its outcome, as
- * gcoro_worker_spawn_full() does.
+ * [method@GCoro.Worker.spawn_full] does.
  *
  * This is the form language bindings can call, but @func runs on the
  * worker thread. PyGObject supports that (it takes the GIL for the call,
@@ -835,9 +836,9 @@ gcoro_worker_init (GCoroWorker *self)
  * gcoro_worker_new:
  * @name: (nullable): a name for the worker and its thread, or %NULL for
  *   "gcoro-worker"
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Starts a worker thread with a new #GMainContext (its thread-default
+ * Starts a worker thread with a new [struct@GLib.MainContext] (its thread-default
  * context there) and that context's scheduler, and returns once the
  * scheduler exists, ready for spawns.
  *
@@ -855,7 +856,7 @@ gcoro_worker_new (const char  *name,
 
 /**
  * gcoro_worker_get_name:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  *
  * Gets the name given at creation.
  *
@@ -871,9 +872,9 @@ gcoro_worker_get_name (GCoroWorker *self)
 
 /**
  * gcoro_worker_get_context:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  *
- * Gets the #GMainContext the worker thread runs. It stays valid as long
+ * Gets the [struct@GLib.MainContext] the worker thread runs. It stays valid as long
  * as @self, but is only iterated until the worker stops. Attach sources
  * to it to run callbacks on the worker thread.
  *
@@ -890,12 +891,12 @@ gcoro_worker_get_context (GCoroWorker *self)
 
 /**
  * gcoro_worker_get_scheduler:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  *
  * Gets the scheduler of the worker's context. Like every scheduler it
  * belongs to its thread: use it from there (from the worker's tasks), or
  * read it from anywhere. Once the worker has stopped, the scheduler has
- * no context any more (gcoro_scheduler_get_context() returns %NULL).
+ * no context any more ([method@GCoro.Scheduler.get_context] returns %NULL).
  *
  * Returns: (transfer none) (nullable): the scheduler, or %NULL for a
  *   worker that was not initialised
@@ -910,7 +911,7 @@ gcoro_worker_get_scheduler (GCoroWorker *self)
 
 /**
  * gcoro_worker_is_running:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  *
  * Checks whether the worker accepts spawns: %FALSE as soon as a stop was
  * requested.
@@ -927,7 +928,7 @@ gcoro_worker_is_running (GCoroWorker *self)
 
 /**
  * gcoro_worker_is_worker_thread:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  *
  * Checks whether the caller runs on the worker's thread (in one of its
  * tasks, say).
@@ -944,14 +945,14 @@ gcoro_worker_is_worker_thread (GCoroWorker *self)
 
 /**
  * gcoro_worker_request_stop:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  *
  * Asks the worker to stop, without waiting: from now on spawns are
- * refused (their futures reject with %G_IO_ERROR_CLOSED), the tasks on
+ * refused (their futures reject with [G_IO_ERROR_CLOSED][error@Gio.IOErrorEnum]), the tasks on
  * the worker are cancelled, and once they have all ended the thread
  * exits. Any thread, including the worker's own (a task may stop its
- * worker). Wait for the end with gcoro_worker_join() or
- * gcoro_worker_stop_async().
+ * worker). Wait for the end with [method@GCoro.Worker.join] or
+ * [method@GCoro.Worker.stop_async].
  */
 void
 gcoro_worker_request_stop (GCoroWorker *self)
@@ -981,11 +982,11 @@ worker_check_not_own_thread (GCoroWorker *self,
 
 /**
  * gcoro_worker_join:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  *
  * Blocks the calling thread until the worker has stopped: its tasks have
  * ended, its scheduler is gone and its thread has exited. Only returns
- * after a stop was requested (gcoro_worker_request_stop(), perhaps by a
+ * after a stop was requested ([method@GCoro.Worker.request_stop], perhaps by a
  * task on the worker). Not on the worker's own thread.
  */
 void
@@ -1000,12 +1001,12 @@ gcoro_worker_join (GCoroWorker *self)
 
 /**
  * gcoro_worker_stop:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  *
- * Stops the worker and waits for it: gcoro_worker_request_stop() then
- * gcoro_worker_join(). It blocks the calling thread while the worker's
+ * Stops the worker and waits for it: [method@GCoro.Worker.request_stop] then
+ * [method@GCoro.Worker.join]. It blocks the calling thread while the worker's
  * tasks unwind, so from a task (whose scheduler would be blocked) prefer
- * gcoro_worker_stop_async(). Not on the worker's own thread. Stopping a
+ * [method@GCoro.Worker.stop_async]. Not on the worker's own thread. Stopping a
  * stopped worker does nothing.
  */
 void
@@ -1021,13 +1022,13 @@ gcoro_worker_stop (GCoroWorker *self)
 
 /**
  * gcoro_worker_stop_async:
- * @self: a #GCoroWorker
+ * @self: a [class@GCoro.Worker]
  * @cancellable: (nullable): cancels the wait (the stop goes on)
  * @callback: (scope async) (nullable): called once the worker has stopped
  * @user_data: data for @callback
  *
- * Requests the worker to stop (see gcoro_worker_request_stop()) and
- * calls @callback on the caller's thread-default #GMainContext once its
+ * Requests the worker to stop (see [method@GCoro.Worker.request_stop]) and
+ * calls @callback on the caller's thread-default [struct@GLib.MainContext] once its
  * thread has exited, without blocking. Not on the worker's own thread.
  */
 void
@@ -1051,14 +1052,14 @@ gcoro_worker_stop_async (GCoroWorker         *self,
 
 /**
  * gcoro_worker_stop_finish:
- * @self: a #GCoroWorker
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @self: a [class@GCoro.Worker]
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_worker_stop_async().
+ * Finishes [method@GCoro.Worker.stop_async].
  *
  * Returns: %TRUE once the worker has stopped, %FALSE with
- *   %G_IO_ERROR_CANCELLED if the wait was cancelled
+ *   [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] if the wait was cancelled
  */
 gboolean
 gcoro_worker_stop_finish (GCoroWorker   *self,

@@ -43,15 +43,15 @@ yield_on (GCoroBand   *band,
 
 /**
  * gcoro_yield: (skip)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
  * Lets the rest of the main loop run: the calling fiber task goes to the
  * back of its scheduler's queue and resumes in the scheduler's next
  * dispatch, after the other ready sources of the context had their turn.
  * Like asyncio's `await asyncio.sleep(0)`.
  *
- * A cancellation point: fails with %G_IO_ERROR_CANCELLED once the task is
- * cancelled. Binding twin: gcoro_yield_async().
+ * A cancellation point: fails with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] once the task is
+ * cancelled. Binding twin: [func@GCoro.yield_async].
  *
  * Returns: %TRUE, or %FALSE if the task was cancelled
  */
@@ -68,12 +68,12 @@ gcoro_yield (GError **error)
 
 /**
  * gcoro_idle_yield: (skip)
- * @error: return location for a #GError
+ * @error: return location for a [struct@GLib.Error]
  *
- * Like gcoro_yield(), but the task resumes only once nothing of a higher
- * priority than %G_PRIORITY_DEFAULT_IDLE is pending, so GTK redraws (120)
+ * Like [func@GCoro.yield], but the task resumes only once nothing of a higher
+ * priority than [const@GLib.PRIORITY_DEFAULT_IDLE] is pending, so GTK redraws (120)
  * and other idle work of higher priority run between two slices of a long
- * computation. Binding twin: gcoro_idle_yield_async().
+ * computation. Binding twin: [func@GCoro.idle_yield_async].
  *
  * Returns: %TRUE, or %FALSE if the task was cancelled
  */
@@ -109,12 +109,12 @@ yield_async_on (gboolean             idle,
 
 /**
  * gcoro_yield_async:
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called in the scheduler's next
  *   dispatch
  * @user_data: data for @callback
  *
- * The callback form of gcoro_yield(): @callback runs on the thread-default
+ * The callback form of [func@GCoro.yield]: @callback runs on the thread-default
  * context after the other sources that are ready now had their turn. From
  * Python, `await GCoro.yield_()`-style code is built on this.
  */
@@ -130,12 +130,12 @@ gcoro_yield_async (GCancellable        *cancellable,
 
 /**
  * gcoro_yield_finish:
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_yield_async().
+ * Finishes [func@GCoro.yield_async].
  *
- * Returns: %TRUE, or %FALSE with %G_IO_ERROR_CANCELLED
+ * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]
  */
 gboolean
 gcoro_yield_finish (GAsyncResult  *result,
@@ -146,12 +146,12 @@ gcoro_yield_finish (GAsyncResult  *result,
 
 /**
  * gcoro_idle_yield_async:
- * @cancellable: (nullable): a #GCancellable
+ * @cancellable: (nullable): a [class@Gio.Cancellable]
  * @callback: (scope async) (nullable): called once nothing of a higher
- *   priority than %G_PRIORITY_DEFAULT_IDLE is pending
+ *   priority than [const@GLib.PRIORITY_DEFAULT_IDLE] is pending
  * @user_data: data for @callback
  *
- * The callback form of gcoro_idle_yield().
+ * The callback form of [func@GCoro.idle_yield].
  */
 void
 gcoro_idle_yield_async (GCancellable        *cancellable,
@@ -165,12 +165,12 @@ gcoro_idle_yield_async (GCancellable        *cancellable,
 
 /**
  * gcoro_idle_yield_finish:
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
+ * @result: the [iface@Gio.AsyncResult] given to the callback
+ * @error: return location for a [struct@GLib.Error]
  *
- * Finishes gcoro_idle_yield_async().
+ * Finishes [func@GCoro.idle_yield_async].
  *
- * Returns: %TRUE, or %FALSE with %G_IO_ERROR_CANCELLED
+ * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]
  */
 gboolean
 gcoro_idle_yield_finish (GAsyncResult  *result,

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 builddir=${1:-build}
 
 if [ ! -f "$builddir/build.ninja" ]; then
-  meson setup "$builddir" || exit 1
+  meson setup "$builddir" -Ddocs=enabled || exit 1
 fi
 ninja -C "$builddir" || exit 1
 

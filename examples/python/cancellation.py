@@ -1,32 +1,33 @@
+#!/usr/bin/python3
 # cancellation.py: what cancelling a task releases
 #
 # Seed topic: tasks and their cancellation (asyncio's Task.cancel(),
 # Semaphore, Queue, TaskGroup, wait_for()).
-# The Python twin of examples/cancellation.c: a wait started with
-# GCoro.future_of() inside a task is cancelled with the task.
+# The Python twin of examples/cancellation.c, in asyncio on glib-coro's
+# loop. The semaphore, queue and task group are glib-coro's, which C code
+# can share; cancelling an asyncio task that waits on one raises
+# CancelledError at its await and takes back what the wait would have
+# given (no permit, no item). A task that wants glib-coro's own
+# cancellation, level-triggered with shields as C tasks have it, is run
+# with GCoro.spawn() (scene 3).
 #
 # Run: python3 cancellation.py
 # SPDX-License-Identifier: LGPL-2.1-or-later
+
+import asyncio
 
 import gi
 
 gi.require_version('GCoro', '1.0')
 from gi.repository import GCoro, GLib  # noqa: E402
 
+TIMEOUT_MS = 10
+
 
 async def until(cond):
-    """Waits (yielding to the loop) until cond() holds."""
+    """Waits (giving the loop a turn at a time) until cond() holds."""
     while not cond():
-        await GCoro.yield_()
-
-
-async def await_works(future):
-    """Whether awaiting future succeeds (a cancelled task's awaits fail)."""
-    try:
-        await future
-        return True
-    except GLib.Error:
-        return False
+        await asyncio.sleep(0)
 
 
 # --- 1. fetch many, at most two at a time ---------------------------------------
@@ -36,28 +37,31 @@ async def fetch_many():
     permits = GCoro.Semaphore.new(2)
     results = GCoro.Queue.new(0)
     replies = [GCoro.Promise.new() for _ in range(5)]   # the "network"
-    group = GCoro.TaskGroup.new()
     started = 0
 
     async def fetcher(n):
         nonlocal started
         try:
-            await GCoro.future_of(permits.acquire_async, permits.acquire_finish)
-        except GLib.Error:
+            await permits.acquire_async()
+        except asyncio.CancelledError:
             print(f'fetcher {n}: cancelled before it got a permit')
-            return
+            raise
         print(f'fetcher {n}: fetching')
         started += 1
         try:
             await replies[n]
-            results.try_put(n * 100)
-        except GLib.Error:
+            results.put_nowait(n * 100)
+        except asyncio.CancelledError:
             print(f'fetcher {n}: cancelled while fetching')
+            raise
         finally:
             permits.release()
 
+    # A glib-coro task group, with asyncio tasks in it: C code could add
+    # its own, and cancel() stops them all, from outside the group.
+    group = GCoro.TaskGroup()
     for i in range(5):
-        group.add(GCoro.spawn(fetcher(i)))
+        group.create_task(fetcher(i))
     # The replies arrive one by one, each once two fetchers are at work;
     # after two results, enough.
     for i in range(2):
@@ -67,7 +71,7 @@ async def fetch_many():
     await until(lambda: started >= 4)
     group.cancel()
     try:
-        await GCoro.future_of(group.wait_async, group.wait_finish)
+        await group.wait_async()            # until every member has ended
         print('the group ended: ok')
     except GLib.Error as error:
         print(f'the group ended: {error.message}')
@@ -85,27 +89,42 @@ async def queue_scene():
         nonlocal waiting
         waiting += 1
         try:
-            _ok, item = await GCoro.future_of(queue.get_async, queue.get_finish)
+            item = await queue.get()
             print(f"{name} got '{item}'")
-        except GLib.Error as error:
-            print(f'{name}: {error.message}')
+        except asyncio.CancelledError:
+            print(f"{name}: Task '{asyncio.current_task().get_name()}' was cancelled")
+            raise
 
-    first = GCoro.spawn(getter('first getter'), name='first getter')
+    first = asyncio.create_task(getter('first getter'), name='first getter')
     await until(lambda: waiting >= 1)
     first.cancel()
-    await await_works(first)      # it ends cancelled
+    await asyncio.wait([first])             # it ends cancelled
 
-    second = GCoro.spawn(getter('second getter'), name='second getter')
-    queue.try_put('the only item')
+    second = asyncio.create_task(getter('second getter'), name='second getter')
+    queue.put_nowait('the only item')
     await second
 
 
 # --- 3. goodbye from a cancelled task ---------------------------------------------
 
+async def await_works(future):
+    """Whether awaiting future succeeds (a cancelled GCoro task's awaits
+    fail)."""
+    try:
+        await future
+        return True
+    except (GLib.Error, asyncio.CancelledError):
+        return False
+
+
 async def shield_scene():
     print('-- cleanup after cancellation')
     never = GCoro.Promise.new()
 
+    # An asyncio task may await again once it has caught its CancelledError.
+    # A GCoro task may not: once cancelled, its every await fails, except in
+    # a shield, so cleanup cannot wait on something that never comes by
+    # accident. GCoro.spawn() runs a coroutine as such a task.
     async def polite():
         try:
             await never
@@ -120,7 +139,7 @@ async def shield_scene():
             print('polite: goodbye sent')
 
     task = GCoro.spawn(polite())
-    await GCoro.yield_()
+    await asyncio.sleep(0)
     task.cancel()
     await await_works(task)
     cancelled = task.get_state() == GCoro.FutureState.CANCELLED
@@ -136,19 +155,19 @@ async def timeout_scene():
     async def slow():
         nonlocal stopped
         try:
-            await GCoro.Promise.new()
-            return
-        except GLib.Error:
-            pass
-        with GCoro.shielded():
-            await GCoro.yield_()       # cleanup that takes a moment
+            await GCoro.Promise.new()       # never settled
+        except asyncio.CancelledError:
+            await asyncio.sleep(0)          # cleanup that takes a moment
             stopped = True
+            raise
 
-    task = GCoro.spawn(slow())
+    task = asyncio.create_task(slow())
     try:
-        await GCoro.future_with_timeout(task, 10)
-    except GLib.Error as error:
-        print(f"{error.message}; the slow task had stopped by then: {'yes' if stopped else 'no'}")
+        async with asyncio.timeout(TIMEOUT_MS / 1000):
+            await task                      # cancelled on expiry, and waited for
+    except TimeoutError:
+        print(f"Timed out after {TIMEOUT_MS} ms; the slow task had stopped by then: "
+              f"{'yes' if stopped else 'no'}")
 
 
 async def main():
@@ -158,4 +177,5 @@ async def main():
     await timeout_scene()
 
 
-GCoro.run(main())
+GCoro.install()
+asyncio.run(main())

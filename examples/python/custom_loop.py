@@ -3,11 +3,18 @@
 #
 # Seed topic: "a custom event loop with custom awaitable objects". The
 # Python twin of examples/custom-loop.c: a Ticket is awaitable through
-# __await__ (delegating to a GCoro.Promise its owner settles), and the loop
-# is a discrete-event loop over a private GLib.MainContext.
+# __await__ (delegating to a GCoro.Promise its owner settles, which C code
+# could settle as well), and the loop is a discrete-event loop over a
+# private GLib.MainContext. The passengers are asyncio tasks of the
+# loop asyncio makes once GCoro.install() is called, a GCoro.EventLoop on
+# the thread-default context (here the private one). Nobody calls
+# run_forever(): the program iterates the context itself, and whoever
+# iterates it runs the asyncio loop's callbacks.
 #
 # Run: python3 custom_loop.py
 # SPDX-License-Identifier: LGPL-2.1-or-later
+
+import asyncio
 
 import gi
 gi.require_version('GCoro', '1.0')
@@ -40,10 +47,12 @@ def run_until_idle(context):
         pass
 
 
+GCoro.install()
 context = GLib.MainContext.new()
-context.push_thread_default()          # GCoro.spawn() uses the thread-default context
+context.push_thread_default()
+loop = asyncio.new_event_loop()        # a GCoro.EventLoop on the thread-default context
 tickets = [Ticket(i + 1) for i in range(N_PASSENGERS)]
-passengers = [GCoro.spawn(passenger(ticket)) for ticket in tickets]
+passengers = [loop.create_task(passenger(ticket)) for ticket in tickets]
 
 # The loop: let the tasks run, then make the next event happen.
 for ticket in reversed(tickets):
@@ -51,6 +60,7 @@ for ticket in reversed(tickets):
     ticket.punch()
 run_until_idle(context)
 
-assert all(p.is_done() for p in passengers)
+assert all(p.done() for p in passengers)
 print('every passenger boarded')
+loop.close()
 context.pop_thread_default()

@@ -3,13 +3,15 @@
 #
 # Seed topic: "coroutines and generators". The Python twin of
 # examples/generators.c: Python generators made GCoro.Generators with
-# GCoro.generator(), consumed as iterators. Each stage pulls one item at a
-# time from the one before; closing the last stage closes the chain (each
-# generator's finally block runs).
+# GCoro.generator(), consumed as iterators, and the last one with
+# `async for` in asyncio (on glib-coro's loop, GCoro.install()). Each
+# stage pulls one item at a time from the one before; closing the last
+# stage closes the chain (each generator's finally block runs).
 #
 # Run: python3 generators.py
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import asyncio
 import itertools
 
 import gi
@@ -78,10 +80,18 @@ pipeline = GCoro.generator(odd_only(GCoro.generator(squares(GCoro.generator(numb
 take(pipeline, 5, 'first 5')
 del pipeline                  # closes the whole chain
 
+
+async def consume(gen):
+    # In an asyncio task a GCoro.Generator is an async iterator: each item
+    # is a future, so the task waits without holding up the loop.
+    try:
+        async for x in gen:
+            print(f'got {x}')
+    except GLib.Error as error:
+        print(f'error: {error.message}')
+
+
 print('--- an error in a stage ---')
 failing = GCoro.generator(checked(GCoro.generator(squares(GCoro.generator(numbers())))))
-try:
-    for x in failing:
-        print(f'got {x}')
-except GLib.Error as error:
-    print(f'error: {error.message}')
+GCoro.install()
+asyncio.run(consume(failing))

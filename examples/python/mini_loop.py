@@ -6,11 +6,14 @@
 # GCoro.Generators) that yield what they wait for, a MiniWait; the loop
 # keeps a ready queue, polls for fds and the earliest deadline, and resumes
 # whoever's wait is over with next(). MiniWait also implements
-# GCoro.Awaitable, so an ordinary GCoro coroutine can await it too.
+# GCoro.Awaitable, so an ordinary asyncio task on glib-coro's loop
+# (GCoro.install()) can await it too, as C tasks can: that last line is
+# where this transcript differs from the C one (python/mini-loop.expected).
 #
 # Run: python3 mini_loop.py [--unit=MSEC]   (one tick lasts MSEC ms, default 5)
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import asyncio
 import os
 import select
 import sys
@@ -32,7 +35,7 @@ class MiniWait(GObject.Object, GCoro.Awaitable):
         self.deadline = GLib.get_monotonic_time() + ticks * UNIT * 1000
         self.coro = None
 
-    def do_get_future(self):       # for GCoro tasks: the GLib main loop settles it
+    def do_get_future(self):       # for `await`: the GLib main loop settles it
         promise = GCoro.Promise.new()
         delay = max(0, self.deadline - GLib.get_monotonic_time()) // 1000
         GLib.timeout_add(delay, lambda: promise.resolve(None) and False)
@@ -97,9 +100,10 @@ print('mini loop: all coroutines finished')
 
 async def task():
     await MiniWait(ticks=2)
-    print('a GCoro task awaited a MiniWait too')
+    print('an asyncio task awaited a MiniWait too')
 
 
-GCoro.run(task())
+GCoro.install()
+asyncio.run(task())
 os.close(pipe_r)
 os.close(pipe_w)

@@ -1,4 +1,4 @@
-/* test-fiber.c: tests of the private fiber layer (layer 1)
+/* test-fiber.c: tests of the private fiber layer
  *
  * Copyright 2026 The glib-coro authors
  * SPDX-License-Identifier: LGPL-2.1-or-later

@@ -2,27 +2,38 @@
 #
 # Copyright 2026 The glib-coro authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Python's own coroutines as glib-coro tasks.
+"""glib-coro for Python: asyncio on glib-coro's scheduler, futures that cross.
 
+    import asyncio
     import gi
     gi.require_version('GCoro', '1.0')
     from gi.repository import GCoro
 
     async def main():
-        await GCoro.sleep(100)                  # a GCoro.Future
+        await asyncio.sleep(0.1)                # asyncio, on the GMainContext
         value = await some_promise              # any GCoro.Future
+        async with lock:                        # a GCoro.Lock, shared with C
+            ...
         return value
 
-    result = GCoro.run(main())                  # like asyncio.run()
-    task = GCoro.spawn(main(), name='main')     # a GCoro.Task, awaitable too
+    GCoro.install()                             # as uvloop.install()
+    result = asyncio.run(main())
 
-Coroutines run as *stepped* tasks: each step runs on the main stack (never
-on a fiber), from the scheduler of the thread-default GMainContext, so they
-take turns with GTK and every other source. Context variables follow the
-task, GErrors surface as GLib.Error, a Python exception raised in one task
-reaches the coroutines that await it as the same object, and cancelling the
-task raises G_IO_ERROR_CANCELLED inside the coroutine at its current await
-and cancels the operation it was waiting for (see future_of()).
+Python code is asyncio, C code is fibers, futures cross: install() makes
+GCoro.EventLoop (_gcoro_event_loop.py) asyncio's loop; GCoro futures are
+awaitable from asyncio tasks, from_asyncio() hands asyncio work to C,
+_async methods called without a callback return awaitables, and
+GCoro.ContextVar values follow asyncio tasks. GErrors surface as
+GLib.Error, and a Python exception raised in one task reaches the
+coroutines that await it as the same object.
+
+GCoro.spawn() and GCoro.run() run a coroutine as a glib-coro *stepped*
+task instead, with glib-coro's level-triggered cancellation: each step
+runs on the main stack (never on a fiber), from the scheduler of the
+thread-default GMainContext; cancelling the task raises
+G_IO_ERROR_CANCELLED inside the coroutine at its current await, and at
+every await after it but those in a GCoro.shielded() block, and cancels
+the operation it was waiting for (see future_of()).
 """
 
 import asyncio
