@@ -4,11 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The door between the stream layer and the readiness backends. A
- * transport asks for "readable" or "writable" and gets a future, which a
- * fiber awaits like any other future (_gcoro_readiness_await() does that
- * and cleans up) and an _async operation can hand to the _async helper
- * (gcoro-async-result-private.h). Nothing suspends or wakes a task by
- * hand.
+ * transport asks for "readable" or "writable" and its fiber awaits the
+ * wait like any other future (_gcoro_readiness_await()); the stream's
+ * _async twins run that fiber form as tasks (gcoro-async-result-private.h).
+ * Nothing suspends or wakes a task by hand.
  *
  * A socket keeps ONE registration (a GCoroIOWatch) for its whole life,
  * made by _gcoro_readiness_register(); a stream without a socket (TLS,
@@ -52,9 +51,9 @@ struct _GCoroReadiness
 {
   GCoroIOWatch        watch;
   GCoroReadinessFunc  func;
-  GCoroPromise       *waits[2];    /* readable, writable: pending while waited for (borrowed) */
+  GCoroPromise       *waits[2];    /* readable, writable: one of promises, while pending */
   GSource            *sources[2];  /* a pollable stream's wait, with its promise */
-  GCoroPromise       *fiber_waits[2];   /* reused by _gcoro_readiness_await() */
+  GCoroPromise       *promises[2]; /* one per direction, reused wait after wait */
 };
 
 void         _gcoro_readiness_init          (GCoroReadiness     *self,
@@ -79,24 +78,9 @@ _gcoro_readiness_peek_scheduler (GCoroReadiness *self)
   return self->watch.owner;
 }
 
-/* Ends every wait (cancelled) and unregisters; call before the socket is
- * closed. Idempotent. */
+/* Ends every wait (failing with G_IO_ERROR_CLOSED) and unregisters; call
+ * before the socket is closed. Idempotent. */
 void         _gcoro_readiness_clear         (GCoroReadiness     *self);
-
-/* A wait for @condition (G_IO_IN or G_IO_OUT, nothing else pending in
- * that direction): on the registered socket when @source is NULL, else
- * on @source (a pollable stream's source, taken). Returns the wait's
- * future (transfer full), pending: hand it to the _async helper, or await
- * it; call _gcoro_readiness_end_wait() before letting it go. */
-GCoroFuture *_gcoro_readiness_wait          (GCoroReadiness     *self,
-                                             GIOCondition        condition,
-                                             GSource            *source);
-
-/* The waiter is done with @future (settled or not): a wait still pending
- * is cancelled and forgotten. */
-void         _gcoro_readiness_end_wait      (GCoroReadiness     *self,
-                                             GIOCondition        condition,
-                                             GCoroFuture        *future);
 
 /* Rejects the wait in progress for @condition, if any, with @error
  * (taken). */
@@ -104,10 +88,13 @@ void         _gcoro_readiness_fail          (GCoroReadiness     *self,
                                              GIOCondition        condition,
                                              GError             *error);
 
-/* The fiber flavour: suspends the calling fiber task until the wait
- * resolves (TRUE), or it failed or the task was cancelled (FALSE, @error
- * set). Its future never leaves the call, so each direction reuses one
- * for the life of @self: a wait allocates nothing. */
+/* Suspends the calling fiber task until @condition (G_IO_IN or G_IO_OUT,
+ * no other wait in that direction) is reported, or a hang-up or error
+ * (TRUE); or until the wait fails or the task is cancelled (FALSE, @error
+ * set). It waits on the registered socket when @source is NULL, else on
+ * @source (a pollable stream's source, taken). The wait's future never
+ * leaves the call, so each direction reuses one for the life of @self: a
+ * wait allocates nothing. */
 gboolean     _gcoro_readiness_await         (GCoroReadiness     *self,
                                              GIOCondition        condition,
                                              GSource            *source,

@@ -20,8 +20,8 @@
  * - The socket's registration stays for the descriptor's whole life: a
  *   wait only asks the watch for its direction, and the watch function
  *   settles the waits that the report satisfies.
- * - The slots hold borrowed pointers: a wait's future belongs to its
- *   waiter (or to fiber_waits), which ends the wait before letting go.
+ * - waits[] borrows: the promise belongs to promises[], which a fiber still
+ *   suspended on it keeps (see _gcoro_readiness_clear()).
  */
 
 #include "gcoro-config.h"
@@ -128,20 +128,22 @@ _gcoro_readiness_clear (GCoroReadiness *self)
 {
   for (int i = 0; i < 2; i++)
     {
-      gboolean fiber_waits = self->waits[i] != NULL &&
-                             self->waits[i] == self->fiber_waits[i];
-
       if (self->waits[i] != NULL)
-        cancel_wait (self, i);
-      /* A fiber still suspended on its promise lets go of it itself; the
-       * next clear (finalize, when no wait can be left) frees it. */
-      if (!fiber_waits)
-        g_clear_object (&self->fiber_waits[i]);
+        {
+          /* A fiber is suspended on the promise (another task closes the
+           * stream): it reads the outcome once it runs, so the promise
+           * stays until the next clear, at finalize. */
+          _gcoro_future_settle (take_wait (self, i), GCORO_FUTURE_REJECTED, NULL,
+                                g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                                     "The stream was closed while waiting"));
+          continue;
+        }
+      g_clear_object (&self->promises[i]);
     }
   _gcoro_io_watch_clear (&self->watch);
 }
 
-/* Makes @promise (borrowed) the wait for direction @i. */
+/* Makes @promise the wait for direction @i. */
 static void
 begin_wait (GCoroReadiness *self,
             int             i,
@@ -164,29 +166,6 @@ begin_wait (GCoroReadiness *self,
     }
   else
     _gcoro_io_watch_want (&self->watch, i == 0 ? G_IO_IN : G_IO_OUT);
-}
-
-GCoroFuture *
-_gcoro_readiness_wait (GCoroReadiness *self,
-                       GIOCondition    condition,
-                       GSource        *source)
-{
-  GCoroPromise *promise = gcoro_promise_new ();
-
-  begin_wait (self, direction (condition), promise, source);
-  return GCORO_FUTURE (promise);
-}
-
-void
-_gcoro_readiness_end_wait (GCoroReadiness *self,
-                           GIOCondition    condition,
-                           GCoroFuture    *future)
-{
-  int i = direction (condition);
-
-  if (self->waits[i] != NULL && (GCoroFuture *) self->waits[i] == future)
-    cancel_wait (self, i);
-  /* else settled, and maybe a new wait since */
 }
 
 void
@@ -224,9 +203,9 @@ _gcoro_readiness_await (GCoroReadiness  *self,
       return FALSE;
     }
 
-  promise = self->fiber_waits[i];
+  promise = self->promises[i];
   if (promise == NULL)
-    promise = self->fiber_waits[i] = gcoro_promise_new ();
+    promise = self->promises[i] = gcoro_promise_new ();
   else
     _gcoro_future_reset ((GCoroFuture *) promise);
   future = (GCoroFuture *) promise;
@@ -238,7 +217,8 @@ _gcoro_readiness_await (GCoroReadiness  *self,
 
   if (!_gcoro_task_check_cancelled (task, error))
     {
-      _gcoro_readiness_end_wait (self, condition, future);
+      if (self->waits[i] != NULL)
+        cancel_wait (self, i);   /* still pending: forgotten */
       return FALSE;
     }
 
