@@ -142,6 +142,7 @@ typedef struct
 } Listener;
 
 static void listener_watch (Listener *listener);
+static void listener_stop  (Listener *listener);
 static void listener_free  (gpointer  data);
 
 struct _GCoroStreamServer
@@ -205,7 +206,12 @@ static void
 stop_accepting (GCoroStreamServer *self)
 {
   self->closed = TRUE;
-  g_ptr_array_set_size (self->listeners, 0);   /* registrations first */
+  /* Registrations first. The listeners themselves stay until finalize:
+   * this may run inside a listener's own watch function (a binding's
+   * incoming handler that closes the server), and a watch must outlive
+   * its function's return. */
+  for (guint i = 0; i < self->listeners->len; i++)
+    listener_stop (g_ptr_array_index (self->listeners, i));
   _gcoro_tls_gate_close (&self->gate);
   if (self->service != NULL)
     g_socket_listener_close (G_SOCKET_LISTENER (self->service));
@@ -1211,14 +1217,21 @@ listener_watch (Listener *listener)
   _gcoro_io_watch_want (&listener->watch, G_IO_IN);
 }
 
+/* Accepts no more: the registration and the back-off end. */
+static void
+listener_stop (Listener *listener)
+{
+  if (listener->server->scheduler != NULL)
+    _gcoro_scheduler_remove_timer (listener->server->scheduler, &listener->backoff);
+  _gcoro_io_watch_clear (&listener->watch);
+}
+
 static void
 listener_free (gpointer data)
 {
   Listener *listener = data;
 
-  if (listener->server->scheduler != NULL)
-    _gcoro_scheduler_remove_timer (listener->server->scheduler, &listener->backoff);
-  _gcoro_io_watch_clear (&listener->watch);
+  listener_stop (listener);
   g_object_unref (listener->socket);
   g_free (listener);
 }
