@@ -503,9 +503,11 @@ _gcoro_task_suspend (GCoroTask  *task,
   return (GCoroWake) task->wake;
 }
 
-void
-_gcoro_task_wake (GCoroTask *task,
-                  GCoroWake  reason)
+/* Queues a suspended task to resume with @reason; does nothing if it is
+ * already queued or not suspended. */
+static void
+task_wake (GCoroTask *task,
+           GCoroWake  reason)
 {
   if (task->state != TASK_SUSPENDED || task->queued)
     return;
@@ -555,7 +557,7 @@ task_timer_fired (GCoroTimer *timer)
 {
   GCoroTask *self = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (GCoroTask, timer));
 
-  _gcoro_task_wake (self, GCORO_WAKE_TIMER);
+  task_wake (self, GCORO_WAKE_TIMER);
 }
 
 GCoroWake
@@ -680,7 +682,7 @@ _gcoro_task_scope_cancel (GCoroTask *task)
   if (task->cancellable != NULL)
     g_cancellable_cancel (task->cancellable);
   if (task->shields == 0)
-    _gcoro_task_wake (task, GCORO_WAKE_CANCEL);
+    task_wake (task, GCORO_WAKE_CANCEL);
 }
 
 void
@@ -1178,7 +1180,7 @@ task_cancel_on_owner_thread (GCoroTask *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->shields == 0)
-    _gcoro_task_wake (self, GCORO_WAKE_CANCEL);
+    task_wake (self, GCORO_WAKE_CANCEL);
 }
 
 typedef struct
