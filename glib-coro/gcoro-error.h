@@ -43,7 +43,7 @@ G_BEGIN_DECLS
  * @GCORO_ERROR_CLOSED: the object was closed: a [class@GCoro.Queue] after
  *   [method@GCoro.Queue.close] (once drained), a [class@GCoro.Worker] that
  *   is stopping or stopped, a [class@GCoro.LoopBridge] after
- *   [method@GCoro.LoopBridge.close]. (I/O on a closed GIO stream keeps
+ *   [method@GCoro.LoopBridge.close]. (I/O on a closed stream, a [class@GCoro.Stream] included, keeps
  *   GIO's own [G_IO_ERROR_CLOSED][error@Gio.IOErrorEnum].)
  * @GCORO_ERROR_BROKEN: a [class@GCoro.Barrier] was aborted while tasks waited at
  *   it (Python's `BrokenBarrierError`).
