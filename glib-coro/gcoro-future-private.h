@@ -67,6 +67,12 @@ GCoroFutureState _gcoro_future_peek_state (GCoroFuture *self);
  * delivered, gcoro_future_get_value(), gcoro_future_peek_error()). */
 gboolean _gcoro_future_was_retrieved  (GCoroFuture *self);
 
+/* Makes a settled @self pending again, for a future that its owner reuses
+ * wait after wait (a socket's readiness): nobody may be waiting on it, and
+ * nobody but its owner may hold it (a delivery still in flight only drops
+ * its reference). Owner thread. */
+void     _gcoro_future_reset          (GCoroFuture *self);
+
 /* Settles @self exactly as @from (settled) did: a copy of its value, or of
  * its error with the same state. Returns FALSE when @self was settled. */
 gboolean _gcoro_future_settle_like    (GCoroFuture *self,

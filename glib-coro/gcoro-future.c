@@ -326,6 +326,21 @@ _gcoro_future_was_retrieved (GCoroFuture *self)
   return g_atomic_int_get (&priv->retrieved);
 }
 
+void
+_gcoro_future_reset (GCoroFuture *self)
+{
+  GCoroFuturePrivate *priv = gcoro_future_get_instance_private (self);
+
+  g_mutex_lock (&priv->lock);
+  g_assert (priv->head == NULL);
+  if (G_IS_VALUE (&priv->value))
+    g_value_unset (&priv->value);
+  g_clear_error (&priv->error);
+  g_atomic_int_set (&priv->retrieved, FALSE);
+  g_atomic_int_set ((int *) &priv->state, GCORO_FUTURE_PENDING);
+  g_mutex_unlock (&priv->lock);
+}
+
 gboolean
 _gcoro_future_settle_like (GCoroFuture *self,
                            GCoroFuture *from)

@@ -84,38 +84,8 @@
 
 /* NOTES
  *
- * Why TLS waits for the ClientHello, and why handshakes are few: GIO's TLS
- * backend (glib-networking) runs every handshake as a blocking call in a
- * thread of GTask's shared pool, sync and async forms alike, and the pool
- * has ten threads, grown by one every 100 ms (and slower) while it is
- * full. A handshake started at accept therefore gives any silent client a
- * thread: the issue that led here measured 100 silent connections denying
- * TLS to everyone (3.9 MB and a thread each). So the server first waits,
- * with the socket's one readiness registration, until the whole first
- * record is there (peeked, not read: the TLS layer reads it), which a
- * silent or slow client never reaches; only then does a handshake take
- * one of max-handshakes places (8, under GTask's ten, so that stalled
- * handshakes cannot starve the rest of the process's blocking work). A
- * client that stalls later in the handshake holds a place until the
- * handshake timeout, except when others wait: a handshake that has run
- * for SHED_AFTER_MS while a connection waits for a place is cancelled and
- * gives its place up (an honest handshake on loopback takes a few
- * milliseconds), the way nginx closes idle keep-alive connections when it
- * runs short of them. A place is given back only when the backend's
- * thread has returned from the cancelled handshake. The connections that
- * wait are served newest first: a wave of stalling clients that came
- * earlier then delays an honest one by SHED_AFTER_MS at most, instead of
- * by SHED_AFTER_MS for every max-handshakes of them. The TLS connection
- * object itself is made only when a place is there, and without a
- * certificate database: with the default one every server connection
- * loaded the system's authorities (megabytes each, kept by the allocator
- * after the peak), and the server asks for no client certificate.
- *
- * Why the state machine runs from timers: a watch function must not clear
- * or free its own watch (the glib backend's dispatch writes the watch's
- * poll record after the function returns), so a connection whose first
- * flight is complete, or whose peer left, is handed to a zero-delay timer
- * of the scheduler's heap, which runs outside the sockets' dispatch.
+ * A TLS server's connections before their handshake have their own file,
+ * gcoro-tls-gate.c, and notes.
  *
  * Why back off on EMFILE instead of shedding with a reserve descriptor
  * (libuv's way): a pending connection stays in the kernel's backlog and
@@ -140,7 +110,6 @@
 #include "gcoro-await.h"
 #include "gcoro-backend.h"
 #include "gcoro-context.h"
-#include "gcoro-future-private.h"
 #include "gcoro-operation.h"
 #include "gcoro-promise.h"
 #include "gcoro-stream-server.h"
@@ -148,17 +117,13 @@
 #include "gcoro-timeout.h"
 #include "gcoro-scheduler-private.h"
 #include "gcoro-io-watch-private.h"
+#include "gcoro-tls-gate-private.h"
 
 #define DEFAULT_TLS_HANDSHAKE_TIMEOUT (60 * 1000)
 #define DEFAULT_MAX_HANDSHAKES        8
 #define DEFAULT_SHUTDOWN_TIMEOUT      (30 * 1000)
 #define DEFAULT_GRACE_PERIOD          (10 * 1000)
 
-/* A handshake older than this gives its place to a connection that waits. */
-#define SHED_AFTER_MS                 500
-/* A partial first flight is looked at again this often (the glib backend
- * cannot wait for "more" on a socket that stays readable). */
-#define PEEK_INTERVAL_MS              50
 /* Accepting pauses this long after EMFILE, doubling up to the maximum. */
 #define ACCEPT_BACKOFF_MIN_MS         100
 #define ACCEPT_BACKOFF_MAX_MS         1000
@@ -177,44 +142,8 @@ typedef struct
 } Listener;
 
 static void listener_watch (Listener *listener);
+static void listener_stop  (Listener *listener);
 static void listener_free  (gpointer  data);
-
-typedef enum
-{
-  GREETING_SILENT,        /* waiting for the client's first flight */
-  GREETING_WAITING,       /* first flight there, waiting for a place */
-  GREETING_HANDSHAKING,   /* in the TLS backend's hands */
-} GreetingStage;
-
-typedef enum
-{
-  GREETING_GO_ON,
-  GREETING_START,         /* the first flight is complete */
-  GREETING_GONE,          /* the peer left (or broke) before it */
-  GREETING_EXPIRED,       /* the handshake timeout */
-} GreetingNext;
-
-/* A TLS connection before its handler: owned by the server's list, and
- * while the backend has it, by the handshake's callback too. */
-typedef struct
-{
-  GCoroIOWatch        watch;      /* first: the watch function finds us */
-  GCoroTimer          timer;
-  GCoroStreamServer  *server;     /* a reference while handshaking */
-  GSocketConnection  *connection;
-  GSocketAddress     *peer;       /* nullable */
-  GTlsConnection     *tls;
-  GCancellable       *cancellable;
-  gint64              accepted;
-  gint64              deadline;   /* G_MAXINT64: none */
-  gint64              started;    /* the handshake's start */
-  GreetingStage       stage;
-  GreetingNext        next;
-  gboolean            timed_out;
-  gboolean            shed;
-  GList               link;       /* in greetings */
-  GList               stage_link; /* in waiting or handshaking */
-} Greeting;
 
 struct _GCoroStreamServer
 {
@@ -226,17 +155,11 @@ struct _GCoroStreamServer
   guint16             port;
   guint               max_connections;   /* 0: no limit */
   guint               idle_timeout;
-  guint               tls_handshake_timeout;
-  guint               max_handshakes;
   guint               shutdown_timeout;
   guint               grace_period;
   GHashTable         *live;              /* GCoroFuture -> peer string */
   GPtrArray          *listeners;         /* Listener *, owned */
-  GTlsCertificate    *tls_certificate;   /* NULL: plain connections */
-  GQueue              greetings;         /* Greeting *, every stage */
-  GQueue              waiting;           /* for a handshake's place, newest first */
-  GQueue              handshaking;       /* by start time */
-  GCoroTimer          shed_timer;
+  GCoroTlsGate        gate;              /* TLS: connections before their handler */
   GCoroScheduler     *scheduler;         /* of the context it was started on */
   gboolean            started;
   GCoroPromise       *idle;              /* resolved when no connection is left */
@@ -246,12 +169,12 @@ struct _GCoroStreamServer
   guint               fd_failures;       /* since the last warning */
 };
 
+/* A connection's future that the server waits for. */
 typedef struct
 {
-  GCoroWaiter        base;
   GCoroStreamServer *server;
   GCoroStream       *stream;   /* a binding handler's, closed when it ends */
-} LiveWaiter;
+} Tracked;
 
 enum
 {
@@ -262,6 +185,7 @@ enum
   PROP_MAX_HANDSHAKES,
   PROP_SHUTDOWN_TIMEOUT,
   PROP_GRACE_PERIOD,
+  PROP_TLS_CERTIFICATE,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -271,7 +195,10 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (GCoroStreamServer, gcoro_stream_server, G_TYPE_OBJECT)
 
-static void greeting_drop (Greeting *g);
+static void gate_passed (GCoroTlsGate   *gate,
+                         GIOStream      *tls,
+                         GSocketAddress *peer);
+static void gate_ended  (GCoroTlsGate   *gate);
 
 /* Closes what is not a handler's yet: listening sockets, connections
  * before their handshake; handshakes in progress are cancelled (their
@@ -279,22 +206,14 @@ static void greeting_drop (Greeting *g);
 static void
 stop_accepting (GCoroStreamServer *self)
 {
-  GList *next;
-
   self->closed = TRUE;
-  g_ptr_array_set_size (self->listeners, 0);   /* registrations first */
-  for (GList *l = self->greetings.head; l != NULL; l = next)
-    {
-      Greeting *g = l->data;
-
-      next = l->next;
-      if (g->stage == GREETING_HANDSHAKING)
-        g_cancellable_cancel (g->cancellable);   /* its callback ends it, later */
-      else
-        greeting_drop (g);
-    }
-  if (self->scheduler != NULL)
-    _gcoro_scheduler_remove_timer (self->scheduler, &self->shed_timer);
+  /* Registrations first. The listeners themselves stay until finalize:
+   * this may run inside a listener's own watch function (a binding's
+   * incoming handler that closes the server), and a watch must outlive
+   * its function's return. */
+  for (guint i = 0; i < self->listeners->len; i++)
+    listener_stop (g_ptr_array_index (self->listeners, i));
+  _gcoro_tls_gate_close (&self->gate);
   if (self->service != NULL)
     g_socket_listener_close (G_SOCKET_LISTENER (self->service));
   if (self->stopping != NULL)
@@ -324,7 +243,7 @@ gcoro_stream_server_finalize (GObject *object)
 
   g_hash_table_unref (self->live);
   g_ptr_array_unref (self->listeners);
-  g_clear_object (&self->tls_certificate);
+  _gcoro_tls_gate_clear (&self->gate);
   g_clear_object (&self->idle);
   g_clear_object (&self->stopping);
   g_clear_object (&self->scheduler);
@@ -349,16 +268,19 @@ gcoro_stream_server_get_property (GObject    *object,
       g_value_set_uint (value, self->idle_timeout);
       break;
     case PROP_TLS_HANDSHAKE_TIMEOUT:
-      g_value_set_uint (value, self->tls_handshake_timeout);
+      g_value_set_uint (value, self->gate.handshake_timeout);
       break;
     case PROP_MAX_HANDSHAKES:
-      g_value_set_uint (value, self->max_handshakes);
+      g_value_set_uint (value, self->gate.max_handshakes);
       break;
     case PROP_SHUTDOWN_TIMEOUT:
       g_value_set_uint (value, self->shutdown_timeout);
       break;
     case PROP_GRACE_PERIOD:
       g_value_set_uint (value, self->grace_period);
+      break;
+    case PROP_TLS_CERTIFICATE:
+      g_value_set_object (value, gcoro_stream_server_get_tls_certificate (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -392,6 +314,9 @@ gcoro_stream_server_set_property (GObject      *object,
       break;
     case PROP_GRACE_PERIOD:
       gcoro_stream_server_set_grace_period (self, g_value_get_uint (value));
+      break;
+    case PROP_TLS_CERTIFICATE:
+      gcoro_stream_server_set_tls_certificate (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -478,6 +403,16 @@ gcoro_stream_server_class_init (GCoroStreamServerClass *klass)
     g_param_spec_uint ("grace-period", NULL, NULL, 0, G_MAXUINT,
                        DEFAULT_GRACE_PERIOD, flags);
 
+  /**
+   * GCoroStreamServer:tls-certificate: (getter get_tls_certificate) (setter set_tls_certificate)
+   *
+   * The server's certificate, with its private key, or %NULL (the
+   * default) for plain connections: see
+   * [method@GCoro.StreamServer.set_tls_certificate].
+   */
+  props[PROP_TLS_CERTIFICATE] =
+    g_param_spec_object ("tls-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -508,8 +443,9 @@ gcoro_stream_server_init (GCoroStreamServer *self)
   g_socket_service_stop (self->service);
   self->live = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->listeners = g_ptr_array_new_with_free_func (listener_free);
-  self->tls_handshake_timeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
-  self->max_handshakes = DEFAULT_MAX_HANDSHAKES;
+  _gcoro_tls_gate_init (&self->gate, G_OBJECT (self), gate_passed, gate_ended);
+  self->gate.handshake_timeout = DEFAULT_TLS_HANDSHAKE_TIMEOUT;
+  self->gate.max_handshakes = DEFAULT_MAX_HANDSHAKES;
   self->shutdown_timeout = DEFAULT_SHUTDOWN_TIMEOUT;
   self->grace_period = DEFAULT_GRACE_PERIOD;
 }
@@ -684,7 +620,8 @@ gcoro_stream_server_set_tls_certificate (GCoroStreamServer *self,
   g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
   g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
 
-  g_set_object (&self->tls_certificate, certificate);
+  if (g_set_object (&self->gate.certificate, certificate))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TLS_CERTIFICATE]);
 }
 
 /**
@@ -698,7 +635,7 @@ gcoro_stream_server_get_tls_certificate (GCoroStreamServer *self)
 {
   g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), NULL);
 
-  return self->tls_certificate;
+  return self->gate.certificate;
 }
 
 /**
@@ -796,9 +733,9 @@ gcoro_stream_server_set_tls_handshake_timeout (GCoroStreamServer *self,
 {
   g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
 
-  if (self->tls_handshake_timeout == timeout_msec)
+  if (self->gate.handshake_timeout == timeout_msec)
     return;
-  self->tls_handshake_timeout = timeout_msec;
+  self->gate.handshake_timeout = timeout_msec;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TLS_HANDSHAKE_TIMEOUT]);
 }
 
@@ -813,7 +750,7 @@ gcoro_stream_server_get_tls_handshake_timeout (GCoroStreamServer *self)
 {
   g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
 
-  return self->tls_handshake_timeout;
+  return self->gate.handshake_timeout;
 }
 
 /**
@@ -830,9 +767,9 @@ gcoro_stream_server_set_max_handshakes (GCoroStreamServer *self,
   g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
   g_return_if_fail (max > 0);
 
-  if (self->max_handshakes == max)
+  if (self->gate.max_handshakes == max)
     return;
-  self->max_handshakes = max;
+  self->gate.max_handshakes = max;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_MAX_HANDSHAKES]);
 }
 
@@ -847,7 +784,7 @@ gcoro_stream_server_get_max_handshakes (GCoroStreamServer *self)
 {
   g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
 
-  return self->max_handshakes;
+  return self->gate.max_handshakes;
 }
 
 /**
@@ -929,7 +866,7 @@ gcoro_stream_server_get_n_connections (GCoroStreamServer *self)
 {
   g_return_val_if_fail (GCORO_IS_STREAM_SERVER (self), 0);
 
-  return g_hash_table_size (self->live) + self->greetings.length;
+  return g_hash_table_size (self->live) + _gcoro_tls_gate_get_n_connections (&self->gate);
 }
 
 static void
@@ -1015,11 +952,13 @@ start_closing (GCoroStreamServer *self,
 }
 
 static void
-handling_settled (GCoroWaiter *base,
-                  GCoroFuture *future)
+handling_settled (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
 {
-  LiveWaiter *w = (LiveWaiter *) base;
-  GCoroStreamServer *self = w->server;
+  GCoroFuture *future = GCORO_FUTURE (source);   /* the result holds it */
+  Tracked *t = data;
+  GCoroStreamServer *self = t->server;
   char *peer = NULL;
 
   g_hash_table_steal_extended (self->live, future, NULL, (gpointer *) &peer);
@@ -1028,15 +967,15 @@ handling_settled (GCoroWaiter *base,
                peer ? peer : "an unknown peer", gcoro_future_peek_error (future)->message);
 
   /* A binding handler's future settled, however it did. */
-  if (w->stream != NULL)
-    start_closing (self, w->stream, g_steal_pointer (&peer),
+  if (t->stream != NULL)
+    start_closing (self, t->stream, g_steal_pointer (&peer),
                    gcoro_future_get_state (future) == GCORO_FUTURE_CANCELLED);
-  g_clear_object (&w->stream);
+  g_clear_object (&t->stream);
 
   g_free (peer);
-  g_object_unref (future);
+  g_object_unref (future);   /* the table's */
   check_idle (self);
-  g_free (w);
+  g_free (t);
   g_object_unref (self);
 }
 
@@ -1048,16 +987,12 @@ track (GCoroStreamServer *self,
        char              *peer,
        GCoroStream       *stream)
 {
-  LiveWaiter *w = g_new0 (LiveWaiter, 1);
+  Tracked *t = g_new0 (Tracked, 1);
 
   g_hash_table_insert (self->live, g_object_ref (future), peer);
-  w->base.scheduler = self->scheduler;
-  w->base.band = _gcoro_scheduler_get_main_band (self->scheduler);
-  w->base.func = handling_settled;
-  w->server = g_object_ref (self);
-  w->stream = stream != NULL ? g_object_ref (stream) : NULL;
-  if (!_gcoro_future_add_waiter (future, &w->base))
-    handling_settled (&w->base, future);
+  t->server = g_object_ref (self);
+  t->stream = stream != NULL ? g_object_ref (stream) : NULL;
+  gcoro_future_wait_async (future, NULL, handling_settled, t);
 }
 
 static void
@@ -1107,13 +1042,6 @@ at_capacity (GCoroStreamServer *self)
          gcoro_stream_server_get_n_connections (self) >= self->max_connections;
 }
 
-static char *
-describe_peer (GSocketAddress *peer)
-{
-  return peer != NULL ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (peer))
-                      : g_strdup ("an unknown peer");
-}
-
 /* Starts the handling of @io (the connection, or TLS over it); @peer is
  * the connection's remote address, read once at accept. */
 static void
@@ -1132,343 +1060,31 @@ handle_connection (GCoroStreamServer *self,
 
   if (s.future != NULL)
     {
-      track (self, s.future, describe_peer (peer), self->handler == NULL ? s.stream : NULL);
+      track (self, s.future, _gcoro_tls_gate_describe_peer (peer), self->handler == NULL ? s.stream : NULL);
       g_object_unref (s.future);
     }
   else
-    start_closing (self, s.stream, describe_peer (peer), FALSE);   /* handler returned NULL */
+    start_closing (self, s.stream, _gcoro_tls_gate_describe_peer (peer), FALSE);   /* handler returned NULL */
 
   g_clear_object (&s.stream);
 }
 
-/* --- TLS: the client's first flight, then a handshake ------------------------------- */
-
+/* A TLS client's handshake succeeded. */
 static void
-greeting_free (Greeting *g)
+gate_passed (GCoroTlsGate   *gate,
+             GIOStream      *tls,
+             GSocketAddress *peer)
 {
-  g_clear_object (&g->tls);
-  g_object_unref (g->connection);
-  g_clear_object (&g->peer);
-  g_clear_object (&g->cancellable);
-  g_free (g);
+  GCoroStreamServer *self = G_STRUCT_MEMBER_P (gate, -G_STRUCT_OFFSET (GCoroStreamServer, gate));
+
+  handle_connection (self, tls, peer);
 }
 
-/* Ends a greeting that is not handshaking: closes its connection. */
+/* A TLS client's handshake ended: the connections may be all gone. */
 static void
-greeting_drop (Greeting *g)
+gate_ended (GCoroTlsGate *gate)
 {
-  GCoroStreamServer *self = g->server;
-
-  _gcoro_io_watch_clear (&g->watch);
-  _gcoro_scheduler_remove_timer (self->scheduler, &g->timer);
-  g_queue_unlink (&self->greetings, &g->link);
-  if (g->stage == GREETING_WAITING)
-    g_queue_unlink (&self->waiting, &g->stage_link);
-  g_io_stream_close (G_IO_STREAM (g->connection), NULL, NULL);
-  greeting_free (g);
-}
-
-/* Arms the greeting's one timer for @when or its deadline, whichever
- * comes first (G_MAXINT64: the deadline only). */
-static void
-greeting_set_timer (Greeting *g,
-                    gint64    when)
-{
-  _gcoro_scheduler_remove_timer (g->server->scheduler, &g->timer);
-  when = MIN (when, g->deadline);
-  if (when != G_MAXINT64)
-    _gcoro_scheduler_add_timer (g->server->scheduler, &g->timer, when);
-}
-
-/* Has the client's first TLS record arrived whole? Peeks, so that the
- * TLS layer reads it afterwards. */
-static GreetingNext
-peek_first_flight (Greeting *g)
-{
-  int fd = g_socket_get_fd (g_socket_connection_get_socket (g->connection));
-  guint8 header[5];
-  gssize n;
-  int queued = 0;
-
-  do
-    n = recv (fd, header, sizeof header, MSG_PEEK | MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return errno == EAGAIN || errno == EWOULDBLOCK ? GREETING_GO_ON : GREETING_GONE;
-  if (n == 0)
-    return GREETING_GONE;
-  if (header[0] != 0x16)   /* not a handshake record: the TLS layer says so */
-    return GREETING_START;
-  if (n < (gssize) sizeof header || ioctl (fd, FIONREAD, &queued) != 0)
-    return GREETING_GO_ON;
-  if (queued >= 5 + ((header[3] << 8) | header[4]))
-    return GREETING_START;
-  return GREETING_GO_ON;
-}
-
-/* The socket of a silent greeting became readable (or hung up). */
-static GIOCondition
-greeting_readable (GCoroIOWatch *watch,
-                   GIOCondition  ready)
-{
-  Greeting *g = (Greeting *) watch;
-  GreetingNext next = peek_first_flight (g);
-
-  if (next == GREETING_GO_ON && !(ready & (G_IO_HUP | G_IO_ERR)) && !(ready & G_IO_IN))
-    return G_IO_IN;
-  if (next == GREETING_GO_ON && (ready & G_IO_IN))
-    {
-      /* Part of the record: look again in a moment (or at the next
-       * edge); asking for G_IO_IN again would spin on the glib backend. */
-      greeting_set_timer (g, g_get_monotonic_time () + PEEK_INTERVAL_MS * 1000);
-      return 0;
-    }
-  if (next == GREETING_GO_ON)
-    next = GREETING_GONE;
-  /* Not from inside the watch's own dispatch: see NOTES. */
-  g->next = next;
-  greeting_set_timer (g, 0);
-  return 0;
-}
-
-static void greeting_begin_handshake (Greeting *g);
-static void start_waiting_handshakes (GCoroStreamServer *self);
-
-static void
-log_greeting_end (Greeting   *g,
-                  const char *why)
-{
-  g_autofree char *peer = describe_peer (g->peer);
-
-  g_message ("The TLS handshake with %s failed: %s", peer, why);
-}
-
-static void
-greeting_timer_fired (GCoroTimer *timer)
-{
-  Greeting *g = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (Greeting, timer));
-  GreetingNext next = g->next;
-
-  g->next = GREETING_GO_ON;
-  if (g_get_monotonic_time () >= g->deadline)
-    next = GREETING_EXPIRED;
-  else if (next == GREETING_GO_ON && g->stage == GREETING_SILENT)
-    next = peek_first_flight (g);
-
-  switch (next)
-    {
-    case GREETING_GO_ON:
-      if (g->stage == GREETING_SILENT)
-        greeting_set_timer (g, g_get_monotonic_time () + PEEK_INTERVAL_MS * 1000);
-      break;
-    case GREETING_START:
-      greeting_begin_handshake (g);
-      break;
-    case GREETING_GONE:
-      {
-        g_autofree char *peer = describe_peer (g->peer);
-
-        g_debug ("The TLS client %s left before its handshake", peer);
-        greeting_drop (g);
-      }
-      break;
-    case GREETING_EXPIRED:
-      if (g->stage == GREETING_HANDSHAKING)
-        {
-          g->timed_out = TRUE;
-          g_cancellable_cancel (g->cancellable);   /* the callback ends it */
-        }
-      else
-        {
-          g_autofree char *why =
-            g_strdup_printf ("timed out after %u ms (tls-handshake-timeout) %s",
-                             g->server->tls_handshake_timeout,
-                             g->stage == GREETING_SILENT ? "before its ClientHello was complete"
-                                                         : "waiting for a place to handshake");
-          if (g->stage == GREETING_SILENT)
-            {
-              g_autofree char *peer = describe_peer (g->peer);
-
-              g_debug ("The TLS handshake with %s failed: %s", peer, why);
-            }
-          else
-            log_greeting_end (g, why);
-          greeting_drop (g);
-        }
-      break;
-    }
-}
-
-static void
-handshake_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      data)
-{
-  Greeting *g = data;
-  GCoroStreamServer *self = g->server;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error);
-  gboolean closed = self->closed;
-
-  /* The backend's thread is back: the place is free. */
-  g_queue_unlink (&self->handshaking, &g->stage_link);
-  g_queue_unlink (&self->greetings, &g->link);
-  _gcoro_scheduler_remove_timer (self->scheduler, &g->timer);
-
-  if (ok && !closed)
-    handle_connection (self, G_IO_STREAM (g->tls), g->peer);
-  else
-    {
-      if (g->timed_out)
-        {
-          g_autofree char *why = g_strdup_printf ("timed out after %u ms (tls-handshake-timeout)",
-                                                  self->tls_handshake_timeout);
-          log_greeting_end (g, why);
-        }
-      else if (g->shed)
-        log_greeting_end (g, "cancelled after " G_STRINGIFY (SHED_AFTER_MS) " ms to make room "
-                             "for a connection that waited (max-handshakes)");
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        log_greeting_end (g, error->message);
-      g_io_stream_close (G_IO_STREAM (g->connection), NULL, NULL);
-    }
-
-  greeting_free (g);
-  if (!closed)
-    start_waiting_handshakes (self);
-  check_idle (self);
-  g_object_unref (self);
-}
-
-static void
-greeting_begin_handshake (Greeting *g)
-{
-  GCoroStreamServer *self = g->server;
-  g_autoptr(GError) error = NULL;
-
-  _gcoro_io_watch_clear (&g->watch);   /* the TLS layer reads the socket now */
-  if (self->handshaking.length >= self->max_handshakes)
-    {
-      if (g->stage != GREETING_WAITING)
-        {
-          g->stage = GREETING_WAITING;
-          g_queue_push_head_link (&self->waiting, &g->stage_link);
-        }
-      greeting_set_timer (g, G_MAXINT64);   /* the deadline only */
-      start_waiting_handshakes (self);      /* arms the shedding */
-      return;
-    }
-
-  /* TLS state only with a place. And without a certificate database: the
-   * server asks for no client certificate, and with the default one
-   * (the system's trust store) GnuTLS loads every authority into each
-   * connection: 3.7 MB a connection instead of 17 kB, measured. */
-  g->tls = g_initable_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()),
-                           NULL, &error,
-                           "base-io-stream", g->connection,
-                           "certificate", self->tls_certificate,
-                           "database", NULL,
-                           NULL);
-  if (g->tls == NULL)
-    {
-      g_warning ("GCoroStreamServer: cannot serve TLS: %s", error->message);
-      greeting_drop (g);
-      return;
-    }
-  if (g->stage == GREETING_WAITING)
-    g_queue_unlink (&self->waiting, &g->stage_link);
-  g->stage = GREETING_HANDSHAKING;
-  g->started = g_get_monotonic_time ();
-  g->cancellable = g_cancellable_new ();
-  g_queue_push_tail_link (&self->handshaking, &g->stage_link);
-  greeting_set_timer (g, G_MAXINT64);
-  g_object_ref (self);   /* for the callback */
-  g_tls_connection_handshake_async (g->tls, G_PRIORITY_DEFAULT, g->cancellable,
-                                    handshake_done, g);
-}
-
-/* A place is free, or a connection waits for one: start what can start,
- * and when the places are all taken while some wait, give the oldest
- * handshake until it has run SHED_AFTER_MS. */
-static void
-start_waiting_handshakes (GCoroStreamServer *self)
-{
-  gint64 now;
-  guint leaving = 0;
-
-  while (self->waiting.head != NULL && self->handshaking.length < self->max_handshakes)
-    greeting_begin_handshake (self->waiting.head->data);
-
-  _gcoro_scheduler_remove_timer (self->scheduler, &self->shed_timer);
-  if (self->waiting.head == NULL)
-    return;
-
-  /* As many places as connections wait, from the oldest handshakes. */
-  for (GList *l = self->handshaking.head; l != NULL; l = l->next)
-    {
-      Greeting *g = l->data;
-
-      if (g->shed || g->timed_out)
-        leaving++;   /* already on its way out */
-    }
-  now = g_get_monotonic_time ();
-  for (GList *l = self->handshaking.head; l != NULL && leaving < self->waiting.length; l = l->next)
-    {
-      Greeting *oldest = l->data;
-
-      if (oldest->shed || oldest->timed_out)
-        continue;
-      if (now - oldest->started < SHED_AFTER_MS * 1000)
-        {
-          _gcoro_scheduler_add_timer (self->scheduler, &self->shed_timer,
-                                      oldest->started + SHED_AFTER_MS * 1000);
-          return;
-        }
-      oldest->shed = TRUE;
-      leaving++;
-      g_cancellable_cancel (oldest->cancellable);   /* its callback frees the place */
-    }
-}
-
-static void
-shed_timer_fired (GCoroTimer *timer)
-{
-  GCoroStreamServer *self = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (GCoroStreamServer, shed_timer));
-
-  start_waiting_handshakes (self);
-}
-
-/* A new TLS connection: its socket is watched until the ClientHello is
- * there. */
-static void
-greet (GCoroStreamServer *self,
-       GSocketConnection *connection,
-       GSocketAddress    *peer)
-{
-  Greeting *g = g_new0 (Greeting, 1);
-  int fd = g_socket_get_fd (g_socket_connection_get_socket (connection));
-
-  g->server = self;
-  g->connection = g_object_ref (connection);
-  g->peer = peer != NULL ? g_object_ref (peer) : NULL;   /* a reset peer has none later */
-  g->accepted = g_get_monotonic_time ();
-  g->deadline = self->tls_handshake_timeout > 0
-                ? g->accepted + (gint64) self->tls_handshake_timeout * 1000 : G_MAXINT64;
-  g->stage = GREETING_SILENT;
-  g->timer.func = greeting_timer_fired;
-  g->link.data = g->stage_link.data = g;
-  g_queue_push_tail_link (&self->greetings, &g->link);
-
-  if (!_gcoro_io_watch_init (&g->watch, _gcoro_scheduler_get_poller (self->scheduler), fd,
-                             greeting_readable))
-    {
-      /* This backend takes no such descriptor: handshake at once. */
-      g->next = GREETING_START;
-      greeting_set_timer (g, 0);
-      return;
-    }
-  _gcoro_io_watch_want (&g->watch, G_IO_IN);
-  greeting_set_timer (g, G_MAXINT64);
+  check_idle (G_STRUCT_MEMBER_P (gate, -G_STRUCT_OFFSET (GCoroStreamServer, gate)));
 }
 
 /* --- accepting ---------------------------------------------------------------------- */
@@ -1566,8 +1182,8 @@ accept_all (Listener *listener)
           continue;
         }
       peer = g_socket_connection_get_remote_address (connection, NULL);
-      if (self->tls_certificate != NULL)
-        greet (self, connection, peer);
+      if (self->gate.certificate != NULL)
+        _gcoro_tls_gate_greet (&self->gate, connection, peer);
       else
         handle_connection (self, G_IO_STREAM (connection), peer);
       hint_at_the_cliff (self);
@@ -1619,14 +1235,21 @@ listener_watch (Listener *listener)
   _gcoro_io_watch_want (&listener->watch, G_IO_IN);
 }
 
+/* Accepts no more: the registration and the back-off end. */
+static void
+listener_stop (Listener *listener)
+{
+  if (listener->server->scheduler != NULL)
+    _gcoro_scheduler_remove_timer (listener->server->scheduler, &listener->backoff);
+  _gcoro_io_watch_clear (&listener->watch);
+}
+
 static void
 listener_free (gpointer data)
 {
   Listener *listener = data;
 
-  if (listener->server->scheduler != NULL)
-    _gcoro_scheduler_remove_timer (listener->server->scheduler, &listener->backoff);
-  _gcoro_io_watch_clear (&listener->watch);
+  listener_stop (listener);
   g_object_unref (listener->socket);
   g_free (listener);
 }
@@ -1644,14 +1267,14 @@ gcoro_stream_server_start (GCoroStreamServer *self)
 
   if (self->started || self->closed)
     return;
-  self->scheduler = _gcoro_scheduler_get_for_thread_default ();
+  self->scheduler = gcoro_scheduler_get_default ();
   if (self->scheduler == NULL)
     {
       g_critical ("%s(): no scheduler can run on this thread's context", G_STRFUNC);
       return;
     }
   g_object_ref (self->scheduler);
-  self->shed_timer.func = shed_timer_fired;
+  self->gate.scheduler = self->scheduler;
   self->started = TRUE;
   for (guint i = 0; i < self->listeners->len; i++)
     listener_watch (g_ptr_array_index (self->listeners, i));
@@ -1926,8 +1549,7 @@ gcoro_stream_server_serve_forever (GCoroStreamServer  *self,
     {
       g_critical ("%s() suspends the calling fiber task: call it from a task, or use "
                   "gcoro_stream_server_serve_forever_async()", G_STRFUNC);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s() was called outside a task", G_STRFUNC);
-      return FALSE;
+      return FALSE;   /* a programmer error: the critical alone says it */
     }
 
   gcoro_stream_server_start (self);

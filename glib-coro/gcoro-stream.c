@@ -60,24 +60,13 @@
 
 #include "gcoro-config.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include "gcoro-async-result-private.h"
-#include "gcoro-await.h"
 #include "gcoro-operation.h"
-#include "gcoro-promise.h"
 #include "gcoro-stream.h"
-#include "gcoro-task-private.h"
-#include "gcoro-scheduler-private.h"
-#include "gcoro-io-watch-private.h"
+#include "gcoro-stream-transport-private.h"
 
-#define READ_CHUNK        (16 * 1024)
-/* A read buffer that grew past this is freed once it is empty again. */
-#define KEEP_BUFFER       (4 * 1024)
 #define DEFAULT_LIMIT     (64 * 1024)
 #define DEFAULT_HIGH      (64 * 1024)
 #define DEFAULT_LOW       (16 * 1024)
@@ -87,88 +76,129 @@ G_DEFINE_QUARK (gcoro-stream-error-quark, gcoro_stream_error)
 struct _GCoroStream
 {
   GObject                 parent_instance;
-  GIOStream              *io;
-  GPollableInputStream   *in;      /* borrowed from io */
-  GPollableOutputStream  *out;
-
-  /* A plain socket connection is read and written with recv()/send() on
-   * its (non-blocking) descriptor and waits through one watch for its
-   * whole life; other streams (TLS, pipes) go through the pollable
-   * interfaces and a GSource per wait. */
-  int                     fd;      /* -1: use the pollable interfaces */
-  GCoroIOWatch            watch;
-  GCoroTask              *reader;  /* suspended until readable */
-  GCoroTask              *writer;  /* suspended until writable */
-  /* The last recv() returned less than it asked for, so the socket was
-   * empty then; unless readiness was reported since (maybe_readable), the
-   * next read waits first instead of paying for a recv() that would only
-   * say EAGAIN. The epoll backend reports each arrival as an edge, and a
-   * reported edge nobody waited for sets maybe_readable. A short read
-   * says nothing of an end of stream queued behind the data, so once a
-   * hang-up or error was reported (peer_hup) reads never skip. */
-  gboolean                recv_short;
-  gboolean                maybe_readable;
-  gboolean                peer_hup;
-
-  GByteArray             *rbuf;    /* unread data is rbuf[rpos .. len) */
-  gsize                   rpos;
-  gboolean                rbuf_grown;   /* past KEEP_BUFFER: freed once empty */
-  gboolean                eof;
-
-  GByteArray             *wbuf;    /* unsent data is wbuf[wpos .. len) */
-  gsize                   wpos;
-  GError                 *write_error;   /* sticky: the peer is gone */
-  gboolean                write_shut;
-  gboolean                closed;
+  GCoroStreamTransport    transport;   /* the bytes: gcoro-stream-transport.c */
 
   gsize                   limit;
   gsize                   high;
   gsize                   low;
-
-  /* The idle timeout: a reader that waits idle_msec for bytes fails. One
-   * timer per stream, armed lazily: a wait only records when it began,
-   * and the timer, when it fires, either expires the waiting reader or
-   * moves itself to the deadline of the wait in progress. */
-  guint                   idle_msec;
-  GCoroTimer              idle_timer;
-  GCoroScheduler         *idle_scheduler;   /* a reference while the timer is armed */
-  gint64                  read_wait_since;
-  gboolean                idle_expired;
 };
 
 G_DEFINE_FINAL_TYPE (GCoroStream, gcoro_stream, G_TYPE_OBJECT)
-
-static GSocketConnection *base_socket_connection (GIOStream *io);
-
-static void idle_timer_disarm (GCoroStream *self);
 
 static void
 gcoro_stream_finalize (GObject *object)
 {
   GCoroStream *self = GCORO_STREAM (object);
 
-  idle_timer_disarm (self);
-  _gcoro_io_watch_clear (&self->watch);
-  g_byte_array_unref (self->rbuf);
-  g_byte_array_unref (self->wbuf);
-  g_clear_error (&self->write_error);
-  g_clear_object (&self->io);
+  _gcoro_stream_transport_clear (&self->transport);
 
   G_OBJECT_CLASS (gcoro_stream_parent_class)->finalize (object);
+}
+
+enum {
+  PROP_0,
+  PROP_IO_STREAM,
+  PROP_LIMIT,
+  PROP_IDLE_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The properties go through the public accessors (the setters notify). */
+static void
+gcoro_stream_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  GCoroStream *self = GCORO_STREAM (object);
+
+  switch (prop_id)
+    {
+    case PROP_IO_STREAM:
+      g_value_set_object (value, gcoro_stream_get_io_stream (self));
+      break;
+    case PROP_LIMIT:
+      g_value_set_uint64 (value, gcoro_stream_get_limit (self));
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, gcoro_stream_get_idle_timeout (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gcoro_stream_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  GCoroStream *self = GCORO_STREAM (object);
+
+  switch (prop_id)
+    {
+    case PROP_LIMIT:
+      gcoro_stream_set_limit (self, (gsize) MIN (g_value_get_uint64 (value), G_MAXSIZE));
+      break;
+    case PROP_IDLE_TIMEOUT:
+      gcoro_stream_set_idle_timeout (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 gcoro_stream_class_init (GCoroStreamClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = gcoro_stream_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gcoro_stream_finalize;
+  object_class->get_property = gcoro_stream_get_property;
+  object_class->set_property = gcoro_stream_set_property;
+
+  /**
+   * GCoroStream:io-stream: (getter get_io_stream)
+   *
+   * The [class@Gio.IOStream] the stream wraps, as given to
+   * [ctor@GCoro.Stream.new].
+   */
+  properties[PROP_IO_STREAM] =
+    g_param_spec_object ("io-stream", NULL, NULL, G_TYPE_IO_STREAM,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroStream:limit: (getter get_limit) (setter set_limit)
+   *
+   * The most bytes (separator included) [method@GCoro.Stream.read_line_async]
+   * and [method@GCoro.Stream.read_until_async] buffer looking for their
+   * separator; past it they fail with
+   * [GCORO_STREAM_ERROR_LIMIT_OVERRUN][error@GCoro.StreamError].
+   */
+  properties[PROP_LIMIT] =
+    g_param_spec_uint64 ("limit", NULL, NULL, 1, G_MAXSIZE, DEFAULT_LIMIT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroStream:idle-timeout: (getter get_idle_timeout) (setter set_idle_timeout)
+   *
+   * How long, in milliseconds, a read may wait for the peer's next bytes
+   * before it fails with [G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum]; 0
+   * (the default) for no limit. See [method@GCoro.Stream.set_idle_timeout].
+   */
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 gcoro_stream_init (GCoroStream *self)
 {
-  self->rbuf = g_byte_array_new ();
-  self->wbuf = g_byte_array_new ();
-  self->fd = -1;
   self->limit = DEFAULT_LIMIT;
   self->high = DEFAULT_HIGH;
   self->low = DEFAULT_LOW;
@@ -190,7 +220,6 @@ gcoro_stream_new (GIOStream *io_stream)
   GCoroStream *self;
   GInputStream *in;
   GOutputStream *out;
-  GSocketConnection *base;
 
   g_return_val_if_fail (G_IS_IO_STREAM (io_stream), NULL);
 
@@ -205,22 +234,7 @@ gcoro_stream_new (GIOStream *io_stream)
     }
 
   self = g_object_new (GCORO_TYPE_STREAM, NULL);
-  self->io = g_object_ref (io_stream);
-  self->in = G_POLLABLE_INPUT_STREAM (in);
-  self->out = G_POLLABLE_OUTPUT_STREAM (out);
-#ifdef G_OS_UNIX
-  /* A wrapper connection's streams are not the socket's. */
-  if (G_IS_SOCKET_CONNECTION (io_stream) && !G_IS_TCP_WRAPPER_CONNECTION (io_stream))
-    self->fd = g_socket_get_fd (g_socket_connection_get_socket (G_SOCKET_CONNECTION (io_stream)));
-#endif
-  base = base_socket_connection (io_stream);
-  if (G_IS_TCP_CONNECTION (base))
-    {
-      /* As asyncio does: a line or a reply goes out when it is written,
-       * not when the previous one was acknowledged. */
-      g_socket_set_option (g_socket_connection_get_socket (base),
-                           IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-    }
+  _gcoro_stream_transport_init (&self->transport, io_stream);
   return self;
 }
 
@@ -235,7 +249,7 @@ gcoro_stream_get_io_stream (GCoroStream *self)
 {
   g_return_val_if_fail (GCORO_IS_STREAM (self), NULL);
 
-  return self->io;
+  return self->transport.io;
 }
 
 /**
@@ -267,7 +281,10 @@ gcoro_stream_set_limit (GCoroStream *self,
   g_return_if_fail (GCORO_IS_STREAM (self));
   g_return_if_fail (limit > 0);
 
+  if (self->limit == limit)
+    return;
   self->limit = limit;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMIT]);
 }
 
 /**
@@ -289,10 +306,11 @@ gcoro_stream_set_idle_timeout (GCoroStream *self,
                                guint        timeout_msec)
 {
   g_return_if_fail (GCORO_IS_STREAM (self));
+  if (gcoro_stream_get_idle_timeout (self) == timeout_msec)
+    return;
 
-  self->idle_msec = timeout_msec;
-  if (timeout_msec == 0)
-    idle_timer_disarm (self);
+  _gcoro_stream_transport_set_idle_timeout (&self->transport, timeout_msec);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
 }
 
 /**
@@ -306,7 +324,7 @@ gcoro_stream_get_idle_timeout (GCoroStream *self)
 {
   g_return_val_if_fail (GCORO_IS_STREAM (self), 0);
 
-  return self->idle_msec;
+  return self->transport.idle_msec;
 }
 
 /**
@@ -340,7 +358,7 @@ gcoro_stream_get_write_buffer_size (GCoroStream *self)
 {
   g_return_val_if_fail (GCORO_IS_STREAM (self), 0);
 
-  return self->wbuf->len - self->wpos;
+  return _gcoro_stream_transport_unsent (&self->transport);
 }
 
 /**
@@ -355,34 +373,18 @@ gcoro_stream_at_eof (GCoroStream *self)
 {
   g_return_val_if_fail (GCORO_IS_STREAM (self), FALSE);
 
-  return self->eof && self->rpos == self->rbuf->len;
-}
-
-/* The socket connection under @io: itself, or the base stream of a TLS
- * connection. */
-static GSocketConnection *
-base_socket_connection (GIOStream *io)
-{
-  while (G_IS_TLS_CONNECTION (io))
-    {
-      GIOStream *base = NULL;
-
-      g_object_get (io, "base-io-stream", &base, NULL);
-      g_object_unref (base);   /* io holds it */
-      io = base;
-    }
-  return G_IS_SOCKET_CONNECTION (io) ? G_SOCKET_CONNECTION (io) : NULL;
+  return self->transport.eof && _gcoro_stream_transport_buffered (&self->transport) == 0;
 }
 
 static GSocketConnection *
 socket_connection (GCoroStream *self,
                    GError     **error)
 {
-  GSocketConnection *conn = base_socket_connection (self->io);
+  GSocketConnection *conn = _gcoro_stream_transport_get_socket (&self->transport);
 
   if (conn == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 "A %s has no socket address", G_OBJECT_TYPE_NAME (self->io));
+                 "A %s has no socket address", G_OBJECT_TYPE_NAME (self->transport.io));
   return conn;
 }
 
@@ -425,439 +427,27 @@ gcoro_stream_get_local_address (GCoroStream  *self,
   return conn ? g_socket_connection_get_local_address (conn, error) : NULL;
 }
 
-/* --- waiting for readiness ------------------------------------------------------ */
+/* --- reading ---------------------------------------------------------------------- */
 
-/* A GPollableSourceFunc: the stream comes first. */
-static gboolean
-source_ready (GObject  *pollable_stream,
-              gpointer  data)
-{
-  gcoro_promise_resolve (data, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-set_idle_error (GCoroStream  *self,
-                GError      **error)
-{
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-               "The peer sent nothing for %u ms (the stream's idle timeout)", self->idle_msec);
-}
-
-/* Suspends the calling task until @source (taken) fires, for at most
- * @timeout_msec (0: no limit). */
-static gboolean
-wait_for (GCoroStream  *self,
-          GSource      *source,
-          guint         timeout_msec,
-          GError      **error)
-{
-  g_autoptr(GCoroPromise) ready = gcoro_promise_new ();
-  GError *local_error = NULL;
-  gboolean ok;
-
-  g_source_set_callback (source, G_SOURCE_FUNC (source_ready), g_object_ref (ready), g_object_unref);
-  g_source_set_static_name (source, "[gcoro] stream readiness");
-  g_source_attach (source, g_main_context_get_thread_default ());
-  if (timeout_msec > 0)
-    ok = gcoro_await_timeout (GCORO_FUTURE (ready), timeout_msec, &local_error);
-  else
-    ok = gcoro_await (GCORO_FUTURE (ready), &local_error);
-  g_source_destroy (source);
-  g_source_unref (source);
-  if (!ok && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      g_clear_error (&local_error);
-      set_idle_error (self, error);
-    }
-  else if (!ok)
-    g_propagate_error (error, local_error);
-  return ok;
-}
-
-/* --- the idle timeout ------------------------------------------------------------ */
-
-static void
-idle_timer_disarm (GCoroStream *self)
-{
-  if (self->idle_scheduler == NULL)
-    return;
-  _gcoro_scheduler_remove_timer (self->idle_scheduler, &self->idle_timer);
-  g_clear_object (&self->idle_scheduler);
-}
-
-/* From the scheduler's dispatch, at the deadline of a wait that began
- * when the timer was armed (or moved). */
-static void
-idle_timer_fired (GCoroTimer *timer)
-{
-  GCoroStream *self = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (GCoroStream, idle_timer));
-  gint64 deadline = self->read_wait_since + (gint64) self->idle_msec * 1000;
-
-  if (self->reader != NULL && self->idle_msec > 0 && g_get_monotonic_time () < deadline)
-    {
-      /* Bytes came, and the reader waits again since: its own deadline. */
-      _gcoro_scheduler_add_timer (self->idle_scheduler, timer, deadline);
-      return;
-    }
-  if (self->reader != NULL && self->idle_msec > 0)
-    {
-      self->idle_expired = TRUE;
-      _gcoro_task_wake (self->reader, GCORO_WAKE_TIMER);
-    }
-  g_clear_object (&self->idle_scheduler);
-}
-
-/* The reader @task starts waiting for bytes. */
-static void
-idle_wait_begins (GCoroStream *self,
-                  GCoroTask   *task)
-{
-  self->idle_expired = FALSE;
-  self->read_wait_since = g_get_monotonic_time ();
-  if (self->idle_scheduler != NULL)
-    return;   /* armed: it moves itself when it fires */
-  self->idle_scheduler = g_object_ref (_gcoro_task_peek_scheduler (task));
-  self->idle_timer.func = idle_timer_fired;
-  _gcoro_scheduler_add_timer (self->idle_scheduler, &self->idle_timer,
-                              self->read_wait_since + (gint64) self->idle_msec * 1000);
-}
-
-static gboolean flush_nonblocking (GCoroStream *self);
-
-/* The watch's function, from the scheduler's dispatch: wakes the tasks
- * waiting for what became ready, sends what write() left behind, and
- * says what it still needs. */
-static GIOCondition
-stream_io_ready (GCoroIOWatch *watch,
-                 GIOCondition  ready)
-{
-  GCoroStream *self = G_STRUCT_MEMBER_P (watch, -G_STRUCT_OFFSET (GCoroStream, watch));
-  GIOCondition want = 0;
-  gboolean failed = (ready & (G_IO_HUP | G_IO_ERR)) != 0;
-
-  if (failed)
-    self->peer_hup = TRUE;
-
-  if (self->reader != NULL)
-    {
-      if (failed || (ready & G_IO_IN))
-        _gcoro_task_wake (self->reader, GCORO_WAKE_IO);
-      else
-        want |= G_IO_IN;
-    }
-  else if (failed || (ready & G_IO_IN))
-    self->maybe_readable = TRUE;
-
-  if (self->writer != NULL)
-    {
-      if (failed || (ready & G_IO_OUT))
-        _gcoro_task_wake (self->writer, GCORO_WAKE_IO);
-      else
-        want |= G_IO_OUT;
-    }
-  else if (self->wpos < self->wbuf->len && self->write_error == NULL)
-    {
-      /* Nobody drains: keep sending in the background, like asyncio's
-       * transports do. */
-      if (failed || (ready & G_IO_OUT))
-        flush_nonblocking (self);
-      if (self->wpos < self->wbuf->len && self->write_error == NULL)
-        want |= G_IO_OUT;
-    }
-
-  return want;
-}
-
-/* Registers the socket with the scheduler of this thread's context, once. */
-static gboolean
-ensure_watch (GCoroStream *self)
-{
-  GCoroScheduler *scheduler;
-
-  if (G_LIKELY (_gcoro_io_watch_is_registered (&self->watch)))
-    return TRUE;
-  if (self->fd < 0 || self->closed)
-    return FALSE;
-
-  scheduler = _gcoro_scheduler_get_for_thread_default ();
-  if (scheduler == NULL || !_gcoro_io_watch_init (&self->watch, _gcoro_scheduler_get_poller (scheduler),
-                                                     self->fd, stream_io_ready))
-    {
-      self->fd = -1;   /* this backend takes no such descriptor: poll the streams */
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Suspends the calling task until the socket is ready for @condition
- * (G_IO_IN or G_IO_OUT), it hangs up, or the task is cancelled. */
-static gboolean
-wait_ready (GCoroStream   *self,
-            GIOCondition   condition,
-            const char    *func,
-            GError       **error)
-{
-  GCoroTask **slot = condition == G_IO_IN ? &self->reader : &self->writer;
-  GCoroTask *task;
-
-  if (!ensure_watch (self))
-    return wait_for (self,
-                     condition == G_IO_IN
-                       ? g_pollable_input_stream_create_source (self->in, NULL)
-                       : g_pollable_output_stream_create_source (self->out, NULL),
-                     condition == G_IO_IN ? self->idle_msec : 0,
-                     error);
-
-  task = _gcoro_task_require_current (func, "its _async() twin");
-  if (task == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s() was called outside a task", func);
-      return FALSE;
-    }
-  if (!_gcoro_task_check_cancelled (task, error))
-    return FALSE;
-  if (G_UNLIKELY (_gcoro_task_peek_scheduler (task) != self->watch.owner))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%s(): this stream belongs to the scheduler of another main context", func);
-      return FALSE;
-    }
-  if (G_UNLIKELY (*slot != NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                   "%s(): task '%s' is already %s this stream; one task per direction at a time",
-                   func, gcoro_task_get_name (*slot),
-                   condition == G_IO_IN ? "reading" : "writing");
-      return FALSE;
-    }
-
-  *slot = task;
-  if (condition == G_IO_IN && self->idle_msec > 0)
-    idle_wait_begins (self, task);
-  _gcoro_io_watch_want (&self->watch, condition);
-  for (;;)
-    {
-      GCoroWake wake = _gcoro_task_suspend (task,
-                                            condition == G_IO_IN ? "socket readable" : "socket writable",
-                                            self);
-      if (wake == GCORO_WAKE_IO)
-        break;
-      if (wake == GCORO_WAKE_TIMER && condition == G_IO_IN && self->idle_expired)
-        {
-          self->idle_expired = FALSE;
-          *slot = NULL;
-          set_idle_error (self, error);
-          return FALSE;
-        }
-      if (!_gcoro_task_check_cancelled (task, error))
-        {
-          *slot = NULL;
-          return FALSE;
-        }
-    }
-  *slot = NULL;
-  return TRUE;
-}
-
-/* What a non-blocking call on the socket returned (@n, errno), in the
- * convention of read_nonblocking(). */
-static gssize
-socket_result (gssize       n,
-               const char  *what,
-               GError     **error)
-{
-  int saved = errno;
-
-  if (n >= 0)
-    return n;
-  if (saved == EAGAIN || saved == EWOULDBLOCK)
-    return -2;
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-               "Error %s data: %s", what, g_strerror (saved));
-  return -1;
-}
-
-/* The same for a pollable stream's non-blocking call. */
-static gssize
-pollable_result (gssize   n,
-                 GError  *local_error,
-                 GError **error)
-{
-  if (n >= 0)
-    return n;
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    {
-      g_error_free (local_error);
-      return -2;
-    }
-  g_propagate_error (error, local_error);
-  return -1;
-}
-
-/* One non-blocking read: > 0 bytes, 0 at EOF, -1 with @error set, or
- * -2 when it would block. */
-static gssize
-read_nonblocking (GCoroStream  *self,
-                  guint8       *buf,
-                  gsize         len,
-                  GError      **error)
-{
-  GError *local_error = NULL;
-  gssize n;
-
-  if (self->fd >= 0)
-    {
-      self->maybe_readable = FALSE;
-      do
-        n = recv (self->fd, buf, len, 0);
-      while (n < 0 && errno == EINTR);
-      self->recv_short = n > 0 && (gsize) n < len;
-      return socket_result (n, "receiving", error);
-    }
-
-  n = g_pollable_input_stream_read_nonblocking (self->in, buf, len, NULL, &local_error);
-  return pollable_result (n, local_error, error);
-}
-
-/* One non-blocking write, as read_nonblocking(). A vanished peer is an
- * error, never a SIGPIPE. */
-static gssize
-write_nonblocking (GCoroStream  *self,
-                   const guint8 *buf,
-                   gsize         len,
-                   GError      **error)
-{
-  GError *local_error = NULL;
-  gssize n;
-
-  if (self->fd >= 0)
-    {
-      do
-        n = send (self->fd, buf, len, MSG_NOSIGNAL);
-      while (n < 0 && errno == EINTR);
-      return socket_result (n, "sending", error);
-    }
-
-  n = g_pollable_output_stream_write_nonblocking (self->out, buf, len, NULL, &local_error);
-  return pollable_result (n, local_error, error);
-}
-
-/* The thread's landing place for reads: a read that brings a few bytes
- * then costs the stream only those bytes, not a whole chunk of buffer
- * (thousands of connections each holding a partial line). */
-static guint8 *
-scratch_buffer (void)
-{
-  static GPrivate key = G_PRIVATE_INIT (g_free);
-  guint8 *buf = g_private_get (&key);
-
-  if (G_UNLIKELY (buf == NULL))
-    {
-      buf = g_malloc (READ_CHUNK);
-      g_private_set (&key, buf);
-    }
-  return buf;
-}
-
-/* One non-blocking read appended to the buffer: as read_nonblocking().
- * A long line in progress reads straight into its own buffer. */
-static gssize
-read_into_buffer (GCoroStream  *self,
-                  GError      **error)
-{
-  guint old_len = self->rbuf->len;
-  gssize n;
-
-  if (old_len < KEEP_BUFFER)
-    {
-      guint8 *scratch = scratch_buffer ();
-
-      n = read_nonblocking (self, scratch, READ_CHUNK, error);
-      if (n > 0)
-        g_byte_array_append (self->rbuf, scratch, n);
-      return n;
-    }
-
-  self->rbuf_grown = TRUE;
-  g_byte_array_set_size (self->rbuf, old_len + READ_CHUNK);
-  n = read_nonblocking (self, self->rbuf->data + old_len, READ_CHUNK, error);
-  g_byte_array_set_size (self->rbuf, old_len + MAX (n, 0));
-  return n;
-}
-
-/* Reads what is available into the buffer, waiting for some if none is.
- * Returns the bytes added, 0 at EOF, -1 on error. */
 static gssize
 fill (GCoroStream  *self,
       GError      **error)
 {
-  if (self->eof)
-    return 0;
-
-  /* Keep the unread bytes at the front, so the buffer only grows with
-   * what is really unread. */
-  if (self->rpos > 0)
-    {
-      g_byte_array_remove_range (self->rbuf, 0, self->rpos);
-      self->rpos = 0;
-    }
-
-  /* The socket was drained by the last recv() and nothing arrived since
-   * as far as the loop has said: wait, then read. */
-  if (self->recv_short && !self->maybe_readable && !self->peer_hup && _gcoro_task_current () != NULL &&
-      !wait_ready (self, G_IO_IN, "gcoro_stream_read", error))
-    return -1;
-
-  for (;;)
-    {
-      gssize n = read_into_buffer (self, error);
-
-      if (n > 0)
-        return n;
-      if (n == 0)
-        {
-          self->eof = TRUE;
-          return 0;
-        }
-      if (n == -1)
-        return -1;
-
-      if (!wait_ready (self, G_IO_IN, "gcoro_stream_read", error))
-        return -1;
-    }
+  return _gcoro_stream_transport_fill (&self->transport, error);
 }
 
 static gsize
 buffered (GCoroStream *self)
 {
-  return self->rbuf->len - self->rpos;
+  return _gcoro_stream_transport_buffered (&self->transport);
 }
 
 static GBytes *
 take (GCoroStream *self,
       gsize        n)
 {
-  GBytes *bytes = g_bytes_new (self->rbuf->data + self->rpos, n);
-
-  self->rpos += n;
-  if (self->rpos == self->rbuf->len)
-    {
-      if (self->rbuf_grown)
-        {
-          /* A long line is gone: so is its buffer. */
-          g_byte_array_unref (self->rbuf);
-          self->rbuf = g_byte_array_new ();
-          self->rbuf_grown = FALSE;
-        }
-      else
-        g_byte_array_set_size (self->rbuf, 0);
-      self->rpos = 0;
-    }
-  return bytes;
+  return _gcoro_stream_transport_take (&self->transport, n);
 }
-
-/* --- reading ---------------------------------------------------------------------- */
 
 /**
  * gcoro_stream_read: (skip)
@@ -983,7 +573,7 @@ gcoro_stream_read_until (GCoroStream   *self,
 
   for (;;)
     {
-      const guint8 *start = self->rbuf->data + self->rpos;
+      const guint8 *start = _gcoro_stream_transport_peek (&self->transport);
       gsize avail = buffered (self);
       const guint8 *hit = find (start + scanned, avail - scanned, separator, separator_len);
 
@@ -1037,49 +627,6 @@ gcoro_stream_read_line (GCoroStream  *self,
 
 /* --- writing ---------------------------------------------------------------------- */
 
-/* Sends what the peer takes without waiting. FALSE when it would block
- * (and data is left) or the write failed (write_error set). */
-static gboolean
-flush_nonblocking (GCoroStream *self)
-{
-  while (self->wpos < self->wbuf->len && self->write_error == NULL)
-    {
-      gssize n = write_nonblocking (self, self->wbuf->data + self->wpos,
-                                    self->wbuf->len - self->wpos, &self->write_error);
-      if (n < 0)
-        return FALSE;
-      self->wpos += n;
-    }
-
-  if (self->wpos == self->wbuf->len)
-    {
-      g_byte_array_set_size (self->wbuf, 0);
-      self->wpos = 0;
-    }
-  return self->write_error == NULL;
-}
-
-/* Waits until at most @target bytes are left unsent. */
-static gboolean
-flush_until (GCoroStream  *self,
-             gsize         target,
-             GError      **error)
-{
-  for (;;)
-    {
-      flush_nonblocking (self);
-      if (self->write_error != NULL)
-        {
-          g_propagate_error (error, g_error_copy (self->write_error));
-          return FALSE;
-        }
-      if (gcoro_stream_get_write_buffer_size (self) <= target)
-        return TRUE;
-      if (!wait_ready (self, G_IO_OUT, "gcoro_stream_drain", error))
-        return FALSE;
-    }
-}
-
 /**
  * gcoro_stream_write:
  * @self: a [class@GCoro.Stream]
@@ -1098,34 +645,12 @@ gcoro_stream_write (GCoroStream  *self,
   g_return_if_fail (GCORO_IS_STREAM (self));
   g_return_if_fail (data != NULL || len == 0);
 
-  if (self->closed || self->write_shut)
+  if (self->transport.closed || self->transport.write_shut)
     {
       g_critical ("%s(): the stream is closed for writing", G_STRFUNC);
       return;
     }
-  if (self->write_error != NULL)
-    return;
-
-  if (self->wpos == self->wbuf->len && self->fd >= 0)
-    {
-      /* Nothing queued: send straight from the caller's memory. What the
-       * socket did not take waits for it to be writable again. */
-      gssize n = write_nonblocking (self, data, len, &self->write_error);
-
-      if (n == -1)
-        return;
-      n = MAX (n, 0);
-      if ((gsize) n == len)
-        return;
-      g_byte_array_append (self->wbuf, data + n, len - n);
-    }
-  else
-    {
-      g_byte_array_append (self->wbuf, data, len);
-      flush_nonblocking (self);
-    }
-  if (self->wpos < self->wbuf->len && self->write_error == NULL && ensure_watch (self))
-    _gcoro_io_watch_want (&self->watch, G_IO_OUT);   /* sent in the background */
+  _gcoro_stream_transport_write (&self->transport, data, len);
 }
 
 /**
@@ -1163,12 +688,15 @@ gboolean
 gcoro_stream_drain (GCoroStream  *self,
                     GError      **error)
 {
+  GCoroStreamTransport *transport;
+
   g_return_val_if_fail (GCORO_IS_STREAM (self), FALSE);
 
-  flush_nonblocking (self);
-  if (gcoro_stream_get_write_buffer_size (self) <= self->high && self->write_error == NULL)
+  transport = &self->transport;
+  _gcoro_stream_transport_flush (transport);
+  if (_gcoro_stream_transport_unsent (transport) <= self->high && transport->write_error == NULL)
     return TRUE;
-  return flush_until (self, self->low, error);
+  return _gcoro_stream_transport_flush_until (transport, self->low, error);
 }
 
 /**
@@ -1188,50 +716,7 @@ gcoro_stream_write_eof (GCoroStream  *self,
 {
   g_return_val_if_fail (GCORO_IS_STREAM (self), FALSE);
 
-  if (self->write_shut)
-    return TRUE;
-  if (!flush_until (self, 0, error))
-    return FALSE;
-
-  self->write_shut = TRUE;
-  if (G_IS_SOCKET_CONNECTION (self->io))
-    return g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->io)),
-                              FALSE, TRUE, error);
-  return g_output_stream_close (G_OUTPUT_STREAM (self->out), NULL, error);
-}
-
-/* TLS: waits until the socket under the TLS layer can take the
- * close_notify alert, so that GIO's (blocking) close sends it at once
- * instead of blocking the thread on a peer that does not read. */
-static gboolean
-wait_room_for_close_notify (GCoroStream  *self,
-                            GError      **error)
-{
-  GSocketConnection *base;
-  GPollableOutputStream *out;
-
-  if (self->fd >= 0 || !G_IS_TLS_CONNECTION (self->io))
-    return TRUE;
-  base = base_socket_connection (self->io);
-  if (base == NULL)
-    return TRUE;
-  out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (G_IO_STREAM (base)));
-  if (g_pollable_output_stream_is_writable (out))
-    return TRUE;
-  return wait_for (self, g_pollable_output_stream_create_source (out, NULL), 0, error);
-}
-
-/* Closes without sending anything more: the socket under a TLS layer is
- * closed first, so the TLS close finds it gone instead of waiting to
- * send close_notify. */
-static void
-close_abruptly (GCoroStream *self)
-{
-  GSocketConnection *base = base_socket_connection (self->io);
-
-  if (base != NULL && G_IO_STREAM (base) != self->io)
-    g_io_stream_close (G_IO_STREAM (base), NULL, NULL);
-  g_io_stream_close (self->io, NULL, NULL);
+  return _gcoro_stream_transport_write_eof (&self->transport, error);
 }
 
 /**
@@ -1252,27 +737,9 @@ gboolean
 gcoro_stream_close (GCoroStream  *self,
                     GError      **error)
 {
-  GError *flush_error = NULL;
-
   g_return_val_if_fail (GCORO_IS_STREAM (self), FALSE);
 
-  if (self->closed)
-    return TRUE;
-  if (!self->write_shut)
-    flush_until (self, 0, &flush_error);
-  if (flush_error == NULL)
-    wait_room_for_close_notify (self, &flush_error);
-
-  self->closed = TRUE;
-  idle_timer_disarm (self);
-  _gcoro_io_watch_clear (&self->watch);   /* before the descriptor goes */
-  if (flush_error != NULL)
-    {
-      close_abruptly (self);
-      g_propagate_error (error, flush_error);
-      return FALSE;
-    }
-  return g_io_stream_close (self->io, NULL, error);
+  return _gcoro_stream_transport_close (&self->transport, error);
 }
 
 /* --- GIO-style twins: each runs its fiber form as a task ------------------------------------- */

@@ -22,7 +22,6 @@ typedef enum
   GCORO_WAKE_TIMER,    /* the task's timer expired */
   GCORO_WAKE_YIELD,    /* it queued itself */
   GCORO_WAKE_CANCEL,   /* gcoro_task_cancel() */
-  GCORO_WAKE_IO,       /* a socket it waits on became ready */
 } GCoroWake;
 
 /* The running fiber task of this thread, or NULL. */
@@ -49,11 +48,6 @@ gboolean        _gcoro_task_check_cancelled  (GCoroTask   *task,
 GCoroWake       _gcoro_task_suspend          (GCoroTask   *task,
                                               const char  *what,
                                               gpointer     target);
-
-/* Queues a suspended task to resume with @reason; does nothing if it is
- * already queued or not suspended. */
-void            _gcoro_task_wake             (GCoroTask   *task,
-                                              GCoroWake    reason);
 
 /* Yields the running @task: queues it on @band (NULL: its own band) and
  * suspends it until it runs again; fails with G_IO_ERROR_CANCELLED when

@@ -245,6 +245,36 @@ gcoro_task_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_task_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_SCHEDULER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gcoro_task_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  GCoroTask *self = GCORO_TASK (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_SCHEDULER:
+      g_value_set_object (value, self->scheduler);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_task_class_init (GCoroTaskClass *klass)
 {
@@ -252,7 +282,30 @@ gcoro_task_class_init (GCoroTaskClass *klass)
   GCoroFutureClass *future_class = GCORO_FUTURE_CLASS (klass);
 
   object_class->finalize = gcoro_task_finalize;
+  object_class->get_property = gcoro_task_get_property;
   future_class->cancel = gcoro_task_real_cancel;
+
+  /**
+   * GCoroTask:name: (getter get_name)
+   *
+   * The task's name, given at spawn time (or "task-N"): it names the task
+   * in [method@GCoro.Scheduler.dump], in logs and in stack overflow reports.
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroTask:scheduler: (getter get_scheduler)
+   *
+   * The [class@GCoro.Scheduler] that runs the task, the one of the thread
+   * that spawned it.
+   */
+  properties[PROP_SCHEDULER] =
+    g_param_spec_object ("scheduler", NULL, NULL, GCORO_TYPE_SCHEDULER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -474,9 +527,11 @@ _gcoro_task_yield (GCoroTask   *task,
   return G_LIKELY (!task_cancelled_now (task)) || _gcoro_task_check_cancelled (task, error);
 }
 
-void
-_gcoro_task_wake (GCoroTask *task,
-                  GCoroWake  reason)
+/* Queues a suspended task to resume with @reason; does nothing if it is
+ * already queued or not suspended. */
+static void
+task_wake (GCoroTask *task,
+           GCoroWake  reason)
 {
   if (task->state != TASK_SUSPENDED || task->queued)
     return;
@@ -647,7 +702,7 @@ task_timer_fired (GCoroTimer *timer)
 {
   GCoroTask *self = G_STRUCT_MEMBER_P (timer, -G_STRUCT_OFFSET (GCoroTask, timer));
 
-  _gcoro_task_wake (self, GCORO_WAKE_TIMER);
+  task_wake (self, GCORO_WAKE_TIMER);
 }
 
 GCoroWake
@@ -772,7 +827,7 @@ _gcoro_task_scope_cancel (GCoroTask *task)
   if (task->cancellable != NULL)
     g_cancellable_cancel (task->cancellable);
   if (task->shields == 0)
-    _gcoro_task_wake (task, GCORO_WAKE_CANCEL);
+    task_wake (task, GCORO_WAKE_CANCEL);
 }
 
 void
@@ -1270,7 +1325,7 @@ task_cancel_on_owner_thread (GCoroTask *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   if (self->shields == 0)
-    _gcoro_task_wake (self, GCORO_WAKE_CANCEL);
+    task_wake (self, GCORO_WAKE_CANCEL);
 }
 
 typedef struct

@@ -406,6 +406,42 @@ test_incoming_future_cancelled_closes (void)
   check_closed_when_future_settles (2);
 }
 
+/* A one-shot server: the binding handler closes the server from inside
+ * the signal, that is from inside the listening socket's own readiness
+ * dispatch. */
+static GCoroFuture *
+incoming_closes_server (GCoroStreamServer *server,
+                        GCoroStream       *stream,
+                        gpointer           user_data)
+{
+  GCoroPromise *done = gcoro_promise_new ();
+
+  gcoro_stream_write (stream, (const guint8 *) "hi\n", 3);
+  gcoro_stream_server_close (server);
+  gcoro_promise_resolve (done, NULL);
+  return GCORO_FUTURE (done);
+}
+
+static void
+test_incoming_handler_closes_server (void)
+{
+  g_autoptr(GCoroStreamServer) server = gcoro_stream_server_new ();
+  Greeted g = { server, FALSE, FALSE };
+  GCoroTask *client_task;
+  int done = 0;
+
+  g_signal_connect (server, "incoming", G_CALLBACK (incoming_closes_server), NULL);
+  gcoro_stream_server_listen_tcp (server, "127.0.0.1", 0, NULL);
+  gcoro_stream_server_start (server);
+  client_task = gcoro_spawn (greeted_client, &g, NULL);
+  run_all (&client_task, 1);
+  g_assert_true (g.greeted);
+  g_assert_true (g.got_eof);   /* the one connection is served and closed */
+  gcoro_stream_server_wait_closed_async (server, NULL, waited_closed, &done);
+  iterate_until (&done, 1);
+  g_assert_cmpuint (gcoro_stream_server_get_n_connections (server), ==, 0);
+}
+
 /* --- cleanup after cancellation ------------------------------------------------- */
 
 static gboolean cancelled_handler_shields;
@@ -636,6 +672,7 @@ main (int   argc,
   g_test_add_func ("/gcoro/stream-server/incoming-future-resolved-closes", test_incoming_future_resolved_closes);
   g_test_add_func ("/gcoro/stream-server/incoming-future-rejected-closes", test_incoming_future_rejected_closes);
   g_test_add_func ("/gcoro/stream-server/incoming-future-cancelled-closes", test_incoming_future_cancelled_closes);
+  g_test_add_func ("/gcoro/stream-server/incoming-handler-closes-server", test_incoming_handler_closes_server);
   g_test_add_func ("/gcoro/stream-server/cancelled-handler-flushes-in-shield", test_cancelled_handler_flushes_in_shield);
   g_test_add_func ("/gcoro/stream-server/cancelled-handler-without-shield", test_cancelled_handler_without_shield_cannot_wait);
   g_test_add_func ("/gcoro/stream-server/connect-close-cycles-leak-no-fds", test_connect_close_cycles_leak_no_fds);

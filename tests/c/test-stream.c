@@ -534,6 +534,31 @@ test_two_readers_at_once (Pair          *p,
   g_assert_true (g_str_has_suffix (p->log->str, "]first\n"));
 }
 
+static void
+closing_task (GCoroTask *task,
+              gpointer   data)
+{
+  Pair *p = data;
+
+  g_assert_true (gcoro_stream_close (p->b, NULL));
+}
+
+static void
+test_close_while_another_task_reads (Pair          *p,
+                                     gconstpointer  data)
+{
+  GCoroTask *tasks[2];
+  g_autoptr(GError) error = NULL;
+
+  tasks[0] = gcoro_spawn (busy_reader, p, NULL);
+  settle_loop ();
+  /* The reader waits for a line that never comes; the stream is closed
+   * under it: its read fails at once instead of waiting forever. */
+  tasks[1] = gcoro_spawn (closing_task, p, NULL);
+  run_all (tasks, 2);
+  g_assert_cmpstr (p->log->str, ==, "[The stream was closed while waiting]");
+}
+
 /* A short read drains the socket, but an end of stream queued behind
  * the data still has to be read: a reader that skips its next recv()
  * after a short one must not miss it. */
@@ -758,6 +783,7 @@ main (int   argc,
   PAIR_TEST ("/gcoro/stream/async-twins", test_async_twins);
   PAIR_TEST ("/gcoro/stream/write-sends-in-background", test_write_sends_in_background);
   PAIR_TEST ("/gcoro/stream/two-readers-at-once", test_two_readers_at_once);
+  PAIR_TEST ("/gcoro/stream/close-while-another-task-reads", test_close_while_another_task_reads);
   PAIR_TEST ("/gcoro/stream/end-of-stream-behind-data", test_end_of_stream_behind_data);
   PAIR_TEST ("/gcoro/stream/idle-timeout", test_idle_timeout);
   PAIR_TEST ("/gcoro/stream/close-bounded-on-a-peer-that-never-reads", test_close_bounded_on_a_peer_that_never_reads);
