@@ -94,6 +94,7 @@ typedef struct
   gboolean running;
   gboolean saw_cancel;
   gboolean finished;
+  gboolean body_started;   /* main thread only */
 } Spinner;
 
 static gpointer
@@ -126,6 +127,7 @@ spinner_body (GCoroTask *task,
   Spinner *s = user_data;
   g_autoptr(GError) error = NULL;
 
+  s->body_started = TRUE;
   g_assert_null (gcoro_to_thread (spin_until_cancelled, s, g_free, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* It returned only after the function had: user data is safe to free. */
@@ -141,7 +143,11 @@ test_cancel_while_running (void)
   g_mutex_init (&s.lock);
   g_cond_init (&s.cond);
   task = gcoro_spawn (spinner_body, &s, NULL);
-  g_main_context_iteration (NULL, FALSE);
+  /* Until the task has handed the job over (one iteration is not always
+   * enough: the scheduler may be stepping aside for its frame budget
+   * after the previous test's burst). */
+  while (!s.body_started)
+    g_main_context_iteration (NULL, TRUE);
 
   g_mutex_lock (&s.lock);
   while (!s.running)
