@@ -610,6 +610,8 @@ gcoro_stream_server_set_tls_certificate (GCoroStreamServer *self,
  * gcoro_stream_server_get_tls_certificate:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets the certificate @self serves TLS with.
+ *
  * Returns: (transfer none) (nullable): the certificate TLS is served with
  */
 GTlsCertificate *
@@ -623,6 +625,8 @@ gcoro_stream_server_get_tls_certificate (GCoroStreamServer *self)
 /**
  * gcoro_stream_server_get_port:
  * @self: a [class@GCoro.StreamServer]
+ *
+ * Gets the TCP port @self listens on.
  *
  * Returns: the TCP port bound last (the one chosen, for port 0)
  */
@@ -658,6 +662,8 @@ gcoro_stream_server_set_max_connections (GCoroStreamServer *self,
  * gcoro_stream_server_get_max_connections:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets [property@GCoro.StreamServer:max-connections].
+ *
  * Returns: the most connections held at once (0: no limit)
  */
 guint
@@ -690,6 +696,8 @@ gcoro_stream_server_set_idle_timeout (GCoroStreamServer *self,
 /**
  * gcoro_stream_server_get_idle_timeout:
  * @self: a [class@GCoro.StreamServer]
+ *
+ * Gets [property@GCoro.StreamServer:idle-timeout].
  *
  * Returns: the idle timeout of new connections, in milliseconds (0: none)
  */
@@ -725,6 +733,8 @@ gcoro_stream_server_set_tls_handshake_timeout (GCoroStreamServer *self,
  * gcoro_stream_server_get_tls_handshake_timeout:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets [property@GCoro.StreamServer:tls-handshake-timeout].
+ *
  * Returns: the TLS handshake timeout, in milliseconds (0: none)
  */
 guint
@@ -759,6 +769,8 @@ gcoro_stream_server_set_max_handshakes (GCoroStreamServer *self,
  * gcoro_stream_server_get_max_handshakes:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets [property@GCoro.StreamServer:max-handshakes].
+ *
  * Returns: the most TLS handshakes in progress at once
  */
 guint
@@ -791,6 +803,8 @@ gcoro_stream_server_set_shutdown_timeout (GCoroStreamServer *self,
 /**
  * gcoro_stream_server_get_shutdown_timeout:
  * @self: a [class@GCoro.StreamServer]
+ *
+ * Gets [property@GCoro.StreamServer:shutdown-timeout].
  *
  * Returns: how long closing a connection may take, in milliseconds (0: no limit)
  */
@@ -825,6 +839,8 @@ gcoro_stream_server_set_grace_period (GCoroStreamServer *self,
  * gcoro_stream_server_get_grace_period:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets [property@GCoro.StreamServer:grace-period].
+ *
  * Returns: the grace period of [method@GCoro.StreamServer.serve_forever], in
  *   milliseconds
  */
@@ -839,6 +855,8 @@ gcoro_stream_server_get_grace_period (GCoroStreamServer *self)
 /**
  * gcoro_stream_server_get_n_connections:
  * @self: a [class@GCoro.StreamServer]
+ *
+ * Gets how many connections @self holds.
  *
  * Returns: the connections held: handlers running or closing, and TLS
  *   connections before their handler
