@@ -27,12 +27,10 @@ wait_settled (GCoroFuture  *future,
   GCoroTask *task = _gcoro_task_require_current (func, "gcoro_future_wait_async()");
   GCoroWake wake;
 
+  /* Outside a task or awaiting itself: programmer errors, said by the
+   * critical alone (no GError). */
   if (task == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "%s() can only be called from a fiber task", func);
-      return FALSE;
-    }
+    return FALSE;
   if (!_gcoro_task_check_cancelled (task, error))
     return FALSE;
   if (gcoro_future_is_done (future))
@@ -41,8 +39,6 @@ wait_settled (GCoroFuture  *future,
     {
       g_critical ("%s(): task '%s' awaits itself and would never wake up",
                   func, gcoro_task_get_name (task));
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_RECURSE,
-                   "Task '%s' cannot await itself", gcoro_task_get_name (task));
       return FALSE;
     }
 
@@ -128,6 +124,8 @@ gcoro_await_timeout (GCoroFuture  *future,
  *
  * Like [func@GCoro.await], and copies the value.
  *
+ * Errors: those of [func@GCoro.await].
+ *
  * Returns: %TRUE if @future resolved
  */
 gboolean
@@ -211,6 +209,9 @@ gcoro_await_boolean (GCoroFuture  *future,
  *
  * Like [func@GCoro.await], returning the value as a 64-bit integer.
  *
+ * Errors: those of [func@GCoro.await]; [GCORO_ERROR_NO_VALUE][error@GCoro.Error] when the value is not
+ * of that type.
+ *
  * Returns: the value, or 0 with @error set
  */
 gint64
@@ -236,6 +237,9 @@ gcoro_await_int64 (GCoroFuture  *future,
  * @error: return location for a [struct@GLib.Error]
  *
  * Like [func@GCoro.await], returning the value as a double.
+ *
+ * Errors: those of [func@GCoro.await]; [GCORO_ERROR_NO_VALUE][error@GCoro.Error] when the value is not
+ * of that type.
  *
  * Returns: the value, or 0.0 with @error set
  */
@@ -263,6 +267,9 @@ gcoro_await_double (GCoroFuture  *future,
  *
  * Like [func@GCoro.await], returning a copy of the string value.
  *
+ * Errors: those of [func@GCoro.await]; [GCORO_ERROR_NO_VALUE][error@GCoro.Error] when the value is not
+ * of that type.
+ *
  * Returns: (transfer full) (nullable): the string, or %NULL with @error set
  */
 char *
@@ -288,6 +295,9 @@ gcoro_await_string (GCoroFuture  *future,
  * @error: return location for a [struct@GLib.Error]
  *
  * Like [func@GCoro.await], returning the object value.
+ *
+ * Errors: those of [func@GCoro.await]; [GCORO_ERROR_NO_VALUE][error@GCoro.Error] when the value is not
+ * of that type.
  *
  * Returns: (transfer full) (nullable) (type GObject): a reference to the
  *   object, or %NULL with @error set
@@ -317,6 +327,9 @@ gcoro_await_object (GCoroFuture  *future,
  *
  * Like [func@GCoro.await], returning the C pointer value. The pointer still
  * belongs to @future: keep a reference to @future while you use it.
+ *
+ * Errors: those of [func@GCoro.await]; [GCORO_ERROR_NO_VALUE][error@GCoro.Error] when @future has no
+ * pointer value.
  *
  * Returns: (transfer none) (nullable): the pointer, or %NULL with @error set
  */
@@ -360,6 +373,8 @@ gcoro_await_pointer (GCoroFuture  *future,
  * Suspends the calling fiber task until @awaitable is ready, like
  * [func@GCoro.await_value] on [method@GCoro.Awaitable.get_future]. A cancellation
  * point; only callable from a fiber task.
+ *
+ * Errors: those of [func@GCoro.await_value].
  *
  * Returns: %TRUE if the future of @awaitable resolved
  */

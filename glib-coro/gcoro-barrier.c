@@ -50,10 +50,49 @@ gcoro_barrier_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_barrier_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_PARTIES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gcoro_barrier_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  GCoroBarrier *self = GCORO_BARRIER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PARTIES:
+      g_value_set_uint (value, self->parties);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_barrier_class_init (GCoroBarrierClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gcoro_barrier_finalize;
+  G_OBJECT_CLASS (klass)->get_property = gcoro_barrier_get_property;
+
+  /**
+   * GCoroBarrier:parties: (getter get_parties)
+   *
+   * How many tasks each round waits for, as given to
+   * [ctor@GCoro.Barrier.new].
+   */
+  properties[PROP_PARTIES] =
+    g_param_spec_uint ("parties", NULL, NULL, 1, G_MAXUINT, 1,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 }
 
 static void
@@ -257,6 +296,8 @@ gcoro_barrier_wait_async (GCoroBarrier        *self,
  * @error: return location for a [struct@GLib.Error]
  *
  * Finishes [method@GCoro.Barrier.wait_async].
+ *
+ * Errors: those of [method@GCoro.Barrier.wait].
  *
  * Returns: the arrival index, or -1 with @error set
  */

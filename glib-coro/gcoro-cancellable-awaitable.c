@@ -87,10 +87,49 @@ gcoro_cancellable_awaitable_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_cancellable_awaitable_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_CANCELLABLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gcoro_cancellable_awaitable_get_property (GObject    *object,
+                                          guint       prop_id,
+                                          GValue     *value,
+                                          GParamSpec *pspec)
+{
+  GCoroCancellableAwaitable *self = GCORO_CANCELLABLE_AWAITABLE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CANCELLABLE:
+      g_value_set_object (value, self->cancellable);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_cancellable_awaitable_class_init (GCoroCancellableAwaitableClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gcoro_cancellable_awaitable_finalize;
+  G_OBJECT_CLASS (klass)->get_property = gcoro_cancellable_awaitable_get_property;
+
+  /**
+   * GCoroCancellableAwaitable:cancellable: (getter get_cancellable)
+   *
+   * The [class@Gio.Cancellable] whose cancellation this awaitable reports, as given
+   * to [ctor@GCoro.CancellableAwaitable.new].
+   */
+  properties[PROP_CANCELLABLE] =
+    g_param_spec_object ("cancellable", NULL, NULL, G_TYPE_CANCELLABLE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 }
 
 static void

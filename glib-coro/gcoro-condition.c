@@ -56,10 +56,49 @@ gcoro_condition_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_condition_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_LOCK,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gcoro_condition_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GCoroCondition *self = GCORO_CONDITION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCK:
+      g_value_set_object (value, self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_condition_class_init (GCoroConditionClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gcoro_condition_finalize;
+  G_OBJECT_CLASS (klass)->get_property = gcoro_condition_get_property;
+
+  /**
+   * GCoroCondition:lock: (getter get_lock)
+   *
+   * The [class@GCoro.Lock] a waiter holds, as given to
+   * [ctor@GCoro.Condition.new].
+   */
+  properties[PROP_LOCK] =
+    g_param_spec_object ("lock", NULL, NULL, GCORO_TYPE_LOCK,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 }
 
 static void
@@ -111,17 +150,15 @@ pass_on_notification (gpointer   primitive,
   gcoro_condition_notify (primitive, 1);
 }
 
+/* Waiting without the lock is a programmer error: a critical. */
 static gboolean
 check_lock_held (GCoroCondition *self,
-                 const char     *func,
-                 GError        **error)
+                 const char     *func)
 {
   if (gcoro_lock_is_locked (self->lock))
     return TRUE;
 
   g_critical ("%s(): acquire the condition's lock before waiting on it", func);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-               "%s() needs the condition's lock to be held", func);
   return FALSE;
 }
 
@@ -134,6 +171,9 @@ check_lock_held (GCoroCondition *self,
  * takes the lock again before returning (also when cancelled). The caller
  * must hold the lock. Binding twin: [method@GCoro.Condition.wait_async].
  *
+ * Errors: [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the calling task is cancelled;
+ * [GCORO_ERROR_DESTROYED][error@GCoro.Error] when @self is finalized meanwhile.
+ *
  * Returns: %TRUE if notified, %FALSE if the task was cancelled
  */
 gboolean
@@ -145,7 +185,7 @@ gcoro_condition_wait (GCoroCondition  *self,
 
   g_return_val_if_fail (GCORO_IS_CONDITION (self), FALSE);
 
-  if (!check_lock_held (self, G_STRFUNC, error))
+  if (!check_lock_held (self, G_STRFUNC))
     return FALSE;
 
   gcoro_lock_release (self->lock);
@@ -222,15 +262,19 @@ gcoro_condition_wait_async (GCoroCondition      *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  GError *error = NULL;
   CondOp *op;
 
   g_return_if_fail (GCORO_IS_CONDITION (self));
 
-  if (!check_lock_held (self, G_STRFUNC, &error))
+  if (!check_lock_held (self, G_STRFUNC))
     {
-      _gcoro_async_start_error (self, error, cancellable, callback, user_data,
-                                gcoro_condition_wait_async);
+      /* The one place a programmer error also sets a GError: an _async
+       * twin always calls its callback (a binding's wait must end). */
+      _gcoro_async_start_error (self,
+                                g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                             "%s() needs the condition's lock to be held",
+                                             G_STRFUNC),
+                                cancellable, callback, user_data, gcoro_condition_wait_async);
       return;
     }
 
@@ -250,6 +294,9 @@ gcoro_condition_wait_async (GCoroCondition      *self,
  *
  * Finishes [method@GCoro.Condition.wait_async]. The caller holds the lock again
  * either way.
+ *
+ * Errors: those of [method@GCoro.Condition.wait], and [G_IO_ERROR_FAILED][error@Gio.IOErrorEnum] when the
+ * lock was not held (after a critical).
  *
  * Returns: %TRUE if notified
  */

@@ -18,9 +18,13 @@ G_BEGIN_DECLS
 /**
  * GCORO_ERROR:
  *
- * The error domain of failures specific to glib-coro. I/O failures,
- * cancellation ([G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]) and timeouts ([G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum])
- * use [error@Gio.IOErrorEnum] instead.
+ * The error domain of states specific to glib-coro: a closed queue,
+ * worker or loop bridge, a used or foreign token, a broken barrier, an
+ * exhausted generator. I/O failures from the system, cancellation
+ * ([G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]), timeouts ([G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum]) and busy or
+ * re-entrant calls use [error@Gio.IOErrorEnum] instead; programmer errors are criticals,
+ * not errors. The rule and the list of which function sets what are in
+ * the "Errors" section of the overview.
  */
 #define GCORO_ERROR (gcoro_error_quark ())
 
@@ -37,7 +41,10 @@ G_BEGIN_DECLS
  * @GCORO_ERROR_CONTEXT_ENTERED: [method@GCoro.Context.run] on a context that is
  *   already entered (here or on another thread).
  * @GCORO_ERROR_CLOSED: the object was closed: a [class@GCoro.Queue] after
- *   [method@GCoro.Queue.close] (once drained), a [class@GCoro.TaskGroup] after it ended.
+ *   [method@GCoro.Queue.close] (once drained), a [class@GCoro.Worker] that
+ *   is stopping or stopped, a [class@GCoro.LoopBridge] after
+ *   [method@GCoro.LoopBridge.close]. (I/O on a closed stream, a [class@GCoro.Stream] included, keeps
+ *   GIO's own [G_IO_ERROR_CLOSED][error@Gio.IOErrorEnum].)
  * @GCORO_ERROR_BROKEN: a [class@GCoro.Barrier] was aborted while tasks waited at
  *   it (Python's `BrokenBarrierError`).
  * @GCORO_ERROR_DESTROYED: the primitive a task waited on was finalized.

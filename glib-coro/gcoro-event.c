@@ -165,6 +165,9 @@ gcoro_event_clear (GCoroEvent *self)
  * Suspends the calling fiber task until @self is set (returns at once if
  * it is). A cancellation point. Binding twin: [method@GCoro.Event.wait_async].
  *
+ * Errors: [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the calling task is cancelled;
+ * [GCORO_ERROR_DESTROYED][error@GCoro.Error] when @self is finalized meanwhile.
+ *
  * Returns: %TRUE, or %FALSE if the task was cancelled
  */
 gboolean

@@ -39,8 +39,9 @@ typedef struct _GCoroFiber GCoroFiber;
  * gcoro_fiber_exit_to(), which switches away for the last time. */
 typedef void (*GCoroFiberFunc) (gpointer data);
 
-/* In the header (but only for gcoro_fiber_switch_inline() and the stack
- * check of generators): everything else goes through the functions below. */
+/* In the header (but only for the inline gcoro_fiber_switch_inline() and
+ * gcoro_fiber_stack_contains()): everything else goes through the functions
+ * below. */
 struct _GCoroFiber
 {
   /* Must stay first: the stack header IS the fiber (one allocation). Not
@@ -102,6 +103,18 @@ gcoro_fiber_get_current (void)
     return _gcoro_fiber_tls_current;
 
   return gcoro_fiber_get_thread_fiber ();
+}
+
+/* Whether @address (a frame or local variable's) lies in the usable part of
+ * @fiber's own stack, [base, header): how a generator checks, once per item,
+ * that a yield comes from its body. FALSE for a thread fiber. */
+static inline gboolean
+gcoro_fiber_stack_contains (const GCoroFiber *fiber,
+                            const void       *address)
+{
+  const guint8 *p = address;
+
+  return fiber->stack.base != NULL && p >= fiber->stack.base && p < (const guint8 *) fiber;
 }
 
 /* A new fiber that will start @func (@data) on its first switch-in.

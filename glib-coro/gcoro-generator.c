@@ -42,7 +42,11 @@
  * Consuming synchronously: [method@GCoro.Generator.next] works from any code,
  * task or not. It switches straight into the body's fiber and back, so an
  * item costs about one context switch pair: no main loop, no allocation
- * ([method@GCoro.Generator.next_pointer] does not even copy a [struct@GObject.Value]).
+ * ([method@GCoro.Generator.next_pointer] does not even copy a [struct@GObject.Value]). A C
+ * program that defines `GCORO_GENERATOR_INLINE` before including
+ * <glib-coro.h> compiles the per-item calls inline, which is faster still
+ * but ties it to this version's struct layout (see
+ * gcoro-generator-inline.h).
  *
  * Consuming asynchronously: [method@GCoro.Generator.next_future] returns a future
  * of the next item (rejected with [GCORO_ERROR_EXHAUSTED][error@GCoro.Error] at the end), and
@@ -75,31 +79,29 @@
  */
 
 /* NOTES:
- * - Speed: an item through gcoro_generator_next() is a switch into the
- *   body's fiber and a switch back, plus a few loads and stores. The body's
- *   GValue is lent (it lives on the suspended body's stack) rather than
- *   copied, and values that own nothing (numbers, booleans, pointers) are
- *   copied out as plain memory instead of through g_value_copy(), which
- *   measured as much as the two switches together. See
- *   bench/bench-generator.c.
- * - What remains is frames, not instructions: a function that switches
- *   and then returns to its caller executes a "ret" whose target the CPU's
- *   return predictor cannot know (its entries belong to the other stack),
- *   ~5 ns per mispredicted return here. Calling the fiber layer's
- *   gcoro_fiber_switch() cost one such frame per side; it is inlined now
- *   (gcoro_fiber_switch_inline()), which alone did not measurably help.
- *   What did: next_pointer(), next(), yield_pointer() and yield_int64()
- *   are inline functions in the header (macros of the same names) whose
- *   library calls, _gcoro_generator_resume() and _gcoro_generator_suspend(),
- *   end in a tail jump to the switch, so each side switches straight into
- *   the other side's code: no library frame is left to return from.
- *   Measured against a switch pair (13.1 ns): pointer items 2.25x -> 1.45x
- *   with the consumer's side inline -> 1.15x with both (29.4 -> 15.0 ns),
- *   int64 GValue items 2.8x -> 1.7x, the 3-stage pipeline 8.5x -> 5.0x.
- *   The inline parts read the first members of the struct
- *   (_GCoroGeneratorPrefix in the header, layout checked below), which
- *   makes them ABI; anything but the common case goes through exported
- *   functions.
+ * - One fast path, one slow path, on each side of the switch.
+ *   The fast path is the common case of a C pipeline: a fiber body
+ *   suspended at a yield, resumed by plain code, yielding a value that owns
+ *   nothing. The consumer calls _gcoro_generator_resume() and reads the item
+ *   itself; the body calls _gcoro_generator_suspend() and reads the closing
+ *   flag itself. It is the fast one because of frames, not instructions: a
+ *   function that switches stacks and then returns to its caller executes a
+ *   "ret" the CPU's return predictor cannot know (its entries belong to the
+ *   other stack). Both calls end in a jump to the switch, so each side
+ *   switches straight into the other side's code, and the item is lent
+ *   (the body's GValue lives on its suspended stack) and copied as plain
+ *   memory, never through g_value_copy().
+ *   The slow path is everything else, in _gcoro_generator_next_slow()
+ *   (first item, a consuming task, a stepped body, an ended or failed body,
+ *   an item to copy) and _gcoro_generator_yield_failed() (closing, a yield
+ *   from outside the body).
+ * - The fast path is written once, as the inline functions of
+ *   gcoro-generator-inline.h. The exported functions are those inline
+ *   functions compiled here; a program that defines GCORO_GENERATOR_INLINE
+ *   compiles them into its own code, which saves its call of the exported
+ *   function (one more frame around each switch) at the price of depending
+ *   on the layout of _GCoroGeneratorPrefix (checked below). The figures
+ *   of both, and their history, are in bench/bench-generator.c.
  * - Awaiting inside a body: the body's fiber is lent to the consuming task
  *   (_gcoro_task_lend_fiber()), so the task's ordinary suspend/resume
  *   machinery suspends and resumes the body; no second scheduler path.
@@ -116,8 +118,8 @@
 #include "gcoro-error.h"
 #include "gcoro-fiber-private.h"
 #include "gcoro-generator.h"
+#include "gcoro-generator-inline.h"
 #include "gcoro-promise.h"
-#include "gcoro-stack-private.h"
 #include "gcoro-task-private.h"
 
 typedef enum
@@ -131,8 +133,8 @@ typedef enum
 
 struct _GCoroGenerator
 {
-  /* The first members are _GCoroGeneratorPrefix of the public header, which
-   * the inline gcoro_generator_next_pointer() reads (checked below). */
+  /* The first members are _GCoroGeneratorPrefix of
+   * gcoro-generator-inline.h, which the fast path reads (checked below). */
   GObject                 parent_instance;
   GCoroGeneratorFunc      func;        /* a fiber body, or ... */
   const GValue           *item;        /* the item in transit, or NULL: the
@@ -181,6 +183,14 @@ static GType generator_type;
    ((GTypeInstance *) (obj))->g_class->g_type == generator_type)
 
 static gboolean generator_close (GCoroGenerator *self, GError **error);
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* --- life cycle ------------------------------------------------------------- */
 
@@ -252,6 +262,42 @@ gcoro_generator_finalize (GObject *object)
 }
 
 static void
+gcoro_generator_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GCoroGenerator *self = GCORO_GENERATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gcoro_generator_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  GCoroGenerator *self = GCORO_GENERATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      gcoro_generator_set_name (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 gcoro_generator_class_init (GCoroGeneratorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -259,6 +305,21 @@ gcoro_generator_class_init (GCoroGeneratorClass *klass)
   generator_type = G_TYPE_FROM_CLASS (klass);
   object_class->dispose = gcoro_generator_dispose;
   object_class->finalize = gcoro_generator_finalize;
+  object_class->get_property = gcoro_generator_get_property;
+  object_class->set_property = gcoro_generator_set_property;
+
+  /**
+   * GCoroGenerator:name: (getter get_name) (setter set_name)
+   *
+   * The generator's name ("generator-N" unless set): it names the body's
+   * fiber in stack overflow reports and the generator in error messages.
+   * It can be changed until the first item is asked for.
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -361,8 +422,11 @@ gcoro_generator_set_name (GCoroGenerator *self,
   g_return_if_fail (name != NULL);
   g_return_if_fail (self->fiber == NULL);
 
+  if (g_strcmp0 (self->name, name) == 0)
+    return;
   g_free (self->name);
   self->name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
 /**
@@ -412,13 +476,23 @@ generator_fiber_main (gpointer data)
   gcoro_fiber_exit_to (self->fiber, self->consumer);
 }
 
-/* Runs the fiber body until its next yield or its end. When a fiber task
- * is the consumer, the body runs as part of it (see NOTES).
- *
- * Inlined, like generator_suspend(), so that each side of a switch lands
- * in the public function its caller called: every extra frame between the
- * switch and the caller is a return that the CPU mispredicts after the
- * stack changed under it (measured: ~10 ns per item per frame). */
+/* After a trip into a fiber body: the fiber of a body that ended is freed
+ * (a trip on the fast path leaves this to the read of its outcome). */
+static void
+settle_fiber (GCoroGenerator *self)
+{
+  if (self->state == GEN_FINISHED && self->fiber != NULL)
+    {
+      g_clear_pointer (&self->fiber, gcoro_fiber_free);
+      generator_end (self);
+    }
+}
+
+/* The consumer's side, slow path: runs the fiber body until its next yield
+ * or its end, starting it first if needed. When a fiber task is the
+ * consumer, the body runs as part of it (see NOTES). Inlined into its
+ * callers so that the switch back lands in them, with no frame of its own
+ * to return from (see NOTES). */
 G_ALWAYS_INLINE static inline void
 fiber_resume (GCoroGenerator *self)
 {
@@ -439,59 +513,45 @@ fiber_resume (GCoroGenerator *self)
   if (task != NULL)
     _gcoro_task_lend_fiber (task, here);
 
-  if (self->state == GEN_FINISHED)
-    {
-      g_clear_pointer (&self->fiber, gcoro_fiber_free);
-      generator_end (self);
-    }
+  settle_fiber (self);
 }
 
-G_GNUC_NO_INLINE static gboolean
-set_closed_error (GCoroGenerator  *self,
-                  GError         **error)
+/**
+ * _gcoro_generator_resume: (skip)
+ * @self: a [class@GCoro.Generator] with a fiber body, suspended at a yield
+ *
+ * The consumer's side, fast path (see gcoro-generator-inline.h): runs the
+ * body until its next yield or its end, with the switch as the last thing
+ * done, so that the body's switch back lands straight in the caller. The
+ * caller then reads the outcome, or leaves it to
+ * _gcoro_generator_next_slow(). Not API.
+ */
+void
+_gcoro_generator_resume (GCoroGenerator *self)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-               "Generator '%s' was closed", self->name);
-  return FALSE;
+  GCoroFiber *here;
+
+  /* Inside a task, the body borrows the task's identity (see NOTES):
+   * that needs work after the switch, so it is the slow path. */
+  if (G_UNLIKELY (_gcoro_task_current () != NULL || self->fiber == NULL))
+    {
+      fiber_resume (self);
+      return;
+    }
+
+  here = gcoro_fiber_get_current ();
+  self->consumer = here;
+  self->state = GEN_RUNNING;
+  /* Last, so that it compiles to a jump. */
+  gcoro_fiber_switch_inline (here, self->fiber);
 }
 
-/* Whether the caller runs on the body's stack: the fiber's header sits at
- * the top of its stack, its usable part is [base, header). Cheaper than
- * asking the fiber layer, which matters once per item. */
+/* Whether the caller runs on the body's own stack. */
 static inline gboolean
 on_own_stack (GCoroGenerator *self)
 {
-  const guint8 *frame = __builtin_frame_address (0);
-
   return self->fiber != NULL &&
-         frame >= ((GCoroStack *) self->fiber)->base && frame < (const guint8 *) self->fiber;
-}
-
-G_ALWAYS_INLINE static inline gboolean
-generator_suspend (GCoroGenerator  *self,
-                   const GValue    *item,
-                   const char      *func,
-                   GError         **error)
-{
-  if (G_UNLIKELY (!on_own_stack (self)))
-    {
-      g_critical ("%s() called outside the body of generator '%s'; only its "
-                  "GCoroGeneratorFunc may yield (a stepped body uses "
-                  "gcoro_generator_emit())", func, self->name);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "%s() can only be called from the body of its generator", func);
-      return FALSE;
-    }
-  if (G_UNLIKELY (self->closing))
-    return set_closed_error (self, error);
-
-  self->item = item;
-  self->state = GEN_SUSPENDED;
-  gcoro_fiber_switch_inline (self->fiber, self->consumer);
-
-  if (G_UNLIKELY (self->closing))
-    return set_closed_error (self, error);
-  return TRUE;
+         gcoro_fiber_stack_contains (self->fiber, __builtin_frame_address (0));
 }
 
 /**
@@ -500,9 +560,11 @@ generator_suspend (GCoroGenerator  *self,
  * @item: the item, which stays the body's while it is suspended
  * @func: the public function called, for the critical
  *
- * The switch of the inline [method@GCoro.Generator.yield_pointer] and
- * [method@GCoro.Generator.yield_int64]: suspends the body until the next item is
- * asked for, or sets @suspend_failed without switching. Not API.
+ * The body's side, the one way every yield suspends: until the next item is
+ * asked for, with the switch as the last thing done (see
+ * gcoro-generator-inline.h). Called from outside the body (a programmer
+ * error: a critical) or while closing, it returns at once, and
+ * _gcoro_generator_yield_failed() says why. Not API.
  */
 void
 _gcoro_generator_suspend (GCoroGenerator *self,
@@ -523,7 +585,7 @@ _gcoro_generator_suspend (GCoroGenerator *self,
   self->item = item;
   self->state = GEN_SUSPENDED;
   /* Last, a jump: the consumer switches back straight into the body's
-   * inline code (see _gcoro_generator_resume()). */
+   * code (see _gcoro_generator_resume()). */
   gcoro_fiber_switch_inline (self->fiber, self->consumer);
 }
 
@@ -532,8 +594,9 @@ _gcoro_generator_suspend (GCoroGenerator *self,
  * @self: a [class@GCoro.Generator]
  * @error: return location for a [struct@GLib.Error]
  *
- * The slow end of the inline yields: why _gcoro_generator_suspend() did
- * not suspend, or the closing that resumed it. Not API.
+ * The body's side, slow path: why _gcoro_generator_suspend() did not
+ * suspend (a yield from outside the body, reported by its critical alone),
+ * or the closing that resumed it ([G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum]). Not API.
  *
  * Returns: %FALSE
  */
@@ -544,12 +607,11 @@ _gcoro_generator_yield_failed (GCoroGenerator  *self,
   if (self->suspend_failed)
     {
       self->suspend_failed = FALSE;
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           "gcoro_generator_yield() can only be called from the body of its "
-                           "generator");
       return FALSE;
     }
-  return set_closed_error (self, error);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+               "Generator '%s' was closed", self->name);
+  return FALSE;
 }
 
 /**
@@ -559,7 +621,10 @@ _gcoro_generator_yield_failed (GCoroGenerator  *self,
  * @error: return location for a [struct@GLib.Error]
  *
  * Hands @value to the consumer and suspends the body until the next item
- * is asked for. Only the body of @self (a [callback@GCoro.GeneratorFunc]) may call it.
+ * is asked for. Only the body of @self (a [callback@GCoro.GeneratorFunc]) may call it;
+ * any other caller gets a critical and %FALSE.
+ *
+ * Errors: [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the generator is being closed.
  *
  * Returns: %TRUE when the next item is wanted; %FALSE with
  *   [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the generator is being closed: clean up and
@@ -574,7 +639,7 @@ gcoro_generator_yield (GCoroGenerator  *self,
   g_return_val_if_fail (G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return generator_suspend (self, value, G_STRFUNC, error);
+  return _gcoro_generator_yield_inline (self, value, G_STRFUNC, error);
 }
 
 /**
@@ -586,9 +651,13 @@ gcoro_generator_yield (GCoroGenerator  *self,
  * Like [method@GCoro.Generator.yield] with a `G_TYPE_POINTER` item: the fastest
  * way through a C pipeline, read with [method@GCoro.Generator.next_pointer].
  *
- * In C, calls compile to an inline fast path (a macro of the same name),
- * like those of [method@GCoro.Generator.yield_int64], [method@GCoro.Generator.next] and
- * [method@GCoro.Generator.next_pointer]; the exported function behaves the same.
+ * A program that defines `GCORO_GENERATOR_INLINE` before including
+ * <glib-coro.h> compiles calls to an inline fast path (a macro of the same
+ * name, see gcoro-generator-inline.h), like those of
+ * [method@GCoro.Generator.yield_int64], [method@GCoro.Generator.next] and
+ * [method@GCoro.Generator.next_pointer]; it behaves the same.
+ *
+ * Errors: [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the generator is being closed.
  *
  * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when closed
  */
@@ -601,7 +670,7 @@ gboolean
 
   /* A G_TYPE_POINTER value is plain memory: set it in place. */
   self->pointer_item.data[0].v_pointer = pointer;
-  return generator_suspend (self, &self->pointer_item, G_STRFUNC, error);
+  return _gcoro_generator_yield_inline (self, &self->pointer_item, G_STRFUNC, error);
 }
 
 /**
@@ -611,6 +680,8 @@ gboolean
  * @error: return location for a [struct@GLib.Error]
  *
  * Like [method@GCoro.Generator.yield] with a `G_TYPE_INT64` item.
+ *
+ * Errors: [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the generator is being closed.
  *
  * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when closed
  */
@@ -627,7 +698,7 @@ gboolean
    * type system's value table lookups cost more than the switches). */
   v.g_type = G_TYPE_INT64;
   v.data[0].v_int64 = value;
-  return generator_suspend (self, &v, G_STRFUNC, error);
+  return _gcoro_generator_yield_inline (self, &v, G_STRFUNC, error);
 }
 
 /**
@@ -637,6 +708,8 @@ gboolean
  * @error: return location for a [struct@GLib.Error]
  *
  * Like [method@GCoro.Generator.yield] with a `G_TYPE_STRING` item.
+ *
+ * Errors: [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the generator is being closed.
  *
  * Returns: %TRUE, or %FALSE with [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when closed
  */
@@ -652,7 +725,7 @@ gcoro_generator_yield_string (GCoroGenerator  *self,
   /* Static: the string stays the body's while it is suspended. */
   g_value_init (&v, G_TYPE_STRING);
   g_value_set_static_string (&v, value);
-  return generator_suspend (self, &v, G_STRFUNC, error);
+  return _gcoro_generator_yield_inline (self, &v, G_STRFUNC, error);
 }
 
 /**
@@ -795,18 +868,45 @@ value_copy_out (const GValue *src,
     }
 }
 
-/* Reads what the body left behind: an item (TRUE), its failure (FALSE
- * with the error, reported once) or nothing (FALSE: exhausted). */
+/* An item read as a pointer: only a G_TYPE_POINTER item is one. */
 static gboolean
-take_outcome (GCoroGenerator  *self,
-              GValue          *value,
+take_pointer (GCoroGenerator  *self,
+              const GValue    *item,
+              gpointer        *pointer,
               GError         **error)
 {
-  const GValue *item = self->item;
+  gboolean is_pointer = G_VALUE_TYPE (item) == G_TYPE_POINTER;
 
+  if (is_pointer && pointer != NULL)
+    *pointer = item->data[0].v_pointer;
+  else if (!is_pointer)
+    g_set_error (error, GCORO_ERROR, GCORO_ERROR_NO_VALUE,
+                 "Generator '%s' yielded %s, not a pointer",
+                 self->name, G_VALUE_TYPE_NAME (item));
+  if (item == &self->owned_item)
+    g_value_unset (&self->owned_item);
+  return is_pointer;
+}
+
+/* Reads what the body left behind into @out (a GValue *, or a gpointer *
+ * when @as_pointer): an item (TRUE), its failure (FALSE with the error,
+ * reported once) or nothing (FALSE: exhausted). */
+static gboolean
+take_outcome (GCoroGenerator  *self,
+              gboolean         as_pointer,
+              gpointer         out,
+              GError         **error)
+{
+  const GValue *item;
+  GValue *value = out;
+
+  settle_fiber (self);
+  item = self->item;
   if (item != NULL && self->state == GEN_SUSPENDED)
     {
       self->item = NULL;
+      if (as_pointer)
+        return take_pointer (self, item, out, error);
       if (value == NULL)
         {
           if (item == &self->owned_item)
@@ -823,18 +923,15 @@ take_outcome (GCoroGenerator  *self,
     }
 
   /* Bindings convert out values even on failure. */
-  if (value != NULL)
+  if (!as_pointer && value != NULL)
     g_value_init (value, G_TYPE_OBJECT);
   if (self->error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&self->error));
-      return FALSE;
-    }
+    g_propagate_error (error, g_steal_pointer (&self->error));
   return FALSE;
 }
 
 /* Checks that the body can be run for one more item; FALSE with the
- * outcome to report otherwise (@done set when that is "exhausted"). */
+ * reason in @error otherwise. */
 static gboolean
 check_runnable (GCoroGenerator  *self,
                 const char      *func,
@@ -843,7 +940,11 @@ check_runnable (GCoroGenerator  *self,
   if (self->state == GEN_RUNNING)
     {
       if (self->fiber != NULL && gcoro_fiber_get_current () == self->fiber)
-        g_critical ("%s(): generator '%s' asks itself for its next item", func, self->name);
+        {
+          /* A programmer error: the critical alone says it. */
+          g_critical ("%s(): generator '%s' asks itself for its next item", func, self->name);
+          return FALSE;
+        }
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    "Generator '%s' is already running (another consumer is waiting for "
                    "its next item)", self->name);
@@ -859,10 +960,12 @@ check_runnable (GCoroGenerator  *self,
   return TRUE;
 }
 
+/* Runs a stepped body for one more item; FALSE with
+ * %G_IO_ERROR_WOULD_BLOCK when it waits for a future that is pending (it
+ * stays parked on it, GEN_AWAITING). */
 static gboolean
-stepped_next (GCoroGenerator  *self,
-              GValue          *value,
-              GError         **error)
+stepped_run (GCoroGenerator  *self,
+             GError         **error)
 {
   GCoroFuture *completed = NULL;
   GCoroFuture *pending;
@@ -875,17 +978,12 @@ stepped_next (GCoroGenerator  *self,
     }
 
   pending = stepped_advance (self, completed);
-  if (pending != NULL)
-    {
-      self->awaiting = pending;
-      self->state = GEN_AWAITING;
-      goto would_block;
-    }
-  return take_outcome (self, value, error);
+  if (pending == NULL)
+    return TRUE;
+  self->awaiting = pending;
+  self->state = GEN_AWAITING;
 
 would_block:
-  if (value != NULL)
-    g_value_init (value, G_TYPE_OBJECT);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
                "The body of generator '%s' waits for a future; consume it with "
                "gcoro_generator_next_future() or next_async()", self->name);
@@ -893,30 +991,66 @@ would_block:
 }
 
 /**
- * _gcoro_generator_next_outcome: (skip)
+ * _gcoro_generator_next_slow: (skip)
  * @self: a [class@GCoro.Generator]
- * @value: (out caller-allocates) (optional): an unset [struct@GObject.Value] for the item
+ * @flags: #_GCoroGeneratorNextFlags
+ * @out: (nullable): where the item goes: an unset [struct@GObject.Value], or a #gpointer
+ *   with %_GCORO_GENERATOR_NEXT_POINTER
  * @error: return location for a [struct@GLib.Error]
  *
- * The slow end of the inline [method@GCoro.Generator.next], after
- * _gcoro_generator_resume(): anything but a value that owns nothing.
- * Not API.
+ * The consumer's side, slow path: everything but a fiber body suspended at
+ * a yield of a value that owns nothing (first item, a consuming task, a
+ * stepped body, an ended or failed body, an item to copy). With
+ * %_GCORO_GENERATOR_NEXT_RESUMED, the fast path already ran the body and
+ * only its outcome is read. Not API.
  *
- * Returns: what [method@GCoro.Generator.next] returns
+ * Returns: what [method@GCoro.Generator.next] (or _next_pointer()) returns
  */
 gboolean
-_gcoro_generator_next_outcome (GCoroGenerator  *self,
-                               GValue          *value,
-                               GError         **error)
+_gcoro_generator_next_slow (GCoroGenerator  *self,
+                            guint            flags,
+                            gpointer         out,
+                            GError         **error)
 {
-  g_return_val_if_fail (IS_GENERATOR (self), FALSE);
+  gboolean as_pointer = (flags & _GCORO_GENERATOR_NEXT_POINTER) != 0;
+  const char *func = as_pointer ? "gcoro_generator_next_pointer" : "gcoro_generator_next";
 
-  if (self->state == GEN_FINISHED && self->fiber != NULL)
+  /* The checks of the public functions, in their name. */
+  if (G_UNLIKELY (!IS_GENERATOR (self)))
     {
-      g_clear_pointer (&self->fiber, gcoro_fiber_free);
-      generator_end (self);
+      g_return_if_fail_warning (G_LOG_DOMAIN, func, "GCORO_IS_GENERATOR (self)");
+      return FALSE;
     }
-  return take_outcome (self, value, error);
+  if (G_UNLIKELY (error != NULL && *error != NULL))
+    {
+      g_return_if_fail_warning (G_LOG_DOMAIN, func, "error == NULL || *error == NULL");
+      return FALSE;
+    }
+
+  if (as_pointer && out != NULL)
+    *(gpointer *) out = NULL;
+  if (!(flags & _GCORO_GENERATOR_NEXT_RESUMED) && self->state != GEN_FINISHED)
+    {
+      gboolean ran;
+
+      if (!check_runnable (self, func, error))
+        ran = FALSE;
+      else if (self->func != NULL)
+        {
+          fiber_resume (self);
+          ran = TRUE;
+        }
+      else
+        ran = stepped_run (self, error);
+
+      if (!ran)
+        {
+          if (!as_pointer && out != NULL)
+            g_value_init (out, G_TYPE_OBJECT);
+          return FALSE;
+        }
+    }
+  return take_outcome (self, as_pointer, out, error);
 }
 
 /**
@@ -928,18 +1062,16 @@ _gcoro_generator_next_outcome (GCoroGenerator  *self,
  *
  * Runs the body of @self until it yields its next item. Works from any
  * code; inside a fiber task, the body may await (it runs as part of the
- * task). An item costs about one context switch pair.
+ * task). An item costs about one context switch pair, a little more than
+ * that in a program that does not opt in to the inline fast path
+ * (`GCORO_GENERATOR_INLINE`, see [method@GCoro.Generator.yield_pointer]).
  *
- * A stepped body that waits for a future which is still pending fails
- * this call with [G_IO_ERROR_WOULD_BLOCK][error@Gio.IOErrorEnum] (use
- * [method@GCoro.Generator.next_future]); running it from a fiber fails with
- * [G_IO_ERROR_NOT_SUPPORTED][error@Gio.IOErrorEnum]. Asking while another consumer waits for an
- * item fails with [G_IO_ERROR_BUSY][error@Gio.IOErrorEnum].
- *
- * In C, calls compile to an inline fast path (a macro of the same name)
- * for a suspended fiber body that yields values owning nothing (numbers,
- * booleans, pointers). Taking the function's address gets this exported
- * function, which behaves the same.
+ * Errors: whatever the body failed with
+ * ([method@GCoro.Generator.return_error]); [G_IO_ERROR_WOULD_BLOCK][error@Gio.IOErrorEnum] when a stepped
+ * body waits for a future that is still pending (use
+ * [method@GCoro.Generator.next_future]); [G_IO_ERROR_NOT_SUPPORTED][error@Gio.IOErrorEnum] when a stepped
+ * body is run from a fiber; [G_IO_ERROR_BUSY][error@Gio.IOErrorEnum] when another consumer is
+ * waiting for an item.
  *
  * Returns: %TRUE with the item; %FALSE without an error when @self is
  *   exhausted (or closed); %FALSE with @error when the body failed
@@ -949,115 +1081,11 @@ gboolean
                         GValue          *value,
                         GError         **error)
 {
-  gboolean ret;
-
   g_return_val_if_fail (IS_GENERATOR (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (self->state == GEN_FINISHED || !check_runnable (self, G_STRFUNC, error))
-    {
-      if (value != NULL)
-        g_value_init (value, G_TYPE_OBJECT);
-      return self->state == GEN_FINISHED ? take_outcome (self, NULL, error) : FALSE;
-    }
 
   /* No reference is taken for the trip: the consumer holds one (a ref
    * and an unref cost as much as the two switches together). */
-  if (self->func != NULL)
-    {
-      fiber_resume (self);
-      ret = take_outcome (self, value, error);
-    }
-  else
-    ret = stepped_next (self, value, error);
-
-  return ret;
-}
-
-/* What a fiber body left for a pointer consumer: its item, or the reason
- * there is none. */
-static gboolean
-pointer_outcome (GCoroGenerator  *self,
-                 gpointer        *pointer,
-                 GError         **error)
-{
-  const GValue *item = self->item;
-
-  if (item != NULL && self->state == GEN_SUSPENDED && G_VALUE_TYPE (item) == G_TYPE_POINTER)
-    {
-      if (pointer != NULL)
-        *pointer = item->data[0].v_pointer;
-      self->item = NULL;
-      return TRUE;
-    }
-  if (item != NULL && self->state == GEN_SUSPENDED)
-    {
-      g_set_error (error, GCORO_ERROR, GCORO_ERROR_NO_VALUE,
-                   "Generator '%s' yielded %s, not a pointer",
-                   self->name, G_VALUE_TYPE_NAME (item));
-      self->item = NULL;
-      return FALSE;
-    }
-  return take_outcome (self, NULL, error);
-}
-
-/**
- * _gcoro_generator_resume: (skip)
- * @self: a [class@GCoro.Generator] with a fiber body, suspended at a yield
- *
- * The switch of the inline [method@GCoro.Generator.next_pointer]: runs the body
- * until its next yield or its end. Not API: call [method@GCoro.Generator.next]
- * and its siblings.
- */
-void
-_gcoro_generator_resume (GCoroGenerator *self)
-{
-  GCoroFiber *here;
-
-  /* Inside a task, the body borrows the task's identity (see NOTES):
-   * the full way, with the cleanup after it. */
-  if (G_UNLIKELY (_gcoro_task_current () != NULL || self->fiber == NULL))
-    {
-      fiber_resume (self);
-      return;
-    }
-
-  here = gcoro_fiber_get_current ();
-  self->consumer = here;
-  self->state = GEN_RUNNING;
-  /* Last, so that it compiles to a jump: when the body switches back, it
-   * lands straight in the consumer's inline code, with no frame of ours to
-   * return from (a return the CPU would mispredict, see fiber_resume()).
-   * What an ended body leaves is cleaned up by the outcome call below. */
-  gcoro_fiber_switch_inline (here, self->fiber);
-}
-
-/**
- * _gcoro_generator_next_pointer_outcome: (skip)
- * @self: a [class@GCoro.Generator]
- * @pointer: (out) (optional): the item
- * @error: return location for a [struct@GLib.Error]
- *
- * The slow end of the inline [method@GCoro.Generator.next_pointer], after
- * _gcoro_generator_resume(): anything but a pointer item. Not API.
- *
- * Returns: what [method@GCoro.Generator.next_pointer] returns
- */
-gboolean
-_gcoro_generator_next_pointer_outcome (GCoroGenerator  *self,
-                                       gpointer        *pointer,
-                                       GError         **error)
-{
-  g_return_val_if_fail (IS_GENERATOR (self), FALSE);
-
-  if (pointer != NULL)
-    *pointer = NULL;
-  if (self->state == GEN_FINISHED && self->fiber != NULL)
-    {
-      g_clear_pointer (&self->fiber, gcoro_fiber_free);
-      generator_end (self);
-    }
-  return pointer_outcome (self, pointer, error);
+  return _gcoro_generator_next_inline (self, value, error);
 }
 
 /**
@@ -1068,13 +1096,10 @@ _gcoro_generator_next_pointer_outcome (GCoroGenerator  *self,
  * @error: return location for a [struct@GLib.Error]
  *
  * Like [method@GCoro.Generator.next] for pointer items, without any [struct@GObject.Value] on
- * the consumer's side: the fast path of C pipelines. An item that is not
- * a pointer fails with [GCORO_ERROR_NO_VALUE][error@GCoro.Error].
+ * the consumer's side: the fast path of C pipelines.
  *
- * In C, calls compile to an inline fast path (a macro of the same name):
- * a suspended fiber body is resumed without any frame of the library left
- * to return from when it switches back. Taking the function's address
- * gets this exported function, which behaves the same.
+ * Errors: those of [method@GCoro.Generator.next], and [GCORO_ERROR_NO_VALUE][error@GCoro.Error] for an
+ * item that is not a pointer.
  *
  * Returns: %TRUE with the item; %FALSE without an error when exhausted
  */
@@ -1083,37 +1108,9 @@ gboolean
                                 gpointer        *pointer,
                                 GError         **error)
 {
-  gboolean ret;
-
   g_return_val_if_fail (IS_GENERATOR (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (pointer != NULL)
-    *pointer = NULL;
-  if (G_LIKELY (self->state != GEN_FINISHED && self->func != NULL && self->state != GEN_RUNNING))
-    {
-      /* The fast path: a fiber body, no GValue at all. */
-      fiber_resume (self);
-      return pointer_outcome (self, pointer, error);
-    }
-
-  {
-    GValue v = G_VALUE_INIT;
-
-    ret = (gcoro_generator_next) (self, &v, error);
-    if (ret && !G_VALUE_HOLDS_POINTER (&v))
-      {
-        g_set_error (error, GCORO_ERROR, GCORO_ERROR_NO_VALUE,
-                     "Generator '%s' yielded %s, not a pointer",
-                     self->name, G_VALUE_TYPE_NAME (&v));
-        ret = FALSE;
-      }
-    else if (ret && pointer != NULL)
-      *pointer = g_value_get_pointer (&v);
-    g_value_unset (&v);
-  }
-
-  return ret;
+  return _gcoro_generator_next_pointer_inline (self, pointer, error);
 }
 
 /* --- asynchronous items ------------------------------------------------------------- */
@@ -1150,7 +1147,7 @@ item_return (GCoroTask      *task,
   GValue v = G_VALUE_INIT;
   GError *error = NULL;
 
-  if (take_outcome (self, &v, &error))
+  if (take_outcome (self, FALSE, &v, &error))
     gcoro_task_return_value (task, &v);
   else
     gcoro_task_return_error (task, error != NULL ? error : exhausted_error (self));
@@ -1320,6 +1317,9 @@ gcoro_generator_next_async (GCoroGenerator      *self,
  *
  * Finishes [method@GCoro.Generator.next_async], with the conventions of
  * [method@GCoro.Generator.next].
+ *
+ * Errors: those of [method@GCoro.Generator.next], and [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the
+ * wait was cancelled.
  *
  * Returns: %TRUE with the item; %FALSE without an error when exhausted;
  *   %FALSE with @error when the body failed or the wait was cancelled

@@ -135,6 +135,9 @@ undo_grant (gpointer   primitive,
  * A cancellation point: a task cancelled while waiting does not get the
  * lock. Binding twin: [method@GCoro.Lock.acquire_async].
  *
+ * Errors: [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the calling task is cancelled;
+ * [GCORO_ERROR_DESTROYED][error@GCoro.Error] when @self is finalized meanwhile.
+ *
  * Returns: %TRUE if the caller now holds @self
  */
 gboolean
@@ -200,6 +203,8 @@ gcoro_lock_acquire_async (GCoroLock           *self,
  * @error: return location for a [struct@GLib.Error]
  *
  * Finishes [method@GCoro.Lock.acquire_async].
+ *
+ * Errors: those of [method@GCoro.Lock.acquire].
  *
  * Returns: %TRUE if the caller now holds @self
  */

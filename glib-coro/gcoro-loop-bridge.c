@@ -95,6 +95,7 @@
 #include <errno.h>
 
 #include "gcoro-context-private.h"
+#include "gcoro-error.h"
 #include "gcoro-future-private.h"
 #include "gcoro-io-watch-private.h"
 #include "gcoro-loop-bridge.h"
@@ -387,12 +388,51 @@ gcoro_loop_bridge_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_loop_bridge_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gcoro_loop_bridge_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  GCoroLoopBridge *self = GCORO_LOOP_BRIDGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_boxed (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_loop_bridge_class_init (GCoroLoopBridgeClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = gcoro_loop_bridge_finalize;
+  G_OBJECT_CLASS (klass)->get_property = gcoro_loop_bridge_get_property;
+
+  /**
+   * GCoroLoopBridge:context: (getter get_context)
+   *
+   * The [struct@GLib.MainContext] whose scheduler the bridge runs on, as given to
+   * [ctor@GCoro.LoopBridge.new].
+   */
+  properties[PROP_CONTEXT] =
+    g_param_spec_boxed ("context", NULL, NULL, G_TYPE_MAIN_CONTEXT,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 }
 
 static void
@@ -540,9 +580,13 @@ gcoro_loop_bridge_wake_at (GCoroLoopBridge *self,
  * error is reported as every condition watched. Stop watching @fd before
  * it is closed. Owner thread.
  *
- * Returns: %TRUE on success; %FALSE with @error in the [error@GLib.FileError]
- *   domain (the errno of the refusal) if the socket backend refuses @fd
- *   (the epoll backend refuses regular files)
+ * Errors: [GCORO_ERROR_CLOSED][error@GCoro.Error] once @self is closed
+ * ([method@GCoro.LoopBridge.close]); a descriptor the socket backend
+ * refuses (the epoll backend refuses regular files) in GLib's
+ * errno-shaped [error@GLib.FileError] domain, which the Python event loop turns
+ * back into the `OSError` asyncio expects.
+ *
+ * Returns: %TRUE on success; %FALSE with @error set
  */
 gboolean
 gcoro_loop_bridge_watch_fd (GCoroLoopBridge  *self,
@@ -561,7 +605,7 @@ gcoro_loop_bridge_watch_fd (GCoroLoopBridge  *self,
     return set_errno_error (error, EBADF, fd);
   if (self->closed)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The loop bridge is closed");
+      g_set_error (error, GCORO_ERROR, GCORO_ERROR_CLOSED, "The loop bridge is closed");
       return FALSE;
     }
 

@@ -81,10 +81,49 @@ gcoro_queue_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_queue_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_MAX_SIZE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gcoro_queue_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  GCoroQueue *self = GCORO_QUEUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_SIZE:
+      g_value_set_uint (value, self->max_size);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_queue_class_init (GCoroQueueClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gcoro_queue_finalize;
+  G_OBJECT_CLASS (klass)->get_property = gcoro_queue_get_property;
+
+  /**
+   * GCoroQueue:max-size: (getter get_max_size)
+   *
+   * How many items the queue holds before [method@GCoro.Queue.put] waits,
+   * as given to [ctor@GCoro.Queue.new]; 0 for no limit.
+   */
+  properties[PROP_MAX_SIZE] =
+    g_param_spec_uint ("max-size", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 }
 
 static void
@@ -543,6 +582,8 @@ gcoro_queue_put_async (GCoroQueue          *self,
  *
  * Finishes [method@GCoro.Queue.put_async].
  *
+ * Errors: those of [method@GCoro.Queue.put].
+ *
  * Returns: %TRUE if the item was put
  */
 gboolean
@@ -598,6 +639,8 @@ gcoro_queue_get_async (GCoroQueue          *self,
  * @error: return location for a [struct@GLib.Error]
  *
  * Finishes [method@GCoro.Queue.get_async].
+ *
+ * Errors: those of [method@GCoro.Queue.get].
  *
  * Returns: %TRUE if an item was taken
  */

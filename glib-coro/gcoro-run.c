@@ -10,12 +10,12 @@
  *
  * What it refuses, and why:
  * - inside a fiber task: the task would block its own scheduler; it should
- *   gcoro_await() instead;
+ *   gcoro_await() instead. A programming error: a critical, no GError;
  * - inside a callback dispatched by the scheduler of the context it would
  *   iterate (a wait_async callback, say): GLib does not re-enter a source
  *   that is dispatching, so no task could run and the wait would never
- *   end. Both fail with G_IO_ERROR_WOULD_RECURSE (and a critical for the
- *   first, which is always a programming error);
+ *   end: G_IO_ERROR_WOULD_RECURSE (a runtime condition: the same code may
+ *   run from a plain main loop elsewhere);
  * - a context that another thread is running: G_IO_ERROR_BUSY.
  * What it allows: being called from another source's callback while a
  * GMainLoop runs the same context higher up the stack. That iterates the
@@ -55,12 +55,15 @@ wake_delivered (GCoroWaiter *waiter,
  * [class@GCoro.Task], the thread-default one otherwise. If nothing will ever
  * settle @future, this never returns.
  *
- * Fails with [G_IO_ERROR_WOULD_RECURSE][error@Gio.IOErrorEnum] when called inside a fiber task or
- * from a callback of the context's scheduler (where the tasks it waits for
- * could not run), and with [G_IO_ERROR_BUSY][error@Gio.IOErrorEnum] when another thread is
- * running the context. Calling it from another source's callback while a
+ * Calling it inside a fiber task is a programming error (a critical, and
+ * %FALSE without an error): await there. Calling it from another source's callback while a
  * [struct@GLib.MainLoop] runs the same context iterates the context recursively; the
  * caller's own source does not run again until it returns.
+ *
+ * Errors: the future's own error; [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] if it was
+ * cancelled; [G_IO_ERROR_WOULD_RECURSE][error@Gio.IOErrorEnum] when called from a callback of the
+ * context's scheduler (where the tasks it waits for could not run);
+ * [G_IO_ERROR_BUSY][error@Gio.IOErrorEnum] when another thread is running the context.
  *
  * Returns: %TRUE if @future resolved
  */
@@ -80,10 +83,7 @@ gcoro_run_until_complete (GCoroFuture  *future,
       g_critical ("%s() called inside task '%s': it would block the task's own "
                   "scheduler; use gcoro_await() there",
                   G_STRFUNC, gcoro_task_get_name (current));
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_RECURSE,
-                   "Cannot run the main loop from inside task '%s'",
-                   gcoro_task_get_name (current));
-      return FALSE;
+      return FALSE;   /* a programmer error: the critical alone says it */
     }
 
   scheduler = GCORO_IS_TASK (future) ? gcoro_task_get_scheduler (GCORO_TASK (future))
@@ -141,6 +141,9 @@ gcoro_run_until_complete (GCoroFuture  *future,
  *
  * Spawns @func as a fiber task on the thread-default context and runs the
  * context until it ends: the `asyncio.run(main())` of C programs.
+ *
+ * Errors: the task's own error; [G_IO_ERROR_FAILED][error@Gio.IOErrorEnum] when it cannot be spawned;
+ * those of [func@GCoro.run_until_complete].
  *
  * Returns: %TRUE if the task resolved
  */

@@ -166,6 +166,9 @@ G_DEFINE_FINAL_TYPE (GCoroScheduler, gcoro_scheduler, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_FRAME_BUDGET,
+  PROP_CONTEXT,
+  PROP_PRIORITY,
+  PROP_MAX_BATCH,
   N_PROPS
 };
 
@@ -212,6 +215,15 @@ gcoro_scheduler_get_property (GObject    *object,
     case PROP_FRAME_BUDGET:
       g_value_set_uint (value, self->frame_budget);
       break;
+    case PROP_CONTEXT:
+      g_value_set_boxed (value, self->context);
+      break;
+    case PROP_PRIORITY:
+      g_value_set_int (value, gcoro_scheduler_get_priority (self));
+      break;
+    case PROP_MAX_BATCH:
+      g_value_set_uint (value, self->max_batch);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -230,6 +242,12 @@ gcoro_scheduler_set_property (GObject      *object,
     case PROP_FRAME_BUDGET:
       gcoro_scheduler_set_frame_budget (self, g_value_get_uint (value));
       break;
+    case PROP_PRIORITY:
+      gcoro_scheduler_set_priority (self, g_value_get_int (value));
+      break;
+    case PROP_MAX_BATCH:
+      gcoro_scheduler_set_max_batch (self, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -245,7 +263,7 @@ gcoro_scheduler_class_init (GCoroSchedulerClass *klass)
   object_class->set_property = gcoro_scheduler_set_property;
 
   /**
-   * GCoroScheduler:frame-budget:
+   * GCoroScheduler:frame-budget: (getter get_frame_budget) (setter set_frame_budget)
    *
    * How long, in microseconds, the scheduler's tasks and sockets may keep
    * the main loop busy before they step aside for one iteration, so that
@@ -263,6 +281,39 @@ gcoro_scheduler_class_init (GCoroSchedulerClass *klass)
   properties[PROP_FRAME_BUDGET] =
     g_param_spec_uint ("frame-budget", NULL, NULL,
                        0, G_MAXUINT, DEFAULT_FRAME_BUDGET,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroScheduler:context: (getter get_context)
+   *
+   * The [struct@GLib.MainContext] the scheduler runs on; %NULL once it has been
+   * destroyed.
+   */
+  properties[PROP_CONTEXT] =
+    g_param_spec_boxed ("context", NULL, NULL, G_TYPE_MAIN_CONTEXT,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroScheduler:priority: (getter get_priority) (setter set_priority)
+   *
+   * The [struct@GLib.Source] priority tasks and timers are dispatched at (tasks spawned
+   * with a priority of their own keep it). Set from the owner thread only.
+   */
+  properties[PROP_PRIORITY] =
+    g_param_spec_int ("priority", NULL, NULL,
+                      G_MININT, G_MAXINT, G_PRIORITY_DEFAULT,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroScheduler:max-batch: (getter get_max_batch) (setter set_max_batch)
+   *
+   * The most ready tasks one dispatch runs, so that other sources of the
+   * context get a turn even when thousands of tasks are ready; tasks left
+   * over run first in the next dispatch.
+   */
+  properties[PROP_MAX_BATCH] =
+    g_param_spec_uint ("max-batch", NULL, NULL,
+                       1, G_MAXUINT, DEFAULT_MAX_BATCH,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -1255,7 +1306,7 @@ gcoro_scheduler_set_priority (GCoroScheduler *self,
       g_critical ("%s() called from a thread that does not own the scheduler", G_STRFUNC);
       return;
     }
-  if (self->main == NULL)
+  if (self->main == NULL || self->main->priority == priority)
     return;
 
   self->main->priority = priority;
@@ -1263,6 +1314,7 @@ gcoro_scheduler_set_priority (GCoroScheduler *self,
   g_source_set_priority ((GSource *) self->main, priority);
   if (self->io_source != NULL)
     g_source_set_priority (self->io_source, priority);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIORITY]);
 }
 
 /**
@@ -1297,7 +1349,10 @@ gcoro_scheduler_set_max_batch (GCoroScheduler *self,
   g_return_if_fail (GCORO_IS_SCHEDULER (self));
   g_return_if_fail (max_batch > 0);
 
+  if (self->max_batch == max_batch)
+    return;
   self->max_batch = max_batch;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_BATCH]);
 }
 
 /**

@@ -146,6 +146,9 @@ undo_grant (gpointer   primitive,
  * Takes a permit, suspending the calling fiber task until one is free. A
  * cancellation point. Binding twin: [method@GCoro.Semaphore.acquire_async].
  *
+ * Errors: [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the calling task is cancelled;
+ * [GCORO_ERROR_DESTROYED][error@GCoro.Error] when @self is finalized meanwhile.
+ *
  * Returns: %TRUE if a permit was taken
  */
 gboolean
@@ -194,6 +197,8 @@ gcoro_semaphore_acquire_async (GCoroSemaphore      *self,
  * @error: return location for a [struct@GLib.Error]
  *
  * Finishes [method@GCoro.Semaphore.acquire_async].
+ *
+ * Errors: those of [method@GCoro.Semaphore.acquire].
  *
  * Returns: %TRUE if a permit was taken
  */

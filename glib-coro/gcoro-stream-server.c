@@ -185,6 +185,7 @@ enum
   PROP_MAX_HANDSHAKES,
   PROP_SHUTDOWN_TIMEOUT,
   PROP_GRACE_PERIOD,
+  PROP_TLS_CERTIFICATE,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -278,6 +279,9 @@ gcoro_stream_server_get_property (GObject    *object,
     case PROP_GRACE_PERIOD:
       g_value_set_uint (value, self->grace_period);
       break;
+    case PROP_TLS_CERTIFICATE:
+      g_value_set_object (value, gcoro_stream_server_get_tls_certificate (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -310,6 +314,9 @@ gcoro_stream_server_set_property (GObject      *object,
       break;
     case PROP_GRACE_PERIOD:
       gcoro_stream_server_set_grace_period (self, g_value_get_uint (value));
+      break;
+    case PROP_TLS_CERTIFICATE:
+      gcoro_stream_server_set_tls_certificate (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -395,6 +402,16 @@ gcoro_stream_server_class_init (GCoroStreamServerClass *klass)
   props[PROP_GRACE_PERIOD] =
     g_param_spec_uint ("grace-period", NULL, NULL, 0, G_MAXUINT,
                        DEFAULT_GRACE_PERIOD, flags);
+
+  /**
+   * GCoroStreamServer:tls-certificate: (getter get_tls_certificate) (setter set_tls_certificate)
+   *
+   * The server's certificate, with its private key, or %NULL (the
+   * default) for plain connections: see
+   * [method@GCoro.StreamServer.set_tls_certificate].
+   */
+  props[PROP_TLS_CERTIFICATE] =
+    g_param_spec_object ("tls-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, props);
 
@@ -603,7 +620,8 @@ gcoro_stream_server_set_tls_certificate (GCoroStreamServer *self,
   g_return_if_fail (GCORO_IS_STREAM_SERVER (self));
   g_return_if_fail (certificate == NULL || G_IS_TLS_CERTIFICATE (certificate));
 
-  g_set_object (&self->gate.certificate, certificate);
+  if (g_set_object (&self->gate.certificate, certificate))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_TLS_CERTIFICATE]);
 }
 
 /**
@@ -1549,8 +1567,7 @@ gcoro_stream_server_serve_forever (GCoroStreamServer  *self,
     {
       g_critical ("%s() suspends the calling fiber task: call it from a task, or use "
                   "gcoro_stream_server_serve_forever_async()", G_STRFUNC);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s() was called outside a task", G_STRFUNC);
-      return FALSE;
+      return FALSE;   /* a programmer error: the critical alone says it */
     }
 
   gcoro_stream_server_start (self);

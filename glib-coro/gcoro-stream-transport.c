@@ -237,8 +237,8 @@ wait_ready_on (GCoroStreamTransport  *self,
   task = _gcoro_task_require_current (func, "its _async() twin");
   if (task == NULL)
     {
+      /* A programmer error: the critical alone says it (no GError). */
       g_clear_pointer (&source, g_source_unref);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s() was called outside a task", func);
       return FALSE;
     }
   if (G_UNLIKELY (registered &&

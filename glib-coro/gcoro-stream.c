@@ -95,10 +95,105 @@ gcoro_stream_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_stream_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_IO_STREAM,
+  PROP_LIMIT,
+  PROP_IDLE_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The properties go through the public accessors (the setters notify). */
+static void
+gcoro_stream_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  GCoroStream *self = GCORO_STREAM (object);
+
+  switch (prop_id)
+    {
+    case PROP_IO_STREAM:
+      g_value_set_object (value, gcoro_stream_get_io_stream (self));
+      break;
+    case PROP_LIMIT:
+      g_value_set_uint64 (value, gcoro_stream_get_limit (self));
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, gcoro_stream_get_idle_timeout (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gcoro_stream_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  GCoroStream *self = GCORO_STREAM (object);
+
+  switch (prop_id)
+    {
+    case PROP_LIMIT:
+      gcoro_stream_set_limit (self, (gsize) MIN (g_value_get_uint64 (value), G_MAXSIZE));
+      break;
+    case PROP_IDLE_TIMEOUT:
+      gcoro_stream_set_idle_timeout (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_stream_class_init (GCoroStreamClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = gcoro_stream_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gcoro_stream_finalize;
+  object_class->get_property = gcoro_stream_get_property;
+  object_class->set_property = gcoro_stream_set_property;
+
+  /**
+   * GCoroStream:io-stream: (getter get_io_stream)
+   *
+   * The [class@Gio.IOStream] the stream wraps, as given to
+   * [ctor@GCoro.Stream.new].
+   */
+  properties[PROP_IO_STREAM] =
+    g_param_spec_object ("io-stream", NULL, NULL, G_TYPE_IO_STREAM,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroStream:limit: (getter get_limit) (setter set_limit)
+   *
+   * The most bytes (separator included) [method@GCoro.Stream.read_line_async]
+   * and [method@GCoro.Stream.read_until_async] buffer looking for their
+   * separator; past it they fail with
+   * [GCORO_STREAM_ERROR_LIMIT_OVERRUN][error@GCoro.StreamError].
+   */
+  properties[PROP_LIMIT] =
+    g_param_spec_uint64 ("limit", NULL, NULL, 1, G_MAXSIZE, DEFAULT_LIMIT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroStream:idle-timeout: (getter get_idle_timeout) (setter set_idle_timeout)
+   *
+   * How long, in milliseconds, a read may wait for the peer's next bytes
+   * before it fails with [G_IO_ERROR_TIMED_OUT][error@Gio.IOErrorEnum]; 0
+   * (the default) for no limit. See [method@GCoro.Stream.set_idle_timeout].
+   */
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -190,7 +285,10 @@ gcoro_stream_set_limit (GCoroStream *self,
   g_return_if_fail (GCORO_IS_STREAM (self));
   g_return_if_fail (limit > 0);
 
+  if (self->limit == limit)
+    return;
   self->limit = limit;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMIT]);
 }
 
 /**
@@ -212,8 +310,11 @@ gcoro_stream_set_idle_timeout (GCoroStream *self,
                                guint        timeout_msec)
 {
   g_return_if_fail (GCORO_IS_STREAM (self));
+  if (gcoro_stream_get_idle_timeout (self) == timeout_msec)
+    return;
 
   _gcoro_stream_transport_set_idle_timeout (&self->transport, timeout_msec);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
 }
 
 /**

@@ -334,6 +334,10 @@ finish (GCoroTaskGroup  *self,
  * is cancelled and still waited for. Binding twin:
  * [method@GCoro.TaskGroup.wait_async].
  *
+ * Errors: the error of the one member that failed; [GCORO_ERROR_FAILED][error@GCoro.Error]
+ * listing them when several failed; [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the wait was
+ * cancelled.
+ *
  * Returns: %TRUE if no member failed and the wait was not cancelled
  */
 gboolean
@@ -446,6 +450,8 @@ gcoro_task_group_wait_async (GCoroTaskGroup      *self,
  * @error: return location for a [struct@GLib.Error]
  *
  * Finishes [method@GCoro.TaskGroup.wait_async].
+ *
+ * Errors: those of [method@GCoro.TaskGroup.wait].
  *
  * Returns: %TRUE if no member failed and the wait was not cancelled
  */

@@ -470,6 +470,9 @@ gcoro_task_runner_run_async (GCoroTaskRunner     *self,
  *
  * Finishes [method@GCoro.TaskRunner.run_async].
  *
+ * Errors: the first error of the items, in the order added;
+ * [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the run was cancelled.
+ *
  * Returns: %TRUE if every item resolved
  */
 gboolean
@@ -493,6 +496,9 @@ gcoro_task_runner_run_finish (GCoroTaskRunner  *self,
  * that need the caller's context to progress (a task spawned there before)
  * would wait forever: use [method@GCoro.TaskRunner.run_until_complete] for those.
  *
+ * Errors: the first error of the items, in the order added;
+ * [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when @cancellable was cancelled.
+ *
  * Returns: %TRUE if every item resolved
  */
 gboolean
@@ -513,6 +519,8 @@ gcoro_task_runner_run_sync (GCoroTaskRunner  *self,
  *
  * Runs every item and iterates the thread-default context until all have
  * settled (see [func@GCoro.run_until_complete] for where this may be called).
+ *
+ * Errors: the first error of the items, in the order added.
  *
  * Returns: %TRUE if every item resolved
  */

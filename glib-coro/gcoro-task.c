@@ -246,6 +246,36 @@ gcoro_task_finalize (GObject *object)
   G_OBJECT_CLASS (gcoro_task_parent_class)->finalize (object);
 }
 
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_SCHEDULER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gcoro_task_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  GCoroTask *self = GCORO_TASK (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_SCHEDULER:
+      g_value_set_object (value, self->scheduler);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 gcoro_task_class_init (GCoroTaskClass *klass)
 {
@@ -253,7 +283,30 @@ gcoro_task_class_init (GCoroTaskClass *klass)
   GCoroFutureClass *future_class = GCORO_FUTURE_CLASS (klass);
 
   object_class->finalize = gcoro_task_finalize;
+  object_class->get_property = gcoro_task_get_property;
   future_class->cancel = gcoro_task_real_cancel;
+
+  /**
+   * GCoroTask:name: (getter get_name)
+   *
+   * The task's name, given at spawn time (or "task-N"): it names the task
+   * in [method@GCoro.Scheduler.dump], in logs and in stack overflow reports.
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroTask:scheduler: (getter get_scheduler)
+   *
+   * The [class@GCoro.Scheduler] that runs the task, the one of the thread
+   * that spawned it.
+   */
+  properties[PROP_SCHEDULER] =
+    g_param_spec_object ("scheduler", NULL, NULL, GCORO_TYPE_SCHEDULER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void

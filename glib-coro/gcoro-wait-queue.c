@@ -135,9 +135,7 @@ _gcoro_wait_queue_wait (GCoroWaitQueue *self,
       g_critical ("%s() suspends the calling fiber task, but it was called outside "
                   "any task; spawn a task with gcoro_spawn(), or use %s",
                   func, instead);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "%s() can only be called from a fiber task", func);
-      return FALSE;
+      return FALSE;   /* a programmer error: the critical alone says it */
     }
 
   _gcoro_wait_queue_link (self, wait);

@@ -56,7 +56,7 @@
  *
  * Stopping is graceful and by cancellation: [method@GCoro.Worker.stop] (or
  * [method@GCoro.Worker.stop_async], or dropping the last reference) refuses new
- * spawns (their futures reject with [G_IO_ERROR_CLOSED][error@Gio.IOErrorEnum]), cancels every
+ * spawns (their futures reject with [GCORO_ERROR_CLOSED][error@GCoro.Error]), cancels every
  * task on the worker's scheduler (also tasks those tasks spawned), waits
  * until they have all ended, then ends the scheduler, and the thread
  * exits. A task that ignores its cancellation holds the stop up: the
@@ -104,6 +104,7 @@
 
 #include "gcoro-async-result-private.h"
 #include "gcoro-context-cell-private.h"
+#include "gcoro-error.h"
 #include "gcoro-future-private.h"
 #include "gcoro-promise.h"
 #include "gcoro-scheduler-private.h"
@@ -150,7 +151,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (GCoroWorker, gcoro_worker, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
                                                       gcoro_worker_initable_init))
 
-enum { PROP_0, PROP_NAME, N_PROPS };
+enum { PROP_0, PROP_NAME, PROP_CONTEXT, PROP_SCHEDULER, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 /* --- the core ---------------------------------------------------------------- */
@@ -465,7 +466,7 @@ job_request_run (GCoroRunnable *runnable)
                               ? g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                              "Cancelled before it started on worker '%s'",
                                              core->name)
-                              : g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                              : g_error_new (GCORO_ERROR, GCORO_ERROR_CLOSED,
                                              "Worker '%s' is stopping", core->name));
       g_object_unref (job);
       return;
@@ -535,7 +536,7 @@ worker_submit (GCoroWorker    *self,
     {
       job_drop_data (job);
       _gcoro_future_settle (GCORO_FUTURE (job), GCORO_FUTURE_REJECTED, NULL,
-                            g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                            g_error_new (GCORO_ERROR, GCORO_ERROR_CLOSED,
                                          "Worker '%s' has been stopped", core->name));
     }
 
@@ -561,7 +562,7 @@ worker_submit (GCoroWorker    *self,
  *
  * Cancelling the future cancels the task (wherever it has got to); the
  * future still settles only once the task has ended. When the worker is
- * stopping or stopped, the future rejects with [G_IO_ERROR_CLOSED][error@Gio.IOErrorEnum] and the
+ * stopping or stopped, the future rejects with [GCORO_ERROR_CLOSED][error@GCoro.Error] and the
  * body never runs.
  *
  * Returns: (transfer full): the future of the task
@@ -777,6 +778,12 @@ gcoro_worker_get_property (GObject    *object,
     case PROP_NAME:
       g_value_set_string (value, self->name);
       break;
+    case PROP_CONTEXT:
+      g_value_set_boxed (value, gcoro_worker_get_context (self));
+      break;
+    case PROP_SCHEDULER:
+      g_value_set_object (value, gcoro_worker_get_scheduler (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -813,7 +820,7 @@ gcoro_worker_class_init (GCoroWorkerClass *klass)
   object_class->set_property = gcoro_worker_set_property;
 
   /**
-   * GCoroWorker:name:
+   * GCoroWorker:name: (getter get_name)
    *
    * The name of the worker, which is also its thread's name (as far as
    * the system keeps it: Linux keeps 15 bytes).
@@ -822,6 +829,26 @@ gcoro_worker_class_init (GCoroWorkerClass *klass)
     g_param_spec_string ("name", NULL, NULL,
                          "gcoro-worker",
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroWorker:context: (getter get_context)
+   *
+   * The [struct@GLib.MainContext] of the worker's thread, made when the worker is
+   * created ([ctor@GCoro.Worker.new]).
+   */
+  properties[PROP_CONTEXT] =
+    g_param_spec_boxed ("context", NULL, NULL, G_TYPE_MAIN_CONTEXT,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GCoroWorker:scheduler: (getter get_scheduler)
+   *
+   * The [class@GCoro.Scheduler] of the worker's context. Like every
+   * scheduler it belongs to its thread: use it from the worker's tasks.
+   */
+  properties[PROP_SCHEDULER] =
+    g_param_spec_object ("scheduler", NULL, NULL, GCORO_TYPE_SCHEDULER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -841,6 +868,9 @@ gcoro_worker_init (GCoroWorker *self)
  * Starts a worker thread with a new [struct@GLib.MainContext] (its thread-default
  * context there) and that context's scheduler, and returns once the
  * scheduler exists, ready for spawns.
+ *
+ * Errors: GLib's [G_THREAD_ERROR_AGAIN][error@GLib.ThreadError] when the system cannot create the
+ * thread.
  *
  * Returns: (transfer full): the running worker, or %NULL with @error set
  *   when the thread could not be created
@@ -948,7 +978,7 @@ gcoro_worker_is_worker_thread (GCoroWorker *self)
  * @self: a [class@GCoro.Worker]
  *
  * Asks the worker to stop, without waiting: from now on spawns are
- * refused (their futures reject with [G_IO_ERROR_CLOSED][error@Gio.IOErrorEnum]), the tasks on
+ * refused (their futures reject with [GCORO_ERROR_CLOSED][error@GCoro.Error]), the tasks on
  * the worker are cancelled, and once they have all ended the thread
  * exits. Any thread, including the worker's own (a task may stop its
  * worker). Wait for the end with [method@GCoro.Worker.join] or

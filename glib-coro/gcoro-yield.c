@@ -75,6 +75,8 @@ gcoro_yield (GError **error)
  * and other idle work of higher priority run between two slices of a long
  * computation. Binding twin: [func@GCoro.idle_yield_async].
  *
+ * Errors: [G_IO_ERROR_CANCELLED][error@Gio.IOErrorEnum] when the calling task is cancelled.
+ *
  * Returns: %TRUE, or %FALSE if the task was cancelled
  */
 gboolean

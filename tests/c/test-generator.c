@@ -3,6 +3,9 @@
  * Copyright 2026 The glib-coro authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+/* The inline fast paths (gcoro-generator-inline.h) are tested here, and
+ * the exported functions through their addresses. */
+#define GCORO_GENERATOR_INLINE 1
 #include "gcoro-test-util.h"
 
 /* --- bodies -------------------------------------------------------------------- */
@@ -284,7 +287,8 @@ test_next_pointer_outcomes (void)
 }
 
 /* Yielding is for the body only; the inline calls and the exported
- * functions refuse alike, before and after the body started. */
+ * functions refuse alike, before and after the body started. A programmer
+ * error: the critical says it, no GError. */
 static void
 test_yield_outside_body (void)
 {
@@ -307,8 +311,7 @@ test_yield_outside_body (void)
              : yield_int64 (gen, 1, &error);
           g_test_assert_expected_messages ();
           g_assert_false (ok);
-          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
-          g_clear_error (&error);
+          g_assert_no_error (error);
         }
       if (started == 0)
         {

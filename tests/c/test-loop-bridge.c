@@ -490,7 +490,7 @@ test_close (void)
   settle_loop ();
   g_assert_cmpint (h.calls, ==, 0);
   g_assert_false (gcoro_loop_bridge_watch_fd (bridge, fds[0], G_IO_IN, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_error (error, GCORO_ERROR, GCORO_ERROR_CLOSED);
 
   close (fds[0]);
   close (fds[1]);

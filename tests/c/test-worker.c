@@ -579,7 +579,7 @@ test_stop_with_tasks_pending (void)
   for (int i = 0; i < QUEUED; i++)
     {
       g_assert_cmpint (gcoro_future_get_state (queued[i]), ==, GCORO_FUTURE_REJECTED);
-      g_assert_error ((GError *) gcoro_future_peek_error (queued[i]), G_IO_ERROR, G_IO_ERROR_CLOSED);
+      g_assert_error ((GError *) gcoro_future_peek_error (queued[i]), GCORO_ERROR, GCORO_ERROR_CLOSED);
       g_object_unref (queued[i]);
     }
   g_assert_cmpint (freed, ==, QUEUED);
@@ -588,7 +588,7 @@ test_stop_with_tasks_pending (void)
   g_assert_null (gcoro_scheduler_get_context (scheduler));
   late = gcoro_worker_spawn (worker, never_runs_body, &freed, count_call);
   g_assert_false (gcoro_run_until_complete (late, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_error (error, GCORO_ERROR, GCORO_ERROR_CLOSED);
   g_assert_cmpint (freed, ==, QUEUED + 1);
   gcoro_worker_stop (worker);   /* again: nothing */
 }

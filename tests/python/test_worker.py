@@ -136,7 +136,7 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(job.get_state(), GCoro.FutureState.CANCELLED)
         with self.assertRaises(GLib.Error) as cm:
             run_value(self.worker.call(lambda: 1))
-        self.assertTrue(cm.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CLOSED))
+        self.assertTrue(cm.exception.matches(GCoro.error_quark(), GCoro.Error.CLOSED))
 
     def test_stop_async(self):
         started = GCoro.Promise.new()
