@@ -18,11 +18,12 @@
  *
  * The scheduler owns a ready queue and a timer heap. Each dispatch first
  * moves expired timers' tasks to the queue, then runs the tasks that were
- * ready when it started (a snapshot, at most the scheduler's max-batch of
- * them, see [method@GCoro.Scheduler.set_max_batch]): a task that yields goes to the back of the queue and runs again
- * only after the other ready sources of the context had their turn. Sleeps
- * and timeouts are entries in the heap, not [struct@GLib.Source]s of their own; the
- * source's prepare() reports the earliest deadline as its poll timeout.
+ * ready when it started (a snapshot, at most
+ * [property@GCoro.Scheduler:max-batch] of them): a task that yields goes to
+ * the back of the queue and runs again only after the other ready sources
+ * of the context had their turn. Sleeps and timeouts are entries in the
+ * heap, not [struct@GLib.Source]s of their own; the source's prepare()
+ * reports the earliest deadline as its poll timeout.
  *
  * A scheduler belongs to the thread that created it: create it on the
  * thread that runs its context. Futures may be settled from any thread:

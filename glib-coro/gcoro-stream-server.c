@@ -628,6 +628,8 @@ gcoro_stream_server_set_tls_certificate (GCoroStreamServer *self,
  * gcoro_stream_server_get_tls_certificate:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets the certificate @self serves TLS with.
+ *
  * Returns: (transfer none) (nullable): the certificate TLS is served with
  */
 GTlsCertificate *
@@ -641,6 +643,8 @@ gcoro_stream_server_get_tls_certificate (GCoroStreamServer *self)
 /**
  * gcoro_stream_server_get_port:
  * @self: a [class@GCoro.StreamServer]
+ *
+ * Gets the TCP port @self listens on.
  *
  * Returns: the TCP port bound last (the one chosen, for port 0)
  */
@@ -676,6 +680,8 @@ gcoro_stream_server_set_max_connections (GCoroStreamServer *self,
  * gcoro_stream_server_get_max_connections:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets [property@GCoro.StreamServer:max-connections].
+ *
  * Returns: the most connections held at once (0: no limit)
  */
 guint
@@ -708,6 +714,8 @@ gcoro_stream_server_set_idle_timeout (GCoroStreamServer *self,
 /**
  * gcoro_stream_server_get_idle_timeout:
  * @self: a [class@GCoro.StreamServer]
+ *
+ * Gets [property@GCoro.StreamServer:idle-timeout].
  *
  * Returns: the idle timeout of new connections, in milliseconds (0: none)
  */
@@ -743,6 +751,8 @@ gcoro_stream_server_set_tls_handshake_timeout (GCoroStreamServer *self,
  * gcoro_stream_server_get_tls_handshake_timeout:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets [property@GCoro.StreamServer:tls-handshake-timeout].
+ *
  * Returns: the TLS handshake timeout, in milliseconds (0: none)
  */
 guint
@@ -777,6 +787,8 @@ gcoro_stream_server_set_max_handshakes (GCoroStreamServer *self,
  * gcoro_stream_server_get_max_handshakes:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets [property@GCoro.StreamServer:max-handshakes].
+ *
  * Returns: the most TLS handshakes in progress at once
  */
 guint
@@ -809,6 +821,8 @@ gcoro_stream_server_set_shutdown_timeout (GCoroStreamServer *self,
 /**
  * gcoro_stream_server_get_shutdown_timeout:
  * @self: a [class@GCoro.StreamServer]
+ *
+ * Gets [property@GCoro.StreamServer:shutdown-timeout].
  *
  * Returns: how long closing a connection may take, in milliseconds (0: no limit)
  */
@@ -843,6 +857,8 @@ gcoro_stream_server_set_grace_period (GCoroStreamServer *self,
  * gcoro_stream_server_get_grace_period:
  * @self: a [class@GCoro.StreamServer]
  *
+ * Gets [property@GCoro.StreamServer:grace-period].
+ *
  * Returns: the grace period of [method@GCoro.StreamServer.serve_forever], in
  *   milliseconds
  */
@@ -857,6 +873,8 @@ gcoro_stream_server_get_grace_period (GCoroStreamServer *self)
 /**
  * gcoro_stream_server_get_n_connections:
  * @self: a [class@GCoro.StreamServer]
+ *
+ * Gets how many connections @self holds.
  *
  * Returns: the connections held: handlers running or closing, and TLS
  *   connections before their handler

@@ -242,6 +242,8 @@ gcoro_stream_new (GIOStream *io_stream)
  * gcoro_stream_get_io_stream:
  * @self: a [class@GCoro.Stream]
  *
+ * Gets the stream @self reads from and writes to.
+ *
  * Returns: (transfer none): the wrapped stream
  */
 GIOStream *
@@ -255,6 +257,8 @@ gcoro_stream_get_io_stream (GCoroStream *self)
 /**
  * gcoro_stream_get_limit:
  * @self: a [class@GCoro.Stream]
+ *
+ * Gets how many bytes a line or a delimited read may take.
  *
  * Returns: the most bytes read_line()/read_until() buffer looking for
  *   their separator
@@ -317,6 +321,8 @@ gcoro_stream_set_idle_timeout (GCoroStream *self,
  * gcoro_stream_get_idle_timeout:
  * @self: a [class@GCoro.Stream]
  *
+ * Gets how long a read may wait for bytes.
+ *
  * Returns: how long a read may wait for bytes, in milliseconds (0: no limit)
  */
 guint
@@ -351,6 +357,8 @@ gcoro_stream_set_write_buffer_limits (GCoroStream *self,
  * gcoro_stream_get_write_buffer_size:
  * @self: a [class@GCoro.Stream]
  *
+ * Gets how many written bytes are not sent yet.
+ *
  * Returns: the bytes written but not sent yet
  */
 gsize
@@ -364,6 +372,8 @@ gcoro_stream_get_write_buffer_size (GCoroStream *self)
 /**
  * gcoro_stream_at_eof:
  * @self: a [class@GCoro.Stream]
+ *
+ * Tells whether everything the peer sent has been read.
  *
  * Returns: %TRUE once the peer has closed its side and everything it sent
  *   has been read
@@ -393,6 +403,8 @@ socket_connection (GCoroStream *self,
  * @self: a [class@GCoro.Stream]
  * @error: return location for a [struct@GLib.Error]
  *
+ * Gets the address of the other end.
+ *
  * Returns: (transfer full): the address of the other end of a socket
  *   connection
  */
@@ -412,6 +424,8 @@ gcoro_stream_get_peer_address (GCoroStream  *self,
  * gcoro_stream_get_local_address:
  * @self: a [class@GCoro.Stream]
  * @error: return location for a [struct@GLib.Error]
+ *
+ * Gets the address of this end.
  *
  * Returns: (transfer full): the address of this end of a socket connection
  */
