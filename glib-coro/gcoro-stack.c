@@ -81,6 +81,10 @@
 
 #include "gcoro-stack-private.h"
 
+#if HAVE_VALGRIND
+# include <valgrind/memcheck.h>
+#endif
+
 /* Guard regions by madvise arrived in Linux 6.13; the value is ABI, so use
  * it even when the headers predate it (HAVE_MADV_GUARD_INSTALL is 0) and
  * let the kernel say no: what matters is the kernel we run on, not the
@@ -280,6 +284,13 @@ stack_init_header (guint8         *base,
   /* Cache colouring (see NOTES); a pooled stack keeps its colour. */
   stack_color = (stack_color + 1) % STACK_COLORS;
   stack = (GCoroStack *) (gpointer) (base + size - header_size - stack_color * STACK_COLOR_STEP);
+
+#if HAVE_VALGRIND
+  /* A reused slab slot held an earlier fiber's frames, which memcheck marked
+   * inaccessible when that fiber's stack pointer left them; the header may
+   * now sit where those frames were (another colour). */
+  VALGRIND_MAKE_MEM_UNDEFINED (base, size);
+#endif
 
   stack->next = NULL;
   stack->base = base;
