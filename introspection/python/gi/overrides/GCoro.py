@@ -68,10 +68,18 @@ def _running_loop():
 def _asyncio_task_loop():
     """The loop of the asyncio task stepping on this thread, if one is
     (rather than a GCoro stepped task, or no task)."""
-    loop = _running_loop()
-    if loop is not None and asyncio.current_task(loop) is not None:
+    loop = getattr(_event_loop._running, 'loop', None)
+    if loop is None:
+        loop = _asyncio_events._get_running_loop()
+    if loop is not None and _current_task(loop) is not None:
         return loop
     return None
+
+
+# Looked up once: the override's class hierarchy makes future.is_done a
+# walk through half a dozen classes.
+_future_is_done = GCoro.Future.is_done
+_current_task = asyncio.current_task
 
 
 def _check_gcoro_loop(loop):
@@ -105,9 +113,13 @@ class Future(GCoro.Future):
     def __await__(self):
         loop = _asyncio_task_loop()
         if loop is not None:
-            if not self.is_done():
-                _check_gcoro_loop(loop)
-                yield self      # the asyncio task waits through add_done_callback()
+            if not _future_is_done(self):
+                waiter = getattr(loop, '_gcoro_waiter', None)
+                if waiter is None:
+                    _check_gcoro_loop(loop)
+                # The asyncio task waits on an asyncio future that the loop
+                # resolves when this one settles (cancelling it cancels this).
+                yield from waiter(self)
             return self.result()
         return (yield self)     # a GCoro stepped task waits for the future itself
 
