@@ -6,7 +6,9 @@
 # (GCoro.ContextVar values) they were started in.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+import gc
 import unittest
+import warnings
 
 import gi
 gi.require_version('GCoro', '1.0')
@@ -286,6 +288,29 @@ class TaskGroupCancelTest(unittest.TestCase):
         self.assertEqual(ended_then, [0, 1, 2])
         self.assertEqual(sorted(observed), [(0, True), (1, True), (2, True)])
         self.assertTrue(group.is_closed())
+
+
+class CancelledBeforeItsFirstStepTest(unittest.TestCase):
+    def test_the_coroutine_is_closed_without_a_warning(self):
+        # As asyncio's tasks do: the body never runs, the coroutine is
+        # closed, and Python does not warn that it was never awaited.
+        ran = []
+
+        async def body():
+            ran.append(True)
+
+        coro = body()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            task = GCoro.spawn(coro, name='early')
+            task.cancel()
+            finish(task)
+            del task
+            gc.collect()
+        self.assertEqual(ran, [])
+        self.assertIsNone(coro.cr_frame)               # closed
+        self.assertEqual([str(w.message) for w in caught
+                          if issubclass(w.category, RuntimeWarning)], [])
 
 
 class TimeoutTest(unittest.TestCase):
