@@ -287,9 +287,15 @@ stack_init_header (guint8         *base,
 
 #if HAVE_VALGRIND
   /* A reused slab slot held an earlier fiber's frames, which memcheck marked
-   * inaccessible when that fiber's stack pointer left them; the header may
-   * now sit where those frames were (another colour). */
-  VALGRIND_MAKE_MEM_UNDEFINED (base, size);
+   * inaccessible when that fiber's stack pointer left them; the header, and
+   * the first frame written below it before the fiber starts, may now sit
+   * where those frames were (another colour). Only the top: the canary at
+   * the bottom keeps its state. */
+  {
+    gsize span = MIN (size, header_size + STACK_COLORS * STACK_COLOR_STEP + 4096);
+
+    VALGRIND_MAKE_MEM_DEFINED (base + size - span, span);
+  }
 #endif
 
   stack->next = NULL;
