@@ -118,6 +118,7 @@ struct _GCoroStackSlab
   gsize           stack_size;
   gsize           slot_size;
   guint64         free_mask;  /* bit i set: slot i is free */
+  guint64         used_mask;  /* bit i set: slot i was handed out before */
   guint           n_slots;
   guint8          kind;
 };
@@ -285,18 +286,6 @@ stack_init_header (guint8         *base,
   stack_color = (stack_color + 1) % STACK_COLORS;
   stack = (GCoroStack *) (gpointer) (base + size - header_size - stack_color * STACK_COLOR_STEP);
 
-#if HAVE_VALGRIND
-  /* A reused slab slot held an earlier fiber's frames, which memcheck marked
-   * inaccessible when that fiber's stack pointer left them; the header, and
-   * the first frame written below it before the fiber starts, may now sit
-   * where those frames were (another colour). Only the top: the canary at
-   * the bottom keeps its state. */
-  {
-    gsize span = MIN (size, header_size + STACK_COLORS * STACK_COLOR_STEP + 4096);
-
-    VALGRIND_MAKE_MEM_DEFINED (base + size - span, span);
-  }
-#endif
 
   stack->next = NULL;
   stack->base = base;
@@ -410,6 +399,7 @@ stack_new_in_slab (gsize          size,
 {
   GCoroStackSlab *slab;
   guint slot;
+  guint8 *base;
 
   for (slab = partial_slabs; slab != NULL; slab = slab->next)
     if (slab->kind == kind && slab->stack_size == size)
@@ -421,9 +411,25 @@ stack_new_in_slab (gsize          size,
   slab->free_mask &= ~(G_GUINT64_CONSTANT (1) << slot);
   if (slab->free_mask == 0)
     slab_unlink (slab);
+  base = slab->map + slot * slab->slot_size + guard_size;
 
-  return stack_init_header (slab->map + slot * slab->slot_size + guard_size,
-                            size, header_size, slab, kind, slot);
+#if HAVE_VALGRIND
+  /* A reused slot held an earlier fiber's frames, which memcheck marked
+   * inaccessible when that fiber's stack pointer left them; the header
+   * (at another colour) and the first frame written below it before the
+   * fiber starts may now sit there. Only the top of a reused slot: the
+   * canary at the bottom keeps its state, and fresh slots cost memcheck
+   * no shadow memory. */
+  if (slab->used_mask & (G_GUINT64_CONSTANT (1) << slot))
+    {
+      gsize span = MIN (size, header_size + STACK_COLORS * STACK_COLOR_STEP + 4096);
+
+      VALGRIND_MAKE_MEM_DEFINED (base + size - span, span);
+    }
+#endif
+  slab->used_mask |= G_GUINT64_CONSTANT (1) << slot;
+
+  return stack_init_header (base, size, header_size, slab, kind, slot);
 }
 
 GCoroStack *
