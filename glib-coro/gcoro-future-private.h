@@ -18,12 +18,7 @@ typedef void (*GCoroWaiterFunc) (GCoroWaiter *waiter,
  * waiter is unlinked (under the future's lock), the future is reffed for
  * it, and its runnable is posted to @scheduler, where @func runs and then
  * the ref is dropped. The waiter's owner keeps it alive until then, or
- * until _gcoro_future_remove_waiter() returns TRUE.
- *
- * @at_once: @func only takes note (it runs nobody's code and takes no
- * lock the settler may hold; the loop bridge's future watches): when the
- * future settles on @scheduler's own thread, @func runs inside the settle
- * call instead of at the scheduler's next dispatch. */
+ * until _gcoro_future_remove_waiter() returns TRUE. */
 struct _GCoroWaiter
 {
   GCoroRunnable    runnable;
@@ -34,7 +29,6 @@ struct _GCoroWaiter
   GCoroFuture     *future;    /* set while listed or in flight */
   GCoroWaiterFunc  func;
   guint            listed : 1;
-  guint            at_once : 1;
 };
 
 /* Adds @waiter, or returns FALSE (and does nothing) when @self is already

@@ -150,10 +150,9 @@ struct _GCoroLoopBridge
   GCoroContextCell    *left_cell;     /* current before it was entered */
 
   int                  driving;       /* inside gcoro_loop_bridge_iterate() */
-  guint                driven : 1;    /* the hosted loop drives: see bridge_post() */
   guint                in_func : 1;
   guint                again : 1;     /* woken while func ran */
-  guint                due : 1;       /* reached while driven: iterate(), run_again() tell */
+  guint                due : 1;       /* reached while driving: iterate() tells */
   guint                closed : 1;
 };
 
@@ -178,16 +177,10 @@ bridge_of_timer (GCoroTimer *timer)
 static void
 bridge_post (GCoroLoopBridge *self)
 {
-  if (_gcoro_scheduler_is_owner_thread (self->scheduler) &&
-      (self->driving > 0 ||
-       (self->driven && !_gcoro_scheduler_is_dispatching (self->scheduler))))
+  if (_gcoro_scheduler_is_owner_thread (self->scheduler) && self->driving > 0)
     {
-      /* The hosted loop runs its iteration once the context's returns, or
-       * is running its own between two gcoro_loop_bridge_iterate() (a
-       * future it watches settled from one of its callbacks): it learns
-       * from iterate() or run_again(), without a trip through the queue
-       * (which would cost a context iteration more). Inside a dispatch
-       * (a main loop nested in one of its callbacks), the queue. */
+      /* The hosted loop runs its iteration once the context's returns:
+       * no need to go through the queue. */
       self->due = TRUE;
       return;
     }
@@ -275,8 +268,7 @@ future_watch_free (FutureWatch *fw)
   g_free (fw);
 }
 
-/* On the owner thread, from dispatch or from the call that settled the
- * future (at_once): the future settled. Takes note only. */
+/* On the owner thread, from dispatch: the future settled. */
 static void
 future_watch_delivered (GCoroWaiter *waiter,
                         GCoroFuture *future)
@@ -689,7 +681,6 @@ gcoro_loop_bridge_watch_future (GCoroLoopBridge *self,
   fw->waiter.scheduler = self->scheduler;
   fw->waiter.band = self->band;
   fw->waiter.func = future_watch_delivered;
-  fw->waiter.at_once = TRUE;     /* it only takes note */
 
   if (!_gcoro_future_add_waiter (future, &fw->waiter))
     {
@@ -816,13 +807,6 @@ gcoro_loop_bridge_iterate (GCoroLoopBridge *self,
   if (!check_owner (self, G_STRFUNC) || self->closed)
     return GCORO_LOOP_BRIDGE_ITERATE_NONE;
 
-  self->driven = TRUE;
-  if (self->due)
-    {
-      /* Woken while it ran its own iteration: the context's only gives
-       * the other sources their turn. */
-      may_block = FALSE;
-    }
   if (deadline != GCORO_LOOP_BRIDGE_KEEP)
     {
       _gcoro_scheduler_remove_timer (self->scheduler, &self->timer);
@@ -852,73 +836,6 @@ gcoro_loop_bridge_iterate (GCoroLoopBridge *self,
   g_object_unref (self);
 
   return flags;
-}
-
-/**
- * gcoro_loop_bridge_run_again:
- * @self: a #GCoroLoopBridge
- * @ready: whether the hosted loop has callbacks ready
- *
- * For a hosted loop that drives the context ([method@GCoro.LoopBridge.iterate])
- * and runs several of its iterations in a row, to spare the cost of the
- * context's: whether to run another one now. It should if it has
- * callbacks @ready, or was woken since its last iteration (a future it
- * watches settled from one of its callbacks, a descriptor it just watched
- * is ready...), unless the scheduler has other work ready (see
- * [method@GCoro.LoopBridge.has_company]): then the context iterates first,
- * and [method@GCoro.LoopBridge.iterate] reports the loop due. Owner
- * thread.
- *
- * Returns: %GCORO_LOOP_BRIDGE_ITERATE_DUE to run another iteration now
- *   (with %GCORO_LOOP_BRIDGE_ITERATE_EVENTS if
- *   [method@GCoro.LoopBridge.take_events] has some), or
- *   %GCORO_LOOP_BRIDGE_ITERATE_NONE
- */
-GCoroLoopBridgeIterateFlags
-gcoro_loop_bridge_run_again (GCoroLoopBridge *self,
-                             gboolean         ready)
-{
-  GCoroLoopBridgeIterateFlags flags = GCORO_LOOP_BRIDGE_ITERATE_DUE;
-
-  g_return_val_if_fail (GCORO_IS_LOOP_BRIDGE (self), GCORO_LOOP_BRIDGE_ITERATE_NONE);
-
-  if (!check_owner (self, G_STRFUNC) || self->closed || self->driving > 0)
-    return GCORO_LOOP_BRIDGE_ITERATE_NONE;
-  if (!ready && !self->due)
-    return GCORO_LOOP_BRIDGE_ITERATE_NONE;
-  if (_gcoro_scheduler_has_queued (self->scheduler, self->band))
-    return GCORO_LOOP_BRIDGE_ITERATE_NONE;   /* due stays: iterate() tells */
-
-  self->due = FALSE;
-  if (self->ready_head != NULL || self->settled->len > 0)
-    flags |= GCORO_LOOP_BRIDGE_ITERATE_EVENTS;
-  return flags;
-}
-
-/**
- * gcoro_loop_bridge_stop_driving:
- * @self: a #GCoroLoopBridge
- *
- * Tells the bridge that the hosted loop no longer drives the context
- * (asyncio's `run_forever()` returns): from now on whoever iterates the
- * context (a #GMainLoop) runs the hosted loop through its function again,
- * starting with what became due since the last
- * [method@GCoro.LoopBridge.iterate]. Owner thread.
- */
-void
-gcoro_loop_bridge_stop_driving (GCoroLoopBridge *self)
-{
-  g_return_if_fail (GCORO_IS_LOOP_BRIDGE (self));
-
-  if (!check_owner (self, G_STRFUNC) || self->driving > 0)
-    return;
-  self->driven = FALSE;
-  if (self->due)
-    {
-      self->due = FALSE;
-      if (!self->closed)
-        bridge_post (self);
-    }
 }
 
 /**

@@ -117,12 +117,6 @@ GCoroLoopBridgeIterateFlags
                                                     gint64                deadline,
                                                     gboolean              may_block);
 GCORO_AVAILABLE_IN_ALL
-GCoroLoopBridgeIterateFlags
-                 gcoro_loop_bridge_run_again       (GCoroLoopBridge      *self,
-                                                    gboolean              ready);
-GCORO_AVAILABLE_IN_ALL
-void             gcoro_loop_bridge_stop_driving    (GCoroLoopBridge      *self);
-GCORO_AVAILABLE_IN_ALL
 void             gcoro_loop_bridge_enter_context   (GCoroLoopBridge      *self,
                                                     GCoroContext         *context);
 GCORO_AVAILABLE_IN_ALL

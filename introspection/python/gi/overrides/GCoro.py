@@ -68,15 +68,10 @@ def _running_loop():
 def _asyncio_task_loop():
     """The loop of the asyncio task stepping on this thread, if one is
     (rather than a GCoro stepped task, or no task)."""
-    loop = getattr(_event_loop._running, 'loop', None)
-    if loop is None:
-        loop = _asyncio_events._get_running_loop()
-    if loop is not None and _current_task(loop) is not None:
+    loop = _running_loop()
+    if loop is not None and asyncio.current_task(loop) is not None:
         return loop
     return None
-
-
-_current_task = asyncio.current_task
 
 
 def _check_gcoro_loop(loop):
@@ -110,16 +105,9 @@ class Future(GCoro.Future):
     def __await__(self):
         loop = _asyncio_task_loop()
         if loop is not None:
-            watch = getattr(loop, '_gcoro_waiter', None)
-            if watch is not None:
-                # The asyncio task waits on an asyncio future that the loop
-                # resolves when this one settles (cancelling it cancels
-                # this); None if this one has settled already.
-                waiter = watch(self)
-                if waiter is not None:
-                    yield from waiter
-            elif not self.is_done():
+            if not self.is_done():
                 _check_gcoro_loop(loop)
+                yield self      # the asyncio task waits through add_done_callback()
             return self.result()
         return (yield self)     # a GCoro stepped task waits for the future itself
 

@@ -287,10 +287,6 @@ class EventLoop(unix_events.SelectorEventLoop):
         finally:
             self._in_run_forever = False
             _running.loop = outer
-            if self._bridge is not None:
-                # What became due from now on goes through the scheduler's
-                # queue again, for whoever iterates the context next.
-                self._bridge.stop_driving()
 
     def _run_once(self):
         # run_forever()'s step: one iteration of the GMainContext, in which
@@ -309,8 +305,7 @@ class EventLoop(unix_events.SelectorEventLoop):
     def _iterate_batches(self, has_events):
         """What the scheduler runs when the loop is due: up to
         _BATCHES iterations of the loop in a row while callbacks keep
-        being ready (or a GCoro future it watches settled from one of
-        them) and no task of the scheduler is, so that the cost of a
+        being ready and no task of the scheduler is, so that the cost of a
         context iteration is shared by several (asyncio's loop polls once
         per iteration, a GMainContext iteration costs about three times as
         much). Other sources of the same priority wait at most that many
@@ -318,12 +313,9 @@ class EventLoop(unix_events.SelectorEventLoop):
         has callbacks ready anyway."""
         deadline = self._iterate(has_events)
         n = 1
-        run_again = self._bridge.run_again
-        while n < _BATCHES and not self._stopping and self._pending_exc is None:
-            due = run_again(deadline == 0)
-            if not due:
-                break
-            deadline = self._iterate(due & _EVENTS)
+        while (deadline == 0 and n < _BATCHES and not self._stopping and
+               self._pending_exc is None and not self._bridge.has_company()):
+            deadline = self._iterate(False)
             n += 1
         return deadline
 
@@ -606,53 +598,18 @@ class EventLoop(unix_events.SelectorEventLoop):
         self._bridge.watch_future(future, token)
 
     def _unwatch_gcoro_future(self, future, fn):
-        tokens = [token for token, watch in self._future_watches.items()
-                  if type(watch) is tuple and watch[0] is future and watch[1] == fn]
+        tokens = [token for token, (f, g, _c) in self._future_watches.items()
+                  if f is future and g == fn]
         for token in tokens:
             del self._future_watches[token]
             self._bridge.unwatch_future(token)
         return len(tokens)
 
-    def _gcoro_waiter(self, future):
-        """What an asyncio task awaiting a GCoro future (pending) waits on:
-        a _Waiter, resolved once the bridge reports the future settled."""
-        if self._closed:
-            raise RuntimeError('Event loop is closed')
-        waiter = _Waiter(loop=self)
-        waiter._gcoro_future = future
-        token = self._next_token
-        self._next_token = token + 1
-        self._future_watches[token] = waiter
-        self._bridge.watch_future(future, token)
-        return waiter
-
     def _future_settled(self, token):
         watch = self._future_watches.pop(token, None)
-        if watch is None:
-            return
-        if type(watch) is _Waiter:
-            if not watch.done():
-                watch.set_result(None)   # its task's wake-up joins _ready
-            return
-        future, fn, context = watch
-        self._ready.append(events.Handle(fn, (future,), self, context))
-
-
-class _Waiter(asyncio.Future):
-    """An asyncio future that stands for a GCoro future in an asyncio task's
-    await (GCoro.Future.__await__()): the task waits on it through asyncio's
-    own machinery, in C (where waiting on the GCoro future itself would run
-    its Python get_loop(), add_done_callback() and the like), and the loop
-    resolves it with None once the GCoro future has settled; the coroutine
-    then reads the GCoro future's outcome. Cancelling it (the task being
-    cancelled) cancels the GCoro future instead, so the task sees the
-    cancellation once that future has settled, as when it awaits an asyncio
-    task."""
-
-    __slots__ = ('_gcoro_future',)
-
-    def cancel(self, msg=None):
-        return self._gcoro_future.cancel(msg)
+        if watch is not None:
+            future, fn, context = watch
+            self._ready.append(events.Handle(fn, (future,), self, context))
 
 
 class EventLoopPolicy(unix_events.DefaultEventLoopPolicy):
