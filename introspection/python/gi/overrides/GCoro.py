@@ -48,7 +48,7 @@ from asyncio import events as _asyncio_events
 
 from gi.repository import GLib, GObject, Gio
 
-from .._gi import CallbackInfo as _CallbackInfo, FunctionInfo, Repository as _Repository
+from .._gi import FunctionInfo
 from ..module import get_introspection_module
 from ..overrides import override
 
@@ -1185,25 +1185,3 @@ def install():
 
 __all__ += ['EventLoop', 'EventLoopPolicy', 'install']
 
-
-# --- the rest of the namespace ----------------------------------------------------------
-
-def _export_the_rest():
-    """The names this module does not override, held by the module PyGObject
-    makes of it too: it finds a name it does not hold through a __getattr__
-    that first raises and catches an AttributeError (GCoro.Promise cost
-    0.9 µs a look-up, GCoro.Future 0.07)."""
-    names = []
-    for info in _Repository.get_default().get_infos('GCoro'):
-        name = info.get_name()
-        if name in globals() or isinstance(info, _CallbackInfo):
-            continue
-        try:
-            globals()[name] = getattr(GCoro, name)
-        except (AttributeError, NotImplementedError, TypeError):
-            continue
-        names.append(name)
-    return names
-
-
-__all__ += _export_the_rest()
