@@ -1711,18 +1711,6 @@ sleep_finish (Case          *c,
 
 #define BIG (1024 * 1024)
 
-static GCoroStream *
-stream_from_fd (int fd)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, &error);
-  g_autoptr(GSocketConnection) conn = NULL;
-
-  g_assert_no_error (error);
-  conn = g_socket_connection_factory_create_connection (socket);
-  return gcoro_stream_new (G_IO_STREAM (conn));
-}
-
 static void
 stream_setup (Case *c)
 {

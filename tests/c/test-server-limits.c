@@ -17,18 +17,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static GCoroStream *
-stream_from_fd (int fd)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, &error);
-  g_autoptr(GSocketConnection) conn = NULL;
-
-  g_assert_no_error (error);
-  conn = g_socket_connection_factory_create_connection (socket);
-  return gcoro_stream_new (G_IO_STREAM (conn));
-}
-
 /* A plain blocking TCP client socket: loopback connects complete in the
  * kernel's backlog, whether or not the server accepts. */
 static int
