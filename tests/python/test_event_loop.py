@@ -39,12 +39,19 @@ def guard_main_loop(ml):
     return check
 
 
-class AsyncioDrivesTest(unittest.TestCase):
-    """asyncio.run() / run_until_complete() iterate the GMainContext."""
+class _OnEventLoopTest(unittest.TestCase):
+    """A test with a GCoro.EventLoop of its own (closed after it)."""
 
     def setUp(self):
         self.loop = GCoro.EventLoop()
         self.addCleanup(self.loop.close)
+
+    def run_main(self, coro):
+        return self.loop.run_until_complete(coro)
+
+
+class AsyncioDrivesTest(_OnEventLoopTest):
+    """asyncio.run() / run_until_complete() iterate the GMainContext."""
 
     def test_a_complete_asyncio_loop(self):
         self.assertIsInstance(self.loop, asyncio.AbstractEventLoop)
@@ -325,15 +332,8 @@ class NobodyToldTest(unittest.TestCase):
             ctx.pop_thread_default()
 
 
-class FuturesCrossTest(unittest.TestCase):
+class FuturesCrossTest(_OnEventLoopTest):
     """One world: asyncio tasks await GCoro futures, C awaits asyncio."""
-
-    def setUp(self):
-        self.loop = GCoro.EventLoop()
-        self.addCleanup(self.loop.close)
-
-    def run_main(self, coro):
-        return self.loop.run_until_complete(coro)
 
     def test_await_a_promise_settled_from_another_thread(self):
         async def main():
@@ -473,12 +473,11 @@ class FuturesCrossTest(unittest.TestCase):
             loop.run_until_complete(main())
 
 
-class ContextVarsFollowTasksTest(unittest.TestCase):
+class ContextVarsFollowTasksTest(_OnEventLoopTest):
     """GCoro.ContextVar values follow asyncio tasks as contextvars do."""
 
     def setUp(self):
-        self.loop = GCoro.EventLoop()
-        self.addCleanup(self.loop.close)
+        super().setUp()
         self.var = GCoro.ContextVar.new('who')
 
     def test_copied_at_create_task(self):
@@ -530,15 +529,8 @@ class ContextVarsFollowTasksTest(unittest.TestCase):
         self.assertTrue(GCoro.Context.new().run(body))
 
 
-class PythonShapedTest(unittest.TestCase):
+class PythonShapedTest(_OnEventLoopTest):
     """GCoro's primitives read as asyncio's do."""
-
-    def setUp(self):
-        self.loop = GCoro.EventLoop()
-        self.addCleanup(self.loop.close)
-
-    def run_main(self, coro):
-        return self.loop.run_until_complete(coro)
 
     def test_async_methods_without_a_callback_are_awaitable(self):
         async def main():
