@@ -83,6 +83,6 @@ win=$top/examples/gtk/asyncio-window.py
 if [ -f "$top/build/introspection/GCoro-1.0.typelib" ]; then
   echo "asyncio-window: frames per second over 3 s while its asyncio server is loaded"
   GI_TYPELIB_PATH=$top/build/introspection LD_LIBRARY_PATH=$top/build/glib-coro \
-    PYTHONPATH=$top/introspection/python \
+    PYTHONPATH=$top/introspection/python:$top/build/introspection/python \
     "$run" /usr/bin/python3 "$win" --self-test 2>/dev/null | grep '^frames per second'
 fi

@@ -24,7 +24,7 @@ if [ ! -f "$builddir/build.ninja" ]; then
 fi
 ninja -C "$builddir" >/dev/null
 
-gi_env="GI_TYPELIB_PATH=$builddir/introspection LD_LIBRARY_PATH=$builddir/glib-coro PYTHONPATH=introspection/python"
+gi_env="GI_TYPELIB_PATH=$builddir/introspection LD_LIBRARY_PATH=$builddir/glib-coro PYTHONPATH=introspection/python:$builddir/introspection/python"
 declare -A cmd
 cmd[asyncio]="/usr/bin/python3 bench/bench_asyncio.py asyncio"
 order="asyncio"

@@ -56,7 +56,7 @@ if /usr/bin/python3 -c 'import uvloop' 2>/dev/null; then
 fi
 # asyncio on GCoro.EventLoop, when the build has the typelib (introspection).
 if [ -f "$builddir/introspection/GCoro-1.0.typelib" ]; then
-  gi_env="GI_TYPELIB_PATH=$builddir/introspection LD_LIBRARY_PATH=$builddir/glib-coro PYTHONPATH=introspection/python"
+  gi_env="GI_TYPELIB_PATH=$builddir/introspection LD_LIBRARY_PATH=$builddir/glib-coro PYTHONPATH=introspection/python:$builddir/introspection/python"
   cmd[gcoro-asyncio-glib]="env $gi_env GCORO_BACKEND=glib /usr/bin/python3 bench/echo_server_asyncio.py --gcoro"
   cmd[gcoro-asyncio-epoll]="env $gi_env GCORO_BACKEND=epoll /usr/bin/python3 bench/echo_server_asyncio.py --gcoro"
   order="$order gcoro-asyncio-glib gcoro-asyncio-epoll"

@@ -16,7 +16,7 @@ import unittest
 
 import gi
 gi.require_version('GCoro', '1.0')
-from gi.repository import GCoro, GLib, Gio  # noqa: E402
+from gi.repository import GCoro, GLib, GObject, Gio  # noqa: E402
 
 SAFETY_MS = 10000
 
@@ -471,6 +471,145 @@ class FuturesCrossTest(_OnEventLoopTest):
             await GCoro.sleep(1)
         with self.assertRaisesRegex(RuntimeError, 'GCoro.EventLoop'):
             loop.run_until_complete(main())
+
+
+class AwaitingGCoroFuturesTest(_OnEventLoopTest):
+    """The compiled await of a GCoro future (gi.overrides._gcoro_accel):
+    values, failures, cancellation, and the generator protocol around it."""
+
+    def settle_later(self, promise, value):
+        holder = GObject.Value(GObject.TYPE_PYOBJECT)
+        holder.set_value(value)
+        self.loop.call_soon(promise.resolve, holder)
+
+    def test_values_of_every_shape(self):
+        async def main():
+            got = []
+            for value in [(1, 2), None, 'text', [3], StopIteration('not raised')]:
+                p = GCoro.Promise.new()
+                self.settle_later(p, value)
+                got.append(await p)
+            p = GCoro.Promise.new()
+            self.loop.call_soon(p.resolve_int64, -5)
+            got.append(await p)
+            obj = GCoro.Event.new()
+            p = GCoro.Promise.new()
+            self.loop.call_soon(p.resolve_object, obj)
+            got.append(await p)
+            p = GCoro.Promise.new()
+            self.loop.call_soon(p.resolve, None)   # no value
+            got.append(await p)
+            done = GCoro.Promise.new()
+            done.resolve_int64(9)
+            got.append(await done)                # settled already: no suspension
+            return got, obj
+        got, obj = self.run_main(main())
+        self.assertEqual(got[:4], [(1, 2), None, 'text', [3]])
+        self.assertIsInstance(got[4], StopIteration)
+        self.assertEqual(got[5:], [-5, obj, None, 9])
+        self.assertIs(got[6], obj)      # the same wrapper
+
+    def test_two_tasks_await_one_future(self):
+        async def main():
+            p = GCoro.Promise.new()
+            first = asyncio.create_task(self.await_it(p))
+            second = asyncio.create_task(self.await_it(p))
+            await asyncio.sleep(0)
+            p.resolve_int64(3)
+            return await asyncio.gather(first, second)
+        self.assertEqual(self.run_main(main()), [3, 3])
+
+    async def await_it(self, future):
+        return await future
+
+    def test_cancelling_waits_for_the_gcoro_task_to_end(self):
+        log = []
+
+        async def c_side():
+            try:
+                await GCoro.sleep(60000)
+            except GLib.Error:
+                log.append('gcoro task cancelled')
+                with GCoro.shielded():
+                    await GCoro.sleep(1)     # cleanup that takes a while
+                log.append('gcoro cleanup done')
+                raise
+
+        async def main():
+            gtask = GCoro.spawn(c_side())
+            task = asyncio.create_task(self.await_it(gtask))
+            await asyncio.sleep(0.01)
+            self.assertTrue(task.cancel())
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+            log.append('asyncio task ended')
+            self.assertTrue(gtask.is_done())
+        self.run_main(main())
+        self.assertEqual(log, ['gcoro task cancelled', 'gcoro cleanup done', 'asyncio task ended'])
+
+    def test_cancelled_after_the_future_settled(self):
+        async def main():
+            p = GCoro.Promise.new()
+            task = asyncio.create_task(self.await_it(p))
+            await asyncio.sleep(0)
+            p.resolve_int64(1)          # settled; the task has not woken yet
+            self.assertTrue(task.cancel())
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+            self.assertTrue(task.cancelled())
+            self.assertEqual(p.get_state(), GCoro.FutureState.RESOLVED)
+        self.run_main(main())
+
+    def test_closing_a_waiting_coroutine(self):
+        async def main():
+            p = GCoro.Promise.new()
+            coro = self.await_it(p)
+            waiter = coro.send(None)      # suspended at the await
+            self.assertIsInstance(waiter, asyncio.Future)
+            coro.close()
+            p.resolve_int64(1)            # the loop resolves a waiter nobody waits on
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            self.assertEqual(p.get_state(), GCoro.FutureState.RESOLVED)
+        self.run_main(main())
+
+    def test_throwing_into_a_waiting_coroutine(self):
+        class Oops(Exception):
+            pass
+
+        async def main():
+            p = GCoro.Promise.new()
+            coro = self.await_it(p)
+            coro.send(None)
+            with self.assertRaises(Oops):
+                coro.throw(Oops('in'))
+            it = p.__await__()
+            with self.assertRaises(ValueError):
+                it.throw(ValueError, 'by type')
+            with self.assertRaises(RuntimeError):
+                next(it)                  # over: an awaiter is used once
+        self.run_main(main())
+
+    def test_yield_from_in_generator_based_coroutines(self):
+        def legacy(future):
+            return (yield from future)
+
+        async def main():
+            p = GCoro.Promise.new()
+            self.loop.call_soon(p.resolve_int64, 4)
+            return await asyncio.ensure_future(self.wrap(legacy(p)))
+        self.assertEqual(self.run_main(main()), 4)
+
+    async def wrap(self, gen):
+        return await _GeneratorAwaitable(gen)
+
+
+class _GeneratorAwaitable:
+    def __init__(self, gen):
+        self.gen = gen
+
+    def __await__(self):
+        return (yield from self.gen)
 
 
 class ContextVarsFollowTasksTest(_OnEventLoopTest):

@@ -65,15 +65,6 @@ def _running_loop():
     return loop if loop is not None else _asyncio_events._get_running_loop()
 
 
-def _asyncio_task_loop():
-    """The loop of the asyncio task stepping on this thread, if one is
-    (rather than a GCoro stepped task, or no task)."""
-    loop = _running_loop()
-    if loop is not None and asyncio.current_task(loop) is not None:
-        return loop
-    return None
-
-
 def _check_gcoro_loop(loop):
     if not hasattr(loop, '_watch_gcoro_future'):
         raise RuntimeError('asyncio code waits for a GCoro future on GCoro.EventLoop '
@@ -102,16 +93,13 @@ class Future(GCoro.Future):
     ...), so asyncio.gather(), wait(), wait_for() and ensure_future() take
     it as they take an asyncio future."""
 
-    def __await__(self):
-        loop = _asyncio_task_loop()
-        if loop is not None:
-            if not self.is_done():
-                _check_gcoro_loop(loop)
-                yield self      # the asyncio task waits through add_done_callback()
-            return self.result()
-        return (yield self)     # a GCoro stepped task waits for the future itself
-
-    __iter__ = __await__   # generator-based coroutines: `yield from future`
+    # __await__ (and __iter__, for generator-based coroutines' `yield
+    # from future`) is compiled (_gcoro_accel.install() below): in an
+    # asyncio task on GCoro.EventLoop, a pending future is awaited through
+    # an asyncio future the loop resolves once the bridge reports this one
+    # settled (cancelling the task cancels this future, and the task sees
+    # the outcome once it has settled); in a GCoro stepped task, the step
+    # function waits for the future itself.
 
     # asyncio's future protocol. asyncio's tasks recognise a future by this
     # attribute (and set it to False once they wait on it).
@@ -1167,6 +1155,8 @@ __all__.append('TaskGroup')
 
 from . import _gcoro_event_loop as _event_loop  # noqa: E402
 from ._gcoro_event_loop import EventLoop, EventLoopPolicy  # noqa: E402
+
+_event_loop._accel.install(Future, _event_loop._running, _check_gcoro_loop, _event_loop._Waiter)
 
 
 def install():

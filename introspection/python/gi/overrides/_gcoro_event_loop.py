@@ -60,6 +60,17 @@ from ..module import get_introspection_module
 
 GCoro = get_introspection_module('GCoro')
 
+try:
+    from . import _gcoro_accel as _accel
+except ImportError as error:     # pragma: no cover - a broken installation
+    raise ImportError(
+        "glib-coro's Python override needs its compiled half, "
+        "gi.overrides._gcoro_accel, which is built with the library "
+        "(-Dpython_overrides=true, the default; it needs python3-dev and "
+        "python-gi-dev) and installed next to GCoro.py. Uninstalled, put "
+        "both introspection/python and <builddir>/introspection/python on "
+        f"PYTHONPATH. ({error})") from error
+
 __all__ = ['EventLoop', 'EventLoopPolicy', 'install']
 
 # The GCoro.EventLoop running on each thread (`loop`), set and cleared
@@ -81,7 +92,6 @@ _NO_DEADLINE = GCoro.LOOP_BRIDGE_NO_DEADLINE
 _KEEP = GCoro.LOOP_BRIDGE_KEEP
 _BATCHES = 4
 _EVENTS = int(GCoro.LoopBridgeIterateFlags.EVENTS)
-_FUTURE = GCoro.LOOP_BRIDGE_FUTURE
 
 # GFileError codes back to errno values (the bridge reports a refused
 # descriptor in the errno-shaped G_FILE_ERROR domain).
@@ -234,8 +244,10 @@ class EventLoop(unix_events.SelectorEventLoop):
         self._in_run_forever = False
         self._glib_quit = None        # quits the GLib main loop that drives us
         self._next = _KEEP            # what run_forever() tells the bridge next
-        self._future_watches = {}     # token -> (GCoro future, callback, context)
-        self._next_token = 1
+        # token -> the asyncio future an asyncio task awaiting a GCoro
+        # future waits on (_gcoro_accel), or (GCoro future, callback,
+        # context) for add_done_callback()
+        self._future_watches = {}
         self._task_contexts = False   # some task has a GCoro.Context of its own
         self._entered = None          # the GCoro.Context entered for a callback
         super().__init__(selector=_BridgeSelector(self._bridge))
@@ -294,7 +306,7 @@ class EventLoop(unix_events.SelectorEventLoop):
         # loop's own iteration, here rather than in a call back from C.
         deadline = self._next
         self._next = _KEEP
-        due = self._bridge.iterate(deadline, not self._stopping)
+        due = _accel.iterate(self._bridge, deadline, not self._stopping)
         if due:
             self._next = self._iterate_batches(due & _EVENTS)
         exc = self._pending_exc
@@ -314,7 +326,7 @@ class EventLoop(unix_events.SelectorEventLoop):
         deadline = self._iterate(has_events)
         n = 1
         while (deadline == 0 and n < _BATCHES and not self._stopping and
-               self._pending_exc is None and not self._bridge.has_company()):
+               self._pending_exc is None and not _accel.has_company(self._bridge)):
             deadline = self._iterate(False)
             n += 1
         return deadline
@@ -374,18 +386,14 @@ class EventLoop(unix_events.SelectorEventLoop):
         return self._armed
 
     def _take_events(self):
-        events = self._bridge.take_events()
-        keys = self._selector._keys
-        ready = []
-        for i in range(0, len(events), 2):
-            what, value = events[i], events[i + 1]
-            if what == _FUTURE:
-                self._future_settled(value)
-                continue
-            key = keys.get(what)
-            if key is not None:
-                ready.append((key, (value & _IN) | ((value & _OUT) >> 1)))
-        if ready:
+        # Settled futures' waiters are resolved on the way (their tasks'
+        # wake-ups join _ready); ready descriptors come as (key, events).
+        ready, settled = _accel.take_events(self._bridge, self._selector._keys,
+                                            self._future_watches)
+        if settled is not None:
+            for future, fn, context in settled:
+                self._ready.append(events.Handle(fn, (future,), self, context))
+        if ready is not None:
             self._process_events(ready)
 
     def _expire_timers(self):
@@ -592,24 +600,33 @@ class EventLoop(unix_events.SelectorEventLoop):
             raise RuntimeError('Event loop is closed')
         if context is None:
             context = contextvars.copy_context()
-        token = self._next_token
-        self._next_token = token + 1
+        token = _accel.next_token()
         self._future_watches[token] = (future, fn, context)
         self._bridge.watch_future(future, token)
 
     def _unwatch_gcoro_future(self, future, fn):
-        tokens = [token for token, (f, g, _c) in self._future_watches.items()
-                  if f is future and g == fn]
+        tokens = [token for token, watch in self._future_watches.items()
+                  if type(watch) is tuple and watch[0] is future and watch[1] == fn]
         for token in tokens:
             del self._future_watches[token]
             self._bridge.unwatch_future(token)
         return len(tokens)
 
-    def _future_settled(self, token):
-        watch = self._future_watches.pop(token, None)
-        if watch is not None:
-            future, fn, context = watch
-            self._ready.append(events.Handle(fn, (future,), self, context))
+
+class _Waiter(asyncio.Future):
+    """What an asyncio task awaiting a pending GCoro future waits on
+    (GCoro.Future.__await__, in _gcoro_accel): an asyncio future the loop
+    resolves with None once the bridge reports the GCoro future settled,
+    so that the task waits with asyncio's own machinery. Task.cancel()
+    cancels the GCoro future instead of the waiter, at once, as it cancels
+    an awaited asyncio future: whatever that future's operation was granted
+    meanwhile is not lost, and the task sees the outcome (CancelledError
+    when the cancellation took) once the future has settled."""
+
+    __slots__ = ('_gcoro_future',)
+
+    def cancel(self, msg=None):
+        return self._gcoro_future.cancel(msg)
 
 
 class EventLoopPolicy(unix_events.DefaultEventLoopPolicy):
