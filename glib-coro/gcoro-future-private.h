@@ -18,7 +18,13 @@ typedef void (*GCoroWaiterFunc) (GCoroWaiter *waiter,
  * waiter is unlinked (under the future's lock), the future is reffed for
  * it, and its runnable is posted to @scheduler, where @func runs and then
  * the ref is dropped. The waiter's owner keeps it alive until then, or
- * until _gcoro_future_remove_waiter() returns TRUE. */
+ * until _gcoro_future_remove_waiter() returns TRUE.
+ *
+ * @at_once: @func only takes note (it runs nobody's code, takes no lock a
+ * settler may hold, and may run inside the settle call): when the future
+ * settles on @scheduler's own thread, @func runs right there instead of
+ * at the scheduler's next dispatch. The loop bridge's future watches are
+ * such waiters. */
 struct _GCoroWaiter
 {
   GCoroRunnable    runnable;
@@ -29,6 +35,7 @@ struct _GCoroWaiter
   GCoroFuture     *future;    /* set while listed or in flight */
   GCoroWaiterFunc  func;
   guint            listed : 1;
+  guint            at_once : 1;
 };
 
 /* Adds @waiter, or returns FALSE (and does nothing) when @self is already

@@ -285,7 +285,9 @@ settle (GCoroFuture      *self,
       w->prev = w->next = NULL;
       w->future = g_object_ref (self);
       w->runnable.func = waiter_deliver;
-      if (!in_dispatch || !_gcoro_scheduler_run_in_dispatch (w->scheduler, w->band, &w->runnable))
+      if (w->at_once && _gcoro_scheduler_is_owner_thread (w->scheduler))
+        waiter_deliver (&w->runnable);
+      else if (!in_dispatch || !_gcoro_scheduler_run_in_dispatch (w->scheduler, w->band, &w->runnable))
         _gcoro_scheduler_post (w->scheduler, w->band, &w->runnable);
     }
 

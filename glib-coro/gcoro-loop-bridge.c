@@ -150,6 +150,8 @@ struct _GCoroLoopBridge
   GCoroContextCell    *left_cell;     /* current before it was entered */
 
   int                  driving;       /* inside gcoro_loop_bridge_iterate() */
+  guint                iterating : 1; /* between begin_iteration() and end_iteration() */
+  guint                news : 1;      /* futures settled meanwhile, not posted */
   guint                in_func : 1;
   guint                again : 1;     /* woken while func ran */
   guint                due : 1;       /* reached while driving: iterate() tells */
@@ -268,7 +270,9 @@ future_watch_free (FutureWatch *fw)
   g_free (fw);
 }
 
-/* On the owner thread, from dispatch: the future settled. */
+/* On the owner thread, from dispatch, or inside the call that settled the
+ * future (the waiter is at_once: this only takes note): the future
+ * settled. */
 static void
 future_watch_delivered (GCoroWaiter *waiter,
                         GCoroFuture *future)
@@ -280,7 +284,10 @@ future_watch_delivered (GCoroWaiter *waiter,
     {
       g_hash_table_steal (self->futures, &fw->token);
       g_array_append_val (self->settled, fw->token);
-      bridge_post (self);
+      if (self->iterating)
+        self->news = TRUE;     /* the hosted loop takes it before it stops */
+      else
+        bridge_post (self);
     }
   future_watch_free (fw);
 }
@@ -681,6 +688,7 @@ gcoro_loop_bridge_watch_future (GCoroLoopBridge *self,
   fw->waiter.scheduler = self->scheduler;
   fw->waiter.band = self->band;
   fw->waiter.func = future_watch_delivered;
+  fw->waiter.at_once = TRUE;
 
   if (!_gcoro_future_add_waiter (future, &fw->waiter))
     {
@@ -772,6 +780,7 @@ gcoro_loop_bridge_take_events (GCoroLoopBridge *self,
           g_array_append_vals (out, pair, 2);
         }
       g_array_set_size (self->settled, 0);
+      self->news = FALSE;
     }
 
   *n_events = out->len;
@@ -899,6 +908,72 @@ gcoro_loop_bridge_has_company (GCoroLoopBridge *self)
   if (self->closed)
     return FALSE;
   return _gcoro_scheduler_has_queued (self->scheduler, self->band);
+}
+
+/**
+ * gcoro_loop_bridge_begin_iteration:
+ * @self: a [class@GCoro.LoopBridge]
+ *
+ * Tells the bridge that the hosted loop runs its own iterations now (its
+ * callbacks, one iteration or several in a row), until
+ * [method@GCoro.LoopBridge.end_iteration]. Meanwhile a watched future that
+ * settles on the owner thread (from one of those callbacks, typically) is
+ * only noted: [method@GCoro.LoopBridge.has_news] says so and
+ * [method@GCoro.LoopBridge.take_events] lists it, so the hosted loop can
+ * run another iteration for it at once instead of after a trip through
+ * the scheduler's queue and the context's next iteration. Owner thread.
+ */
+void
+gcoro_loop_bridge_begin_iteration (GCoroLoopBridge *self)
+{
+  g_return_if_fail (GCORO_IS_LOOP_BRIDGE (self));
+
+  if (!check_owner (self, G_STRFUNC))
+    return;
+  self->iterating = TRUE;
+}
+
+/**
+ * gcoro_loop_bridge_has_news:
+ * @self: a [class@GCoro.LoopBridge]
+ *
+ * Whether watched futures settled since the hosted loop began its
+ * iterations ([method@GCoro.LoopBridge.begin_iteration]) and
+ * [method@GCoro.LoopBridge.take_events] has not listed them yet. Owner
+ * thread.
+ *
+ * Returns: %TRUE if there are settled futures to take
+ */
+gboolean
+gcoro_loop_bridge_has_news (GCoroLoopBridge *self)
+{
+  g_return_val_if_fail (GCORO_IS_LOOP_BRIDGE (self), FALSE);
+
+  return self->news && self->settled->len > 0;
+}
+
+/**
+ * gcoro_loop_bridge_end_iteration:
+ * @self: a [class@GCoro.LoopBridge]
+ *
+ * Ends what [method@GCoro.LoopBridge.begin_iteration] began. What settled
+ * meanwhile and was not taken makes the hosted loop due again, as any
+ * settled future does. Owner thread.
+ */
+void
+gcoro_loop_bridge_end_iteration (GCoroLoopBridge *self)
+{
+  g_return_if_fail (GCORO_IS_LOOP_BRIDGE (self));
+
+  if (!check_owner (self, G_STRFUNC) || !self->iterating)
+    return;
+  self->iterating = FALSE;
+  if (self->news)
+    {
+      self->news = FALSE;
+      if (self->settled->len > 0 && !self->closed)
+        bridge_post (self);
+    }
 }
 
 /**

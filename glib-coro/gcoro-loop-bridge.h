@@ -122,6 +122,12 @@ void             gcoro_loop_bridge_enter_context   (GCoroLoopBridge      *self,
 GCORO_AVAILABLE_IN_ALL
 gboolean         gcoro_loop_bridge_has_company     (GCoroLoopBridge      *self);
 GCORO_AVAILABLE_IN_ALL
+void             gcoro_loop_bridge_begin_iteration (GCoroLoopBridge      *self);
+GCORO_AVAILABLE_IN_ALL
+gboolean         gcoro_loop_bridge_has_news        (GCoroLoopBridge      *self);
+GCORO_AVAILABLE_IN_ALL
+void             gcoro_loop_bridge_end_iteration   (GCoroLoopBridge      *self);
+GCORO_AVAILABLE_IN_ALL
 void             gcoro_loop_bridge_close           (GCoroLoopBridge      *self);
 
 G_END_DECLS

@@ -330,12 +330,80 @@ test_unwatch_future (void)
   settle_loop ();
   g_assert_cmpint (h.calls, ==, 0);
 
-  /* Settled, in flight to the bridge, then unwatched: not reported. */
+  /* Settled on this thread (noted by the bridge at once, which is due
+   * then), then unwatched before it was taken: not reported. */
   gcoro_loop_bridge_watch_future (bridge, GCORO_FUTURE (q), 2);
   gcoro_promise_resolve (q, NULL);
   g_assert_true (gcoro_loop_bridge_unwatch_future (bridge, 2));
   settle_loop ();
+  g_assert_false (h.had_events);
+  g_assert_cmpuint (h.events->len, ==, 0);
+
+  hosted_clear (&h, bridge);
+}
+
+static gpointer
+resolve_later_in_thread (gpointer data)
+{
+  gcoro_promise_resolve_int64 (data, 2);
+  return NULL;
+}
+
+/* Between begin_iteration() and end_iteration(), a settled future is
+ * noted without a call: the hosted loop takes it itself; what it leaves
+ * makes it due once it ends. */
+static void
+test_iteration_news (void)
+{
+  Hosted h;
+  GCoroLoopBridge *bridge = hosted_new (&h);
+  g_autoptr(GCoroPromise) p = gcoro_promise_new ();
+  g_autoptr(GCoroPromise) q = gcoro_promise_new ();
+  g_autoptr(GCoroPromise) r = gcoro_promise_new ();
+  g_autofree gint64 *events = NULL;
+  GThread *thread;
+  gsize n;
+
+  gcoro_loop_bridge_watch_future (bridge, GCORO_FUTURE (p), 1);
+  gcoro_loop_bridge_watch_future (bridge, GCORO_FUTURE (q), 2);
+  gcoro_loop_bridge_watch_future (bridge, GCORO_FUTURE (r), 3);
+
+  gcoro_loop_bridge_begin_iteration (bridge);
+  g_assert_false (gcoro_loop_bridge_has_news (bridge));
+  gcoro_promise_resolve_int64 (p, 1);          /* on the owner thread: noted at once */
+  g_assert_true (gcoro_loop_bridge_has_news (bridge));
+  settle_loop ();
+  g_assert_cmpint (h.calls, ==, 0);             /* not posted */
+  events = gcoro_loop_bridge_take_events (bridge, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (events[0], ==, GCORO_LOOP_BRIDGE_FUTURE);
+  g_assert_cmpint (events[1], ==, 1);
+  g_assert_false (gcoro_loop_bridge_has_news (bridge));
+
+  /* From another thread: delivered through the scheduler, noted too. */
+  thread = g_thread_new ("resolver", resolve_later_in_thread, q);
+  g_thread_join (thread);
+  while (!gcoro_loop_bridge_has_news (bridge))
+    g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (h.calls, ==, 0);
+
+  /* Left untaken at the end: the loop is due, and gets them all. */
+  gcoro_promise_resolve_int64 (r, 3);
+  gcoro_loop_bridge_end_iteration (bridge);
+  iterate_until (&h.calls, 1);
+  g_assert_true (h.had_events);
+  g_assert_cmpuint (h.events->len, ==, 4);
+  g_assert_cmpint (g_array_index (h.events, gint64, 1), ==, 2);
+  g_assert_cmpint (g_array_index (h.events, gint64, 3), ==, 3);
+
+  /* Outside an iteration, a settled future is posted as before. */
+  g_clear_object (&p);
+  p = gcoro_promise_new ();
+  gcoro_loop_bridge_watch_future (bridge, GCORO_FUTURE (p), 4);
+  gcoro_promise_resolve_int64 (p, 4);
+  g_assert_false (gcoro_loop_bridge_has_news (bridge));
+  iterate_until (&h.calls, 2);
+  g_assert_cmpint (g_array_index (h.events, gint64, 5), ==, 4);
 
   hosted_clear (&h, bridge);
 }
@@ -516,6 +584,7 @@ main (int   argc,
   g_test_add_func ("/gcoro/loop-bridge/fd-refused", test_fd_refused);
   g_test_add_func ("/gcoro/loop-bridge/future", test_future);
   g_test_add_func ("/gcoro/loop-bridge/unwatch-future", test_unwatch_future);
+  g_test_add_func ("/gcoro/loop-bridge/iteration-news", test_iteration_news);
   g_test_add_func ("/gcoro/loop-bridge/wakeup-from-thread", test_wakeup_from_thread);
   g_test_add_func ("/gcoro/loop-bridge/iterate", test_iterate);
   g_test_add_func ("/gcoro/loop-bridge/has-company", test_has_company);

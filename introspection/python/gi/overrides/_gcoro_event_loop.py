@@ -317,18 +317,26 @@ class EventLoop(unix_events.SelectorEventLoop):
     def _iterate_batches(self, has_events):
         """What the scheduler runs when the loop is due: up to
         _BATCHES iterations of the loop in a row while callbacks keep
-        being ready and no task of the scheduler is, so that the cost of a
-        context iteration is shared by several (asyncio's loop polls once
-        per iteration, a GMainContext iteration costs about three times as
-        much). Other sources of the same priority wait at most that many
-        iterations; GTK's, of a lower priority, do not run while the loop
-        has callbacks ready anyway."""
-        deadline = self._iterate(has_events)
-        n = 1
-        while (deadline == 0 and n < _BATCHES and not self._stopping and
-               self._pending_exc is None and not _accel.has_company(self._bridge)):
-            deadline = self._iterate(False)
-            n += 1
+        being ready (or GCoro futures it watches settled in one of them:
+        the bridge notes those at once) and no task of the scheduler is,
+        so that the cost of a context iteration is shared by several
+        (asyncio's loop polls once per iteration, a GMainContext iteration
+        costs about three times as much). Other sources of the same
+        priority wait at most that many iterations; GTK's, of a lower
+        priority, do not run while the loop has callbacks ready anyway."""
+        bridge = self._bridge
+        _accel.begin_iteration(bridge)
+        try:
+            deadline = self._iterate(has_events)
+            n = 1
+            while n < _BATCHES and not self._stopping and self._pending_exc is None:
+                news = _accel.has_news(bridge)
+                if (deadline != 0 and not news) or _accel.has_company(bridge):
+                    break
+                deadline = self._iterate(news)
+                n += 1
+        finally:
+            _accel.end_iteration(bridge)
         return deadline
 
     def _iterate(self, has_events):

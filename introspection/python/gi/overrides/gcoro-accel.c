@@ -605,17 +605,24 @@ fail:
   return result;
 }
 
-/* has_company(bridge) -> bool: GCoroLoopBridge.has_company(). */
-static PyObject *
-accel_has_company (PyObject *module,
-                   PyObject *bridge_obj)
-{
-  GCoroLoopBridge *bridge = gobject_of (bridge_obj, GCORO_TYPE_LOOP_BRIDGE, "bridge");
+/* has_company(bridge), has_news(bridge) -> bool; begin_iteration(bridge),
+ * end_iteration(bridge): the GCoroLoopBridge methods of those names. */
+#define BRIDGE_CALL(name, call)                                             \
+  static PyObject *                                                         \
+  accel_##name (PyObject *module,                                           \
+                PyObject *bridge_obj)                                       \
+  {                                                                         \
+    GCoroLoopBridge *bridge = gobject_of (bridge_obj, GCORO_TYPE_LOOP_BRIDGE, "bridge"); \
+                                                                            \
+    if (bridge == NULL)                                                     \
+      return NULL;                                                          \
+    call;                                                                   \
+  }
 
-  if (bridge == NULL)
-    return NULL;
-  return PyBool_FromLong (gcoro_loop_bridge_has_company (bridge));
-}
+BRIDGE_CALL (has_company, return PyBool_FromLong (gcoro_loop_bridge_has_company (bridge)))
+BRIDGE_CALL (has_news, return PyBool_FromLong (gcoro_loop_bridge_has_news (bridge)))
+BRIDGE_CALL (begin_iteration, gcoro_loop_bridge_begin_iteration (bridge); Py_RETURN_NONE)
+BRIDGE_CALL (end_iteration, gcoro_loop_bridge_end_iteration (bridge); Py_RETURN_NONE)
 
 /* next_token() -> int: a token for GCoroLoopBridge.watch_future(). */
 static PyObject *
@@ -667,6 +674,9 @@ static PyMethodDef accel_methods[] = {
   { "take_events", (PyCFunction) (void (*) (void)) accel_take_events, METH_FASTCALL,
     "take_events(bridge, keys, watches) -> (ready, settled)" },
   { "has_company", accel_has_company, METH_O, "has_company(bridge) -> bool" },
+  { "has_news", accel_has_news, METH_O, "has_news(bridge) -> bool" },
+  { "begin_iteration", accel_begin_iteration, METH_O, "begin_iteration(bridge)" },
+  { "end_iteration", accel_end_iteration, METH_O, "end_iteration(bridge)" },
   { "next_token", accel_next_token, METH_NOARGS, "next_token() -> int" },
   { NULL, NULL, 0, NULL },
 };
