@@ -32,7 +32,6 @@ static PyObject *get_running_loop;    /* asyncio.events._get_running_loop */
 static PyObject *current_task;        /* asyncio.current_task, if compiled (3.12+) */
 static PyObject *current_tasks;       /* else asyncio.tasks._current_tasks: loop -> task */
 static PyObject *waiter_type;         /* _gcoro_event_loop._Waiter */
-static PyObject *future_type;         /* GCoro.Future (the override's class) */
 
 static PyObject *str_loop;
 static PyObject *str_bridge;
@@ -116,7 +115,7 @@ running_loop (void)
 typedef enum
 {
   AWAIT_START,     /* not stepped yet */
-  AWAIT_WAITING,   /* an asyncio task waits on the waiter */
+  AWAIT_WAITING,   /* an asyncio task waits on a waiter the loop resolves */
   AWAIT_STEPPED,   /* a GCoro stepped task waits on the future itself */
   AWAIT_OVER,
 } AwaitState;
@@ -125,11 +124,31 @@ typedef struct
 {
   PyObject_HEAD
   PyObject   *future;   /* the GCoro.Future */
-  PyObject   *waiter;   /* the asyncio future the task waits on, if any */
   AwaitState  state;
 } Awaiter;
 
 static PyTypeObject AwaiterType;
+
+/* Ends the await with @value (stolen): StopIteration(value) set, NULL
+ * returned. A tuple or an exception is a value like any other. */
+static PyObject *
+stop_with (PyObject *value)
+{
+  PyObject *stop;
+
+  if (value == Py_None)
+    {
+      Py_DECREF (value);
+      return NULL;    /* StopIteration(None), implied */
+    }
+  stop = PyObject_CallOneArg (PyExc_StopIteration, value);
+  Py_DECREF (value);
+  if (stop == NULL)
+    return NULL;
+  PyErr_SetObject (PyExc_StopIteration, stop);
+  Py_DECREF (stop);
+  return NULL;
+}
 
 /* Ends the await with the future's outcome: StopIteration(value) set (and
  * NULL returned), or the exception it failed with raised. */
@@ -140,7 +159,6 @@ awaiter_finish (Awaiter *self)
   PyObject *value;
 
   self->state = AWAIT_OVER;
-  Py_CLEAR (self->waiter);
   if (gcoro_future_get_state (future) == GCORO_FUTURE_RESOLVED)
     {
       const GValue *gvalue = gcoro_future_peek_value (future);
@@ -157,21 +175,7 @@ awaiter_finish (Awaiter *self)
     }
   if (value == NULL)
     return NULL;
-  if (value == Py_None)
-    {
-      Py_DECREF (value);
-      return NULL;    /* StopIteration(None), implied */
-    }
-  {
-    PyObject *stop = PyObject_CallOneArg (PyExc_StopIteration, value);
-
-    Py_DECREF (value);
-    if (stop == NULL)
-      return NULL;
-    PyErr_SetObject (PyExc_StopIteration, stop);
-    Py_DECREF (stop);
-  }
-  return NULL;
+  return stop_with (value);
 }
 
 /* A waiter for @loop, watched by its bridge for self->future. */
@@ -226,7 +230,6 @@ awaiter_wait (Awaiter  *self,
   if (key == NULL || PyDict_SetItem (watches, key, waiter) < 0)
     goto fail;
   gcoro_loop_bridge_watch_future (bridge, FUTURE_OF (self->future), token);
-  Py_XSETREF (self->waiter, Py_NewRef (waiter));
   self->state = AWAIT_WAITING;
   goto out;
 
@@ -290,16 +293,7 @@ awaiter_send (Awaiter  *self,
     case AWAIT_STEPPED:
       /* The step function sends the future's value. */
       self->state = AWAIT_OVER;
-      if (value != Py_None)
-        {
-          PyObject *stop = PyObject_CallOneArg (PyExc_StopIteration, value);
-
-          if (stop == NULL)
-            return NULL;
-          PyErr_SetObject (PyExc_StopIteration, stop);
-          Py_DECREF (stop);
-        }
-      return NULL;
+      return stop_with (Py_NewRef (value));
     case AWAIT_OVER:
     default:
       PyErr_SetString (PyExc_RuntimeError, "cannot reuse an already awaited GCoro future's awaiter");
@@ -364,7 +358,6 @@ awaiter_throw (PyObject         *obj,
   /* Into the coroutine at its await (an asyncio task cancelled after the
    * future settled, a coroutine closed): as for a generator's yield. */
   self->state = AWAIT_OVER;
-  Py_CLEAR (self->waiter);
   PyErr_SetObject ((PyObject *) Py_TYPE (exc), exc);
   Py_DECREF (exc);
   return NULL;
@@ -380,7 +373,6 @@ awaiter_close (PyObject *obj,
    * generator-based await); the bridge's watch resolves a waiter nobody
    * waits on any more. */
   self->state = AWAIT_OVER;
-  Py_CLEAR (self->waiter);
   Py_RETURN_NONE;
 }
 
@@ -392,7 +384,6 @@ awaiter_traverse (PyObject  *obj,
   Awaiter *self = (Awaiter *) obj;
 
   Py_VISIT (self->future);
-  Py_VISIT (self->waiter);
   return 0;
 }
 
@@ -402,7 +393,6 @@ awaiter_clear (PyObject *obj)
   Awaiter *self = (Awaiter *) obj;
 
   Py_CLEAR (self->future);
-  Py_CLEAR (self->waiter);
   return 0;
 }
 
@@ -448,7 +438,6 @@ future_await (PyObject *future,
   if (self == NULL)
     return NULL;
   self->future = Py_NewRef (future);
-  self->waiter = NULL;
   self->state = AWAIT_START;
   PyObject_GC_Track ((PyObject *) self);
   return (PyObject *) self;
@@ -639,7 +628,7 @@ accel_install (PyObject         *module,
                PyObject *const  *args,
                Py_ssize_t        nargs)
 {
-  PyObject *descr;
+  PyObject *future_type, *descr;
 
   if (!check_nargs ("install", nargs, 4, 4))
     return NULL;
@@ -648,7 +637,7 @@ accel_install (PyObject         *module,
       PyErr_SetString (PyExc_TypeError, "install() takes the GCoro.Future class and the waiter class");
       return NULL;
     }
-  Py_XSETREF (future_type, Py_NewRef (args[0]));
+  future_type = args[0];
   Py_XSETREF (running_local, Py_NewRef (args[1]));
   Py_XSETREF (check_loop, Py_NewRef (args[2]));
   Py_XSETREF (waiter_type, Py_NewRef (args[3]));
