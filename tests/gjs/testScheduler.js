@@ -63,4 +63,26 @@ test('yield and idle-yield order', () => {
     assertEqual(log, ['Y', 'H', 'I']);
 });
 
+test('a loop bridge notes what settles during the hosted iteration', () => {
+    const calls = [];
+    const bridge = GCoro.LoopBridge.new(null, (b, hasEvents) => {
+        calls.push(hasEvents ? b.take_events() : []);
+        return GCoro.LOOP_BRIDGE_NO_DEADLINE;
+    });
+    const p = GCoro.Promise.new(), q = GCoro.Promise.new();
+    bridge.watch_future(p, 7);
+    bridge.watch_future(q, 8);
+    bridge.begin_iteration();
+    assert(!bridge.has_news());
+    p.resolve_int64(1);                    // on the owner thread: noted at once
+    assert(bridge.has_news());
+    assertEqual(bridge.take_events(), [GCoro.LOOP_BRIDGE_FUTURE, 7]);
+    assert(!bridge.has_news());
+    q.resolve_int64(2);                    // left untaken: reported after the end
+    bridge.end_iteration();
+    iterateUntil(() => calls.length === 1, 'the bridge call');
+    assertEqual(calls[0], [GCoro.LOOP_BRIDGE_FUTURE, 8]);
+    bridge.close();
+});
+
 run();

@@ -625,6 +625,37 @@ class AwaitingGCoroFuturesTest(_OnEventLoopTest):
         return await _GeneratorAwaitable(gen)
 
 
+class LoopBridgeNewsTest(unittest.TestCase):
+    """GCoro.LoopBridge's begin_iteration()/has_news()/end_iteration(),
+    through PyGObject (GCoro.EventLoop calls them through _gcoro_accel)."""
+
+    def test_settled_during_the_iteration_is_news(self):
+        calls = []
+
+        def iterate(bridge, has_events):
+            calls.append(list(bridge.take_events()) if has_events else [])
+            return GCoro.LOOP_BRIDGE_NO_DEADLINE
+        bridge = GCoro.LoopBridge.new(None, iterate)
+        self.addCleanup(bridge.close)
+        p, q = GCoro.Promise.new(), GCoro.Promise.new()
+        bridge.watch_future(p, 7)
+        bridge.watch_future(q, 8)
+        bridge.begin_iteration()
+        self.assertFalse(bridge.has_news())
+        p.resolve_int64(1)              # on the owner thread: noted at once
+        self.assertTrue(bridge.has_news())
+        self.assertEqual(list(bridge.take_events()), [GCoro.LOOP_BRIDGE_FUTURE, 7])
+        self.assertFalse(bridge.has_news())
+        q.resolve_int64(2)              # left untaken: reported after the end
+        bridge.end_iteration()
+        ctx = GLib.MainContext.default()
+        for _ in range(100):
+            if calls:
+                break
+            ctx.iteration(True)
+        self.assertEqual(calls, [[GCoro.LOOP_BRIDGE_FUTURE, 8]])
+
+
 class _GeneratorAwaitable:
     def __init__(self, gen):
         self.gen = gen
